@@ -1,0 +1,176 @@
+package io.ledgerbridge.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Typed view of every {@code ledgerbridge.*} setting; a key the code does not know fails the start. */
+@ConfigMapping(prefix = "ledgerbridge")
+public interface LedgerbridgeConfig {
+
+    /** Where the operator-editable Camel YAML routes are loaded from. */
+    Location routes();
+
+    /** Where mapping files and JSON Schemas are loaded from. */
+    Location mappings();
+
+    Kafka kafka();
+
+    Time time();
+
+    Erp erp();
+
+    Retry retry();
+
+    Circuit circuit();
+
+    Inbox inbox();
+
+    Sources sources();
+
+    Seed seed();
+
+    interface Location {
+        /** A Camel resource location: {@code file:routes} or {@code classpath:routes}; see {@link LocationDefaults}. */
+        String location();
+    }
+
+    interface Kafka {
+        /** Whether Kafka routes start (cluster profile). */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Kafka bootstrap servers. */
+        String bootstrapServers();
+    }
+
+    interface Time {
+        /** Durable intake for approved time from webhooks and polls: {@code inbox} (store) or {@code kafka} (topic). */
+        @WithDefault("inbox")
+        String intake();
+
+        /** Topic carrying approved time entries in Harvest's TimeEntry shape. */
+        String topic();
+
+        /** Consumer group of the approved-time flow. */
+        String consumerGroup();
+
+        /** Number of Kafka consumers of this instance. */
+        @WithDefault("1")
+        int consumers();
+    }
+
+    interface Erp {
+        /** Which ERP connector posts time: {@code file-outbox} or {@code xero-projects}. */
+        @WithDefault("file-outbox")
+        String connector();
+
+        Outbox outbox();
+
+        Xero xero();
+
+        interface Outbox {
+            /** Folder that receives one JSON document per posting. */
+            String dir();
+        }
+
+        interface Xero {
+            /** Whether the Xero OAuth2 client is active. */
+            @WithDefault("false")
+            boolean enabled();
+
+            /** Base URL of the Xero Projects API. */
+            String baseUrl();
+
+            /** The Xero-Tenant-Id of the organisation posted to. */
+            Optional<String> tenantId();
+
+            /** HTTP timeout of one ERP call. */
+            @WithDefault("PT10S")
+            Duration timeout();
+        }
+    }
+
+    interface Retry {
+        /** Redeliveries of a TARGET_UNAVAILABLE or RATE_LIMITED failure before it is dead-lettered. */
+        @WithDefault("6")
+        int maximumRedeliveries();
+
+        /** First backoff delay in milliseconds; doubles each attempt, with jitter. */
+        @WithDefault("500")
+        long initialDelay();
+
+        /** Upper bound of one backoff delay in milliseconds (a Retry-After above it is capped). */
+        @WithDefault("60000")
+        long maximumDelay();
+    }
+
+    interface Circuit {
+        /** Calls in the rolling window of the ERP circuit breaker. */
+        @WithDefault("10")
+        int requestVolumeThreshold();
+
+        /** Percentage of failed calls in the window that opens the circuit. */
+        @WithDefault("50")
+        int failureRatio();
+
+        /** Milliseconds the circuit stays open before a trial call. */
+        @WithDefault("10000")
+        long delay();
+    }
+
+    interface Inbox {
+        /** Milliseconds between polls of the inbox for messages to process. */
+        @WithDefault("200")
+        long pollInterval();
+
+        /** How long a worker owns a claimed inbox message or sync record before another may take it over. */
+        @WithDefault("PT2M")
+        Duration lease();
+
+        /** Messages claimed per poll. */
+        @WithDefault("200")
+        int batchSize();
+    }
+
+    interface Sources {
+        Harvest harvest();
+
+        interface Harvest {
+            Poll poll();
+
+            /** Base URL of the Harvest API v2. */
+            String baseUrl();
+
+            /** Harvest-Account-Id header value. */
+            Optional<String> accountId();
+
+            /** Personal access token (from the environment, never from a file in the repo). */
+            Optional<String> token();
+
+            interface Poll {
+                /** Whether the incremental poll of approved time runs. */
+                @WithDefault("false")
+                boolean enabled();
+
+                /** Milliseconds between polls. */
+                @WithDefault("60000")
+                long interval();
+
+                /** Page size asked of Harvest (1..2000). */
+                @WithDefault("100")
+                int perPage();
+
+                /** Watermark of the first poll, when the store has none (ISO-8601 instant). */
+                @WithDefault("1970-01-01T00:00:00Z")
+                String initialWatermark();
+            }
+        }
+    }
+
+    interface Seed {
+        /** A JSON file of cross-references loaded at start (optional; upserts, never deletes). */
+        Optional<String> crossReferences();
+    }
+}

@@ -1,0 +1,123 @@
+package io.ledgerbridge.deadletter;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.sync.SyncRecords;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.camel.Exchange;
+import org.apache.camel.MessageHistory;
+import org.jboss.logging.Logger;
+
+/** The end of the shared dead-letter channel: classifies the failure and stores the dead letter. */
+@ApplicationScoped
+@Named("deadLetters")
+public class DeadLetterRecorder {
+
+    private static final Logger LOG = Logger.getLogger(DeadLetterRecorder.class);
+
+    /** Headers worth keeping for an operator; everything else (credentials included) is dropped. */
+    private static final Set<String> KEPT_HEADERS = Set.of(
+            FlowHeaders.FLOW, FlowHeaders.SOURCE_SYSTEM, FlowHeaders.SOURCE_ID, FlowHeaders.SOURCE_VERSION,
+            FlowHeaders.BUSINESS_KEY, FlowHeaders.CORRELATION_ID, FlowHeaders.INBOX_ID, FlowHeaders.SYNC_ACTION,
+            FlowHeaders.IDEMPOTENCY_KEY, FlowHeaders.ERP_PROJECT_ID, FlowHeaders.TARGET_ID,
+            "kafka.TOPIC", "kafka.PARTITION", "kafka.OFFSET", "kafka.KEY", Exchange.HTTP_RESPONSE_CODE);
+
+    private final ObjectMapper json;
+    private final SyncRecords syncRecords;
+
+    DeadLetterRecorder(ObjectMapper json, SyncRecords syncRecords) {
+        this.json = json;
+        this.syncRecords = syncRecords;
+    }
+
+    /** Stores the exchange's failure as an OPEN dead letter and releases its sync-record claim. */
+    public DeadLetter record(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        ErrorClass errorClass = FlowFailure.classify(failure);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+
+        DeadLetter letter = new DeadLetter();
+        letter.flow = exchange.getMessage().getHeader(FlowHeaders.FLOW, exchange.getFromRouteId(), String.class);
+        letter.step = failedStep(exchange);
+        letter.businessKey = exchange.getMessage().getHeader(FlowHeaders.BUSINESS_KEY, String.class);
+        letter.sourceSystem = exchange.getMessage().getHeader(FlowHeaders.SOURCE_SYSTEM, String.class);
+        letter.sourceId = exchange.getMessage().getHeader(FlowHeaders.SOURCE_ID, String.class);
+        letter.sourceVersion = exchange.getMessage().getHeader(FlowHeaders.SOURCE_VERSION, String.class);
+        letter.errorClass = errorClass;
+        letter.errorMessage = truncate(failure == null ? "unknown failure" : describe(failure), 4000);
+        letter.attempts = 1 + exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        letter.payload = originalPayload(exchange);
+        letter.headers = keptHeaders(exchange);
+        letter.status = DeadLetter.Status.OPEN;
+        letter.correlationId = exchange.getMessage().getHeader(FlowHeaders.CORRELATION_ID, String.class);
+        letter.createdAt = now;
+        letter.updatedAt = now;
+        QuarkusTransaction.requiringNew().run(letter::persist);
+        syncRecords.fail(exchange.getMessage().getHeader(FlowHeaders.SYNC_RECORD_ID, Long.class));
+        LOG.warnf("dead letter %d: flow=%s step=%s key=%s class=%s attempts=%d: %s", letter.id, letter.flow,
+                letter.step, letter.businessKey, errorClass, letter.attempts, letter.errorMessage);
+        exchange.getMessage().setHeader("ledgerbridgeDeadLetterId", letter.id);
+        return letter;
+    }
+
+    private static String originalPayload(Exchange exchange) {
+        String original = exchange.getProperty(FlowHeaders.ORIGINAL_PAYLOAD, String.class);
+        return original != null ? original : exchange.getMessage().getBody(String.class);
+    }
+
+    private String keptHeaders(Exchange exchange) {
+        Map<String, Object> kept = new TreeMap<>();
+        exchange.getMessage().getHeaders().forEach((name, value) -> {
+            if (KEPT_HEADERS.contains(name) && value != null) {
+                kept.put(name, value instanceof Number || value instanceof Boolean ? value : value.toString());
+            }
+        });
+        try {
+            return json.writeValueAsString(kept);
+        } catch (JsonProcessingException e) {
+            return "{}";
+        }
+    }
+
+    /** Id of the last route step the exchange went through before the error handler took it. */
+    @SuppressWarnings("unchecked")
+    private static String failedStep(Exchange exchange) {
+        List<MessageHistory> history = exchange.getProperty(Exchange.MESSAGE_HISTORY, List.class);
+        if (history != null) {
+            for (int i = history.size() - 1; i >= 0; i--) {
+                MessageHistory step = history.get(i);
+                if (step.getNode() != null && step.getNode().getId() != null
+                        && !"dead-letter".equals(step.getRouteId())
+                        && !isErrorPolicyStep(step)) {
+                    return step.getNode().getId();
+                }
+            }
+        }
+        return exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class);
+    }
+
+    private static boolean isErrorPolicyStep(MessageHistory step) {
+        String id = step.getNode().getId();
+        return id.startsWith("error-policy");
+    }
+
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+    }
+
+    private static String truncate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+}

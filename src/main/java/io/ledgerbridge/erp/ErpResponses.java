@@ -1,0 +1,88 @@
+package io.ledgerbridge.erp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ledgerbridge.config.LedgerbridgeConfig;
+import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.flow.TargetUnavailable;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/** Turns a vendor's HTTP answer into the flow's outcome: the target id, or a classified failure. */
+@ApplicationScoped
+@Named("erpResponses")
+public class ErpResponses {
+
+    private final ObjectMapper json;
+    private final LedgerbridgeConfig config;
+
+    ErpResponses(ObjectMapper json, LedgerbridgeConfig config) {
+        this.json = json;
+        this.config = config;
+    }
+
+    /**
+     * Checks the answer of a create or update; on success sets {@link FlowHeaders#TARGET_ID} from the field named
+     * {@code idField} of the answer (an update keeps the id it updated).
+     */
+    public void check(Exchange exchange, String system, String idField) throws IOException {
+        Message in = exchange.getMessage();
+        int status = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String body = in.getBody(String.class);
+        if (status >= 200 && status < 300) {
+            if (body != null && !body.isBlank()) {
+                JsonNode answer = json.readTree(body);
+                JsonNode id = answer.get(idField);
+                if (id != null && !id.isNull()) {
+                    in.setHeader(FlowHeaders.TARGET_ID, id.asText());
+                }
+            }
+            if (in.getHeader(FlowHeaders.TARGET_ID) == null) {
+                throw new FlowFailure(ErrorClass.INTERNAL, system + " answered " + status + " without " + idField);
+            }
+            return;
+        }
+        String excerpt = body == null ? "" : body.length() > 500 ? body.substring(0, 500) + "…" : body;
+        if (status == 429) {
+            long delay = retryAfterMillis(in.getHeader("Retry-After", String.class));
+            in.setHeader(Exchange.REDELIVERY_DELAY, delay);
+            throw new TargetUnavailable(ErrorClass.RATE_LIMITED,
+                    system + " answered 429 (rate limited); retrying after " + delay + " ms");
+        }
+        in.removeHeader(Exchange.REDELIVERY_DELAY);
+        if (status >= 500 || status == 408) {
+            throw new TargetUnavailable(ErrorClass.TARGET_UNAVAILABLE, system + " answered " + status + ": " + excerpt);
+        }
+        throw new FlowFailure(ErrorClass.TARGET_REJECTED, system + " rejected the request with " + status + ": " + excerpt);
+    }
+
+    /** Retry-After as seconds or an HTTP date, bounded by the configured maximum backoff. */
+    long retryAfterMillis(String retryAfter) {
+        long max = config.retry().maximumDelay();
+        long fallback = config.retry().initialDelay();
+        if (retryAfter == null || retryAfter.isBlank()) {
+            return fallback;
+        }
+        long millis;
+        try {
+            millis = Long.parseLong(retryAfter.trim()) * 1000;
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(retryAfter.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+                millis = Duration.between(ZonedDateTime.now(at.getZone()), at).toMillis();
+            } catch (DateTimeParseException unreadable) {
+                millis = fallback;
+            }
+        }
+        return Math.max(0, Math.min(millis, max));
+    }
+}

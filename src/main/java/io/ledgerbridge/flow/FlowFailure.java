@@ -1,0 +1,41 @@
+package io.ledgerbridge.flow;
+
+/** A classified failure of a flow step; the dead-letter channel records its {@link ErrorClass}. */
+public class FlowFailure extends RuntimeException {
+
+    private final ErrorClass errorClass;
+
+    public FlowFailure(ErrorClass errorClass, String message) {
+        super(message);
+        this.errorClass = errorClass;
+    }
+
+    public FlowFailure(ErrorClass errorClass, String message, Throwable cause) {
+        super(message, cause);
+        this.errorClass = errorClass;
+    }
+
+    public ErrorClass errorClass() {
+        return errorClass;
+    }
+
+    /** The class of any throwable met in a flow: a {@link FlowFailure} says its own, the rest are mapped here. */
+    public static ErrorClass classify(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof FlowFailure flowFailure) {
+                return flowFailure.errorClass();
+            }
+            if (t instanceof org.apache.camel.ValidationException) {
+                return ErrorClass.VALIDATION;
+            }
+            if (t instanceof java.io.IOException
+                    || t instanceof java.util.concurrent.TimeoutException
+                    || t.getClass().getName().startsWith("io.smallrye.faulttolerance.api.CircuitBreakerOpen")
+                    || t.getClass().getName().equals("org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException")
+                    || t.getClass().getName().equals("org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException")) {
+                return ErrorClass.TARGET_UNAVAILABLE;
+            }
+        }
+        return ErrorClass.INTERNAL;
+    }
+}

@@ -1,0 +1,35 @@
+package io.ledgerbridge.flow;
+
+/** Names of the exchange headers and properties the routes and beans share. */
+public final class FlowHeaders {
+
+    /** Flow (route id) a message belongs to. */
+    public static final String FLOW = "ledgerbridgeFlow";
+    /** Source system of the record, e.g. {@code harvest}. */
+    public static final String SOURCE_SYSTEM = "ledgerbridgeSourceSystem";
+    public static final String SOURCE_ID = "ledgerbridgeSourceId";
+    public static final String SOURCE_VERSION = "ledgerbridgeSourceVersion";
+    /** Business key of the record, e.g. {@code harvest:time-entry:636709355}. */
+    public static final String BUSINESS_KEY = "ledgerbridgeBusinessKey";
+    /** Correlation id carried from ingress to the dead letter and sync record. */
+    public static final String CORRELATION_ID = "ledgerbridgeCorrelationId";
+    /** What the idempotency check decided: CREATE, UPDATE or SKIP. */
+    public static final String SYNC_ACTION = "ledgerbridgeSyncAction";
+    /** Why a message was skipped (already posted, superseded, in flight elsewhere). */
+    public static final String SKIP_REASON = "ledgerbridgeSkipReason";
+    /** Id of the sync record claimed for this posting. */
+    public static final String SYNC_RECORD_ID = "ledgerbridgeSyncRecordId";
+    /** Key that makes a posting idempotent at the target: source system, id and version. */
+    public static final String IDEMPOTENCY_KEY = "ledgerbridgeIdempotencyKey";
+    /** Target-side id of the record being updated, and of the record after posting. */
+    public static final String TARGET_ID = "ledgerbridgeTargetId";
+    /** ERP ids resolved through cross-references. */
+    public static final String ERP_PROJECT_ID = "ledgerbridgeErpProjectId";
+    /** Inbox message the exchange came from, if any. */
+    public static final String INBOX_ID = "ledgerbridgeInboxId";
+    /** Exchange property holding the message as it entered the flow (what a dead letter keeps). */
+    public static final String ORIGINAL_PAYLOAD = "ledgerbridgeOriginalPayload";
+
+    private FlowHeaders() {
+    }
+}

@@ -1,0 +1,99 @@
+package io.ledgerbridge.intake;
+
+import io.ledgerbridge.config.LedgerbridgeConfig;
+import io.ledgerbridge.flow.FlowHeaders;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Exchange;
+
+/**
+ * Store-backed intake: a message is committed here before its sender is answered, then taken by exactly one worker
+ * at a time (a lease in the row), and a sweep re-takes what a crashed worker left.
+ */
+@ApplicationScoped
+@Named("inbox")
+public class Inbox {
+
+    private final LedgerbridgeConfig config;
+
+    Inbox(LedgerbridgeConfig config) {
+        this.config = config;
+    }
+
+    /** Commits every payload of the body (a list of JSON documents) in one transaction; returns their ids. */
+    public List<Long> store(List<String> payloads, Exchange exchange) {
+        String flow = exchange.getMessage().getHeader(FlowHeaders.FLOW, String.class);
+        String system = exchange.getMessage().getHeader(FlowHeaders.SOURCE_SYSTEM, "unknown", String.class);
+        Instant now = now();
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<Long> ids = new ArrayList<>(payloads.size());
+            for (String payload : payloads) {
+                InboxMessage message = new InboxMessage();
+                message.flow = flow;
+                message.sourceSystem = system;
+                message.payload = payload;
+                message.status = InboxMessage.PENDING;
+                message.createdAt = now;
+                message.persist();
+                ids.add(message.id);
+            }
+            return ids;
+        });
+    }
+
+    /**
+     * Claims up to a batch of pending messages of the flow for this worker (never taken, or whose worker's lease ran
+     * out after a crash) and returns their ids in arrival order.
+     */
+    public List<Long> claimBatch(String flow) {
+        Instant now = now();
+        Instant leaseEnd = now.plus(config.inbox().lease());
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<Long> candidates = InboxMessage
+                    .find("flow = ?1 and status = ?2 and (claimedUntil is null or claimedUntil < ?3) order by id",
+                            flow, InboxMessage.PENDING, now)
+                    .page(0, config.inbox().batchSize()).project(IdOnly.class).list().stream()
+                    .map(IdOnly::id).toList();
+            List<Long> claimed = new ArrayList<>(candidates.size());
+            for (Long id : candidates) {
+                int updated = InboxMessage.update(
+                        "claimedUntil = ?1, attempts = attempts + 1 where id = ?2 and status = ?3 "
+                                + "and (claimedUntil is null or claimedUntil < ?4)",
+                        leaseEnd, id, InboxMessage.PENDING, now);
+                if (updated == 1) {
+                    claimed.add(id);
+                }
+            }
+            return claimed;
+        });
+    }
+
+    /** Replaces the claimed message id in the body by the message itself. */
+    public void open(Exchange exchange) {
+        Long id = exchange.getMessage().getBody(Long.class);
+        InboxMessage message = QuarkusTransaction.requiringNew().call(() -> InboxMessage.findById(id));
+        exchange.getMessage().setHeader(FlowHeaders.INBOX_ID, id);
+        exchange.getMessage().setBody(message.payload);
+    }
+
+    /** Marks the taken message as through its flow (posted, skipped or dead-lettered). */
+    public void done(Exchange exchange) {
+        Long id = exchange.getMessage().getHeader(FlowHeaders.INBOX_ID, Long.class);
+        Instant now = now();
+        QuarkusTransaction.requiringNew().run(() -> InboxMessage.update(
+                "status = ?1, processedAt = ?2, claimedUntil = null where id = ?3", InboxMessage.DONE, now, id));
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** Projection of an inbox row to its id. */
+    public record IdOnly(Long id) {
+    }
+}

@@ -1,0 +1,135 @@
+package io.ledgerbridge.intake;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.ValidationMessage;
+import io.ledgerbridge.problem.Problem;
+import io.ledgerbridge.problem.Problem.FieldError;
+import io.ledgerbridge.problem.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.jsonvalidator.JsonValidationException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Screens a time-entry webhook call before anything is accepted: malformed JSON is a 400, a schema violation in
+ * any entry a 422 naming every failing field, and entries not approved are answered as ignored.
+ */
+@ApplicationScoped
+@Named("timeEntryWebhook")
+public class TimeEntryWebhook {
+
+    /** Exchange property with the entries answered as ignored. */
+    public static final String IGNORED = "ledgerbridgeIgnored";
+
+    private final ObjectMapper json;
+    private final ProducerTemplate producer;
+    private final String sourceSchema;
+
+    TimeEntryWebhook(ObjectMapper json, ProducerTemplate producer,
+            @ConfigProperty(name = "ledgerbridge.mappings.location") String mappings) {
+        this.json = json;
+        this.producer = producer;
+        this.sourceSchema = "json-validator:" + mappings + "/schemas/harvest-time-entry.schema.json";
+    }
+
+    /** Returns the approved entries, each as its own JSON document; sets {@link #IGNORED}. */
+    public List<String> screen(String body, Exchange exchange) throws JsonProcessingException {
+        JsonNode root;
+        try {
+            root = json.readTree(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            throw new ProblemException(Problem.of(400, "malformed-json", "Malformed JSON",
+                    "the body is not valid JSON: " + e.getOriginalMessage() + " at line "
+                            + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+        }
+        if (root == null || root.isMissingNode() || !(root.isObject() || root.isArray())) {
+            throw new ProblemException(Problem.of(422, "validation", "Invalid time entries",
+                    "the body must be one TimeEntry object or an array of them"));
+        }
+        List<JsonNode> entries = new ArrayList<>();
+        if (root.isArray()) {
+            root.forEach(entries::add);
+        } else {
+            entries.add(root);
+        }
+        List<FieldError> errors = new ArrayList<>();
+        List<String> approved = new ArrayList<>();
+        ArrayNode ignored = json.createArrayNode();
+        for (int i = 0; i < entries.size(); i++) {
+            JsonNode entry = entries.get(i);
+            String prefix = root.isArray() ? "/" + i : "";
+            List<FieldError> entryErrors = validate(entry, prefix);
+            if (!entryErrors.isEmpty()) {
+                errors.addAll(entryErrors);
+            } else if (!entry.path("is_closed").asBoolean(false)) {
+                ObjectNode skipped = ignored.addObject();
+                skipped.set("id", entry.get("id"));
+                skipped.put("reason", "not approved: is_closed is " + entry.path("is_closed").asText("absent")
+                        + "; only approved time goes to the ERP");
+            } else {
+                approved.add(json.writeValueAsString(entry));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ProblemException(Problem.of(422, "validation", "Invalid time entries",
+                    errors.size() + " field(s) fail the TimeEntry schema; nothing was accepted").withErrors(errors));
+        }
+        exchange.setProperty(IGNORED, ignored);
+        return approved;
+    }
+
+    /** The answer to the sender: what was accepted and what was ignored, with the reason. */
+    public String receipt(Exchange exchange) throws JsonProcessingException {
+        ObjectNode receipt = json.createObjectNode();
+        List<?> accepted = exchange.getProperty("ledgerbridgeAccepted", List.class);
+        ArrayNode acceptedIds = receipt.putArray("accepted");
+        if (accepted != null) {
+            for (Object entry : accepted) {
+                acceptedIds.add(json.readTree(entry.toString()).get("id"));
+            }
+        }
+        receipt.set("ignored", exchange.getProperty(IGNORED, ArrayNode.class));
+        receipt.put("status", "accepted for delivery to the ERP");
+        return json.writeValueAsString(receipt);
+    }
+
+    /** The Kafka key of a time entry: its source id, so that its versions stay in order. */
+    public String keyOf(String entry) throws JsonProcessingException {
+        return json.readTree(entry).path("id").asText();
+    }
+
+    private List<FieldError> validate(JsonNode entry, String prefix) {
+        List<FieldError> errors = new ArrayList<>();
+        try {
+            producer.requestBody(sourceSchema, entry);
+        } catch (org.apache.camel.CamelExecutionException failed) {
+            if (failed.getCause() instanceof JsonValidationException invalid) {
+                for (ValidationMessage message : invalid.getErrors()) {
+                    String pointer = prefix + pointerOf(message);
+                    errors.add(new FieldError(pointer.isEmpty() ? "/" : pointer, message.getMessage()));
+                }
+            } else {
+                throw failed;
+            }
+        }
+        return errors;
+    }
+
+    private static String pointerOf(ValidationMessage message) {
+        String location = message.getInstanceLocation() == null ? "" : message.getInstanceLocation().toString();
+        // networknt reports "$.user.id"; a missing property is reported on its parent with the property name
+        String pointer = location.replaceFirst("^\\$", "").replace('.', '/').replaceAll("\\[(\\d+)]", "/$1");
+        if ("required".equals(message.getType()) && message.getProperty() != null) {
+            pointer = pointer + "/" + message.getProperty();
+        }
+        return pointer;
+    }
+}

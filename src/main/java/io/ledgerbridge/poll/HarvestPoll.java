@@ -1,0 +1,128 @@
+package io.ledgerbridge.poll;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ledgerbridge.config.LedgerbridgeConfig;
+import io.ledgerbridge.config.LedgerbridgeConfig.Sources.Harvest;
+import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.flow.FlowFailure;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The incremental poll of Harvest's approved time ({@code GET /time_entries?is_closed=true&updated_since=}), page
+ * by page; the watermark in the store moves only after every page's entries are durably taken in.
+ */
+@ApplicationScoped
+@Named("harvestPoll")
+public class HarvestPoll {
+
+    public static final String SOURCE = "harvest:time_entries";
+    static final String PAGE = "ledgerbridgeHarvestPage";
+    static final String SINCE = "ledgerbridgeHarvestSince";
+    static final String HIGHEST = "ledgerbridgeHarvestHighest";
+
+    private final LedgerbridgeConfig config;
+    private final ObjectMapper json;
+
+    HarvestPoll(LedgerbridgeConfig config, ObjectMapper json) {
+        this.config = config;
+        this.json = json;
+    }
+
+    /** Starts a poll at the stored watermark, on page 1. */
+    public void begin(Exchange exchange) {
+        Instant since = QuarkusTransaction.requiringNew().call(() -> {
+            PollWatermark mark = PollWatermark.findById(SOURCE);
+            return mark != null ? mark.watermark : Instant.parse(harvest().poll().initialWatermark());
+        });
+        exchange.setProperty(SINCE, since);
+        exchange.setProperty(HIGHEST, since);
+        exchange.setProperty(PAGE, 1);
+    }
+
+    /** Prepares the request of the current page: query and Harvest's authentication headers. */
+    public void request(Exchange exchange) {
+        Message in = exchange.getMessage();
+        Instant since = exchange.getProperty(SINCE, Instant.class);
+        int page = exchange.getProperty(PAGE, Integer.class);
+        in.removeHeaders("*");
+        in.setHeader(Exchange.HTTP_METHOD, "GET");
+        in.setHeader(Exchange.HTTP_QUERY, "is_closed=true&updated_since="
+                + URLEncoder.encode(since.toString(), StandardCharsets.UTF_8) + "&page=" + page + "&per_page="
+                + harvest().poll().perPage());
+        in.setHeader("Authorization", "Bearer " + harvest().token().orElse(""));
+        in.setHeader("Harvest-Account-Id", harvest().accountId().orElse(""));
+        in.setHeader("User-Agent", "ledgerbridge");
+        in.setHeader("Accept", "application/json");
+        in.setBody(null);
+    }
+
+    /**
+     * Reads one page: returns its approved entries (each its own JSON document), remembers the newest
+     * {@code updated_at}, and sets the next page (none after the last).
+     */
+    public List<String> page(Exchange exchange) throws IOException {
+        Message in = exchange.getMessage();
+        int status = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        if (status != 200) {
+            throw new FlowFailure(status == 429 || status >= 500 ? ErrorClass.TARGET_UNAVAILABLE : ErrorClass.TARGET_REJECTED,
+                    "Harvest answered " + status + " to the time entry poll");
+        }
+        JsonNode answer = json.readTree(in.getBody(String.class));
+        List<String> approved = new ArrayList<>();
+        Instant highest = exchange.getProperty(HIGHEST, Instant.class);
+        for (JsonNode entry : answer.path("time_entries")) {
+            if (entry.path("is_closed").asBoolean(false)) {
+                approved.add(json.writeValueAsString(entry));
+            }
+            String updated = entry.path("updated_at").asText(null);
+            if (updated != null) {
+                Instant at = Instant.parse(updated);
+                if (at.isAfter(highest)) {
+                    highest = at;
+                }
+            }
+        }
+        exchange.setProperty(HIGHEST, highest);
+        JsonNode next = answer.path("next_page");
+        exchange.setProperty(PAGE, next.isNumber() ? next.asInt() : null);
+        in.removeHeaders("*");
+        return approved;
+    }
+
+    /** Whether another page is to be read. */
+    public boolean hasNextPage(Exchange exchange) {
+        return exchange.getProperty(PAGE) != null;
+    }
+
+    /** Moves the watermark to the newest {@code updated_at} read, once all pages are in. */
+    public void advance(Exchange exchange) {
+        Instant highest = exchange.getProperty(HIGHEST, Instant.class);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        QuarkusTransaction.requiringNew().run(() -> {
+            PollWatermark mark = PollWatermark.findById(SOURCE);
+            if (mark == null) {
+                mark = new PollWatermark();
+                mark.source = SOURCE;
+            }
+            mark.watermark = highest;
+            mark.updatedAt = now;
+            mark.persist();
+        });
+    }
+
+    private Harvest harvest() {
+        return config.sources().harvest();
+    }
+}

@@ -1,0 +1,29 @@
+package io.ledgerbridge.problem;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/** An RFC 9457 problem detail, with the failing fields of a validation problem. */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record Problem(String type, String title, int status, String detail, String instance,
+        List<FieldError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+    private static final String TYPE_BASE = "https://ledgerbridge.io/problems/";
+
+    /** One failing field: a JSON pointer into the request and what is wrong with it. */
+    public record FieldError(String pointer, String message) {
+    }
+
+    public static Problem of(int status, String slug, String title, String detail) {
+        return new Problem(TYPE_BASE + slug, title, status, detail, null, List.of());
+    }
+
+    public Problem withErrors(List<FieldError> fieldErrors) {
+        return new Problem(type, title, status, detail, instance, fieldErrors);
+    }
+
+    public Problem at(String path) {
+        return new Problem(type, title, status, detail, path, errors);
+    }
+}

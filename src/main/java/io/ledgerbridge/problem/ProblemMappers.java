@@ -1,0 +1,61 @@
+package io.ledgerbridge.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Every error of the admin API is RFC 9457 problem+json. */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return respond(e.problem());
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new Problem.FieldError(pointer(v.getPropertyPath().toString()), v.getMessage()))
+                .sorted(java.util.Comparator.comparing(Problem.FieldError::pointer))
+                .toList();
+        return respond(Problem.of(422, "validation", "Invalid request",
+                errors.size() + " field(s) are invalid; nothing was changed").withErrors(errors));
+    }
+
+    @ServerExceptionMapper
+    public Response malformed(JsonProcessingException e) {
+        return respond(Problem.of(400, "malformed-json", "Malformed JSON", e.getOriginalMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return malformed(json);
+        }
+        return respond(Problem.of(status, "http-" + status, e.getResponse().getStatusInfo().getReasonPhrase(),
+                e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e) {
+        LOG.error("admin request failed", e);
+        return respond(Problem.of(500, "internal", "Internal error", "the request failed; see the service log"));
+    }
+
+    private static Response respond(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    /** "upsert.entries[0].targetId" -> "/0/targetId" */
+    private static String pointer(String propertyPath) {
+        String path = propertyPath.replaceFirst("^[^.]+\\.[^.\\[]+", "");
+        return path.replaceAll("\\[(\\d+)]", "/$1").replace('.', '/').replaceAll("^/?", "/").replaceAll("//", "/");
+    }
+}

@@ -1,0 +1,74 @@
+package io.ledgerbridge.sync;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** One version of one source record moved to a target: the lineage of what ledgerbridge posted. */
+@Entity
+@Table(name = "sync_record")
+public class SyncRecord extends PanacheEntityBase {
+
+    /** Where a posting stands. */
+    public enum Status { IN_PROGRESS, POSTED, FAILED }
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    public String flow;
+    @Column(name = "entity_type")
+    public String entityType;
+    @Column(name = "source_system")
+    public String sourceSystem;
+    @Column(name = "source_id")
+    public String sourceId;
+    @Column(name = "source_version")
+    public String sourceVersion;
+    @Column(name = "business_key")
+    public String businessKey;
+    @Column(name = "target_system")
+    public String targetSystem;
+    @Column(name = "target_id")
+    public String targetId;
+    /** CREATE or UPDATE at the target. */
+    public String operation;
+    @Column(name = "payload_hash")
+    public String payloadHash;
+    @Enumerated(EnumType.STRING)
+    public Status status;
+    public int attempts;
+    @Column(name = "correlation_id")
+    public String correlationId;
+    @Column(name = "claimed_until")
+    public Instant claimedUntil;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+    @Column(name = "posted_at")
+    public Instant postedAt;
+
+    public static Optional<SyncRecord> findVersion(String flow, String system, String sourceId, String version) {
+        return find("flow = ?1 and sourceSystem = ?2 and sourceId = ?3 and sourceVersion = ?4",
+                flow, system, sourceId, version).firstResultOptional();
+    }
+
+    /** Every version of one source record, newest first. */
+    public static List<SyncRecord> versionsOf(String flow, String system, String sourceId) {
+        return list("flow = ?1 and sourceSystem = ?2 and sourceId = ?3 order by id desc", flow, system, sourceId);
+    }
+
+    public static List<SyncRecord> byBusinessKey(String businessKey) {
+        return list("businessKey = ?1 order by id", businessKey);
+    }
+}

@@ -1,0 +1,189 @@
+package io.ledgerbridge.sync;
+
+import io.ledgerbridge.config.LedgerbridgeConfig;
+import io.ledgerbridge.flow.FlowHeaders;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import jakarta.persistence.PersistenceException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The store-backed idempotency check of every posting: one source version is posted at most once across restarts,
+ * replicas and redeliveries; a newer version becomes an update of what the older one created.
+ */
+@ApplicationScoped
+@Named("syncRecords")
+public class SyncRecords {
+
+    /** What a flow does with a claimed message. */
+    public enum Action { CREATE, UPDATE, SKIP }
+
+    private final LedgerbridgeConfig config;
+
+    SyncRecords(LedgerbridgeConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Claims the posting of the message's source version. Sets {@link FlowHeaders#SYNC_ACTION} and, for an update,
+     * {@link FlowHeaders#TARGET_ID}; SKIP comes with {@link FlowHeaders#SKIP_REASON}.
+     */
+    public void claim(Exchange exchange, String entityType, String targetSystem) {
+        Message in = exchange.getMessage();
+        String flow = in.getHeader(FlowHeaders.FLOW, String.class);
+        String system = in.getHeader(FlowHeaders.SOURCE_SYSTEM, String.class);
+        String sourceId = in.getHeader(FlowHeaders.SOURCE_ID, String.class);
+        String version = in.getHeader(FlowHeaders.SOURCE_VERSION, String.class);
+        String hash = sha256(in.getBody(String.class));
+        Claim claim;
+        try {
+            claim = QuarkusTransaction.requiringNew().call(() -> decide(exchange, entityType, targetSystem, hash));
+        } catch (PersistenceException | IllegalStateException raced) {
+            // another worker inserted the same version between our read and our insert: decide again on its row
+            claim = QuarkusTransaction.requiringNew().call(() -> decide(exchange, entityType, targetSystem, hash));
+        }
+        in.setHeader(FlowHeaders.SYNC_ACTION, claim.action().name());
+        in.setHeader(FlowHeaders.IDEMPOTENCY_KEY, idempotencyKey(system, sourceId, version));
+        if (claim.action() != Action.SKIP) {
+            in.setHeader(FlowHeaders.SYNC_RECORD_ID, claim.recordId());
+        }
+        if (claim.targetId() != null) {
+            in.setHeader(FlowHeaders.TARGET_ID, claim.targetId());
+        }
+        if (claim.skipReason() != null) {
+            in.setHeader(FlowHeaders.SKIP_REASON, claim.skipReason());
+        }
+        if (flow == null || sourceId == null) {
+            throw new IllegalStateException("claim needs flow and source id headers");
+        }
+    }
+
+    private Claim decide(Exchange exchange, String entityType, String targetSystem, String hash) {
+        Message in = exchange.getMessage();
+        String flow = in.getHeader(FlowHeaders.FLOW, String.class);
+        String system = in.getHeader(FlowHeaders.SOURCE_SYSTEM, String.class);
+        String sourceId = in.getHeader(FlowHeaders.SOURCE_ID, String.class);
+        String version = in.getHeader(FlowHeaders.SOURCE_VERSION, String.class);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant leaseEnd = now.plus(config.inbox().lease());
+
+        List<SyncRecord> versions = SyncRecord.versionsOf(flow, system, sourceId);
+        Optional<SyncRecord> same = versions.stream().filter(r -> r.sourceVersion.equals(version)).findFirst();
+        Optional<SyncRecord> newer = versions.stream()
+                .filter(r -> r.status != SyncRecord.Status.FAILED && isNewer(r.sourceVersion, version)).findFirst();
+        Optional<SyncRecord> lastPosted = versions.stream()
+                .filter(r -> r.status == SyncRecord.Status.POSTED && r.targetId != null).findFirst();
+
+        if (same.isPresent()) {
+            SyncRecord record = same.get();
+            if (record.status == SyncRecord.Status.POSTED) {
+                return Claim.skip(record.id, "version " + version + " already posted as " + record.targetId);
+            }
+            if (record.status == SyncRecord.Status.IN_PROGRESS && record.claimedUntil != null
+                    && record.claimedUntil.isAfter(now)) {
+                return Claim.skip(record.id, "version " + version + " is being posted by another worker");
+            }
+            if (newer.isPresent()) {
+                return Claim.skip(record.id, "superseded by version " + newer.get().sourceVersion);
+            }
+            // a failed or abandoned attempt: take it over (the target's idempotency key stays the same)
+            int taken = SyncRecord.update(
+                    "status = ?1, claimedUntil = ?2, updatedAt = ?3, attempts = attempts + 1, payloadHash = ?4 "
+                            + "where id = ?5 and status = ?6 and updatedAt = ?7",
+                    SyncRecord.Status.IN_PROGRESS, leaseEnd, now, hash, record.id, record.status, record.updatedAt);
+            if (taken == 0) {
+                return Claim.skip(record.id, "version " + version + " was claimed by another worker");
+            }
+            return begin(record.id, lastPosted);
+        }
+        if (newer.isPresent()) {
+            return Claim.skip(null, "superseded by version " + newer.get().sourceVersion);
+        }
+        SyncRecord record = new SyncRecord();
+        record.flow = flow;
+        record.entityType = entityType;
+        record.sourceSystem = system;
+        record.sourceId = sourceId;
+        record.sourceVersion = version;
+        record.businessKey = in.getHeader(FlowHeaders.BUSINESS_KEY, String.class);
+        record.targetSystem = targetSystem;
+        record.payloadHash = hash;
+        record.status = SyncRecord.Status.IN_PROGRESS;
+        record.attempts = 1;
+        record.correlationId = in.getHeader(FlowHeaders.CORRELATION_ID, String.class);
+        record.claimedUntil = leaseEnd;
+        record.createdAt = now;
+        record.updatedAt = now;
+        record.persistAndFlush();
+        return begin(record.id, lastPosted);
+    }
+
+    private static Claim begin(Long recordId, Optional<SyncRecord> lastPosted) {
+        return lastPosted.map(posted -> new Claim(Action.UPDATE, recordId, posted.targetId, null))
+                .orElseGet(() -> new Claim(Action.CREATE, recordId, null, null));
+    }
+
+    /** Records the target's id for the claimed version: the posting is done. */
+    public void complete(Exchange exchange) {
+        Message in = exchange.getMessage();
+        Long id = in.getHeader(FlowHeaders.SYNC_RECORD_ID, Long.class);
+        String targetId = in.getHeader(FlowHeaders.TARGET_ID, String.class);
+        String action = in.getHeader(FlowHeaders.SYNC_ACTION, String.class);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        QuarkusTransaction.requiringNew().run(() -> SyncRecord.update(
+                "status = ?1, targetId = ?2, operation = ?3, postedAt = ?4, updatedAt = ?4, claimedUntil = null where id = ?5",
+                SyncRecord.Status.POSTED, targetId, action, now, id));
+    }
+
+    /** Releases a claim whose posting failed, so that a replay may take it. */
+    public void fail(Long recordId) {
+        if (recordId == null) {
+            return;
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        QuarkusTransaction.requiringNew().run(() -> SyncRecord.update(
+                "status = ?1, updatedAt = ?2, claimedUntil = null where id = ?3 and status = ?4",
+                SyncRecord.Status.FAILED, now, recordId, SyncRecord.Status.IN_PROGRESS));
+    }
+
+    /** The key a target uses to recognise a retried posting: at most 128 characters (Xero's limit). */
+    public static String idempotencyKey(String system, String sourceId, String version) {
+        String key = system + "-" + sourceId + "-" + version.replaceAll("[^A-Za-z0-9]", "");
+        return key.length() <= 128 ? key : sha256(key);
+    }
+
+    static boolean isNewer(String candidate, String than) {
+        try {
+            return Instant.parse(candidate).isAfter(Instant.parse(than));
+        } catch (DateTimeParseException notInstants) {
+            return candidate.compareTo(than) > 0;
+        }
+    }
+
+    static String sha256(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((text == null ? "" : text).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private record Claim(Action action, Long recordId, String targetId, String skipReason) {
+        static Claim skip(Long recordId, String reason) {
+            return new Claim(Action.SKIP, recordId, null, reason);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.ledgerbridge.timeentry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.xref.CrossReferences;
+import io.ledgerbridge.xref.CrossReferences.Wanted;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/** Steps of the approved-time flow that work on the canonical TimeEntry. */
+@ApplicationScoped
+@Named("timeEntries")
+public class TimeEntries {
+
+    /** The system whose ids the cross-references resolve to. */
+    public static final String ERP = "erp";
+    private static final BigDecimal MINUTES_PER_HOUR = BigDecimal.valueOf(60);
+    /** Xero Projects accepts 1..59940 minutes per time entry. */
+    private static final int MAX_MINUTES = 59_940;
+
+    private final ObjectMapper json;
+    private final CrossReferences crossReferences;
+
+    TimeEntries(ObjectMapper json, CrossReferences crossReferences) {
+        this.json = json;
+        this.crossReferences = crossReferences;
+    }
+
+    /** Sets source system, id, version, business key and correlation id from the canonical entry. */
+    public void identify(Exchange exchange) {
+        JsonNode entry = read(exchange.getMessage().getBody(String.class));
+        Message in = exchange.getMessage();
+        String system = entry.path("sourceSystem").asText();
+        String id = entry.path("sourceId").asText();
+        in.setHeader(FlowHeaders.SOURCE_SYSTEM, system);
+        in.setHeader(FlowHeaders.SOURCE_ID, id);
+        in.setHeader(FlowHeaders.SOURCE_VERSION, entry.path("version").asText());
+        in.setHeader(FlowHeaders.BUSINESS_KEY, system + ":time-entry:" + id);
+        if (in.getHeader(FlowHeaders.CORRELATION_ID) == null) {
+            in.setHeader(FlowHeaders.CORRELATION_ID, UUID.randomUUID().toString());
+        }
+    }
+
+    /**
+     * Adds the ERP's ids of project, person and task (REFERENCE when one is missing) and the duration in whole
+     * minutes, rounded half-even from the decimal hours.
+     */
+    public String enrich(Exchange exchange) {
+        ObjectNode entry = (ObjectNode) read(exchange.getMessage().getBody(String.class));
+        String system = entry.path("sourceSystem").asText();
+        String project = entry.path("project").path("sourceId").asText();
+        Map<String, String> erp = crossReferences.resolveAll(system, ERP, List.of(
+                new Wanted("PROJECT", project),
+                new Wanted("PERSON", entry.path("resource").path("sourceId").asText()),
+                new Wanted("TASK", project + ":" + entry.path("task").path("sourceId").asText())));
+        ObjectNode ids = entry.putObject("erp");
+        ids.put("projectId", erp.get("PROJECT"));
+        ids.put("userId", erp.get("PERSON"));
+        ids.put("taskId", erp.get("TASK"));
+
+        BigDecimal hours = entry.path("hours").decimalValue();
+        int minutes = hours.multiply(MINUTES_PER_HOUR).setScale(0, RoundingMode.HALF_EVEN).intValueExact();
+        if (minutes < 1 || minutes > MAX_MINUTES) {
+            throw new FlowFailure(ErrorClass.VALIDATION,
+                    "hours " + hours.toPlainString() + " is " + minutes + " minutes; the ERP takes 1.." + MAX_MINUTES);
+        }
+        entry.put("durationMinutes", minutes);
+        exchange.getMessage().setHeader(FlowHeaders.ERP_PROJECT_ID, erp.get("PROJECT"));
+        return write(entry);
+    }
+
+    /** Adds what the claim decided (operation, the target record replaced, idempotency key) for the mapping. */
+    public String posting(Exchange exchange) {
+        ObjectNode entry = (ObjectNode) read(exchange.getMessage().getBody(String.class));
+        Message in = exchange.getMessage();
+        ObjectNode posting = entry.putObject("posting");
+        posting.put("operation", in.getHeader(FlowHeaders.SYNC_ACTION, String.class));
+        posting.put("replaces", in.getHeader(FlowHeaders.TARGET_ID, String.class));
+        posting.put("idempotencyKey", in.getHeader(FlowHeaders.IDEMPOTENCY_KEY, String.class));
+        return write(entry);
+    }
+
+    private JsonNode read(String body) {
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new FlowFailure(ErrorClass.VALIDATION, "not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

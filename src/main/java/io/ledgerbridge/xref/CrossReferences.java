@@ -1,0 +1,92 @@
+package io.ledgerbridge.xref;
+
+import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.flow.FlowFailure;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Resolves source ids to a target system's ids through the store; a missing one is a REFERENCE failure. */
+@ApplicationScoped
+@Named("crossReferences")
+public class CrossReferences {
+
+    /** One cross-reference as loaded by an operator or a seed file. */
+    public record Entry(String entityType, String sourceSystem, String sourceId, String targetSystem,
+            String targetId) {
+    }
+
+    /** A reference a flow asks for: the entity type and its source id. */
+    public record Wanted(String entityType, String sourceId) {
+    }
+
+    /**
+     * The target ids of all wanted references, keyed by entity type; throws one REFERENCE failure naming every
+     * missing one, so an operator fixes them all at once.
+     */
+    @Transactional
+    public Map<String, String> resolveAll(String sourceSystem, String targetSystem, List<Wanted> wanted) {
+        Map<String, String> resolved = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (Wanted want : wanted) {
+            CrossReference.lookup(want.entityType(), sourceSystem, want.sourceId(), targetSystem)
+                    .ifPresentOrElse(ref -> resolved.put(want.entityType(), ref.targetId),
+                            () -> missing.add(want.entityType() + " " + sourceSystem + ":" + want.sourceId()));
+        }
+        if (!missing.isEmpty()) {
+            throw new FlowFailure(ErrorClass.REFERENCE,
+                    "no " + targetSystem + " cross-reference for " + String.join(", ", missing));
+        }
+        return resolved;
+    }
+
+    /** Creates or updates cross-references; returns how many changed. */
+    @Transactional
+    public int upsert(List<Entry> entries) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        int changed = 0;
+        for (Entry entry : entries) {
+            CrossReference ref = CrossReference
+                    .lookup(entry.entityType(), entry.sourceSystem(), entry.sourceId(), entry.targetSystem())
+                    .orElse(null);
+            if (ref == null) {
+                ref = new CrossReference();
+                ref.entityType = entry.entityType();
+                ref.sourceSystem = entry.sourceSystem();
+                ref.sourceId = entry.sourceId();
+                ref.targetSystem = entry.targetSystem();
+                ref.createdAt = now;
+            } else if (ref.targetId.equals(entry.targetId())) {
+                continue;
+            }
+            ref.targetId = entry.targetId();
+            ref.updatedAt = now;
+            ref.persist();
+            changed++;
+        }
+        return changed;
+    }
+
+    public List<Entry> list(String entityType, String sourceSystem) {
+        StringBuilder query = new StringBuilder("1 = 1");
+        Map<String, Object> params = new LinkedHashMap<>();
+        if (entityType != null) {
+            query.append(" and entityType = :type");
+            params.put("type", entityType);
+        }
+        if (sourceSystem != null) {
+            query.append(" and sourceSystem = :system");
+            params.put("system", sourceSystem);
+        }
+        query.append(" order by id");
+        return CrossReference.<CrossReference>list(query.toString(), params).stream()
+                .map(r -> new Entry(r.entityType, r.sourceSystem, r.sourceId, r.targetSystem, r.targetId))
+                .toList();
+    }
+}
