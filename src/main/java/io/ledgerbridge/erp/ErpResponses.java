@@ -6,6 +6,7 @@ import io.ledgerbridge.config.LedgerbridgeConfig;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.flow.TargetRejected;
 import io.ledgerbridge.flow.TargetUnavailable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
@@ -62,7 +63,7 @@ public class ErpResponses {
         if (status >= 500 || status == 408) {
             throw new TargetUnavailable(ErrorClass.TARGET_UNAVAILABLE, system + " answered " + status + ": " + excerpt);
         }
-        throw new FlowFailure(ErrorClass.TARGET_REJECTED, system + " rejected the request with " + status + ": " + excerpt);
+        throw new TargetRejected(system + " rejected the request with " + status + ": " + excerpt);
     }
 
     /** Retry-After as seconds or an HTTP date, bounded by the configured maximum backoff. */

@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 
 /**
  * Store-backed intake: a message is committed here before its sender is answered, then taken by exactly one worker
@@ -20,9 +21,11 @@ import org.apache.camel.Exchange;
 public class Inbox {
 
     private final LedgerbridgeConfig config;
+    private final ProducerTemplate producer;
 
-    Inbox(LedgerbridgeConfig config) {
+    Inbox(LedgerbridgeConfig config, ProducerTemplate producer) {
         this.config = config;
+        this.producer = producer;
     }
 
     /** Commits every payload of the body (a list of JSON documents) in one transaction; returns their ids. */
@@ -73,17 +76,27 @@ public class Inbox {
         });
     }
 
-    /** Replaces the claimed message id in the body by the message itself. */
-    public void open(Exchange exchange) {
-        Long id = exchange.getMessage().getBody(Long.class);
-        InboxMessage message = QuarkusTransaction.requiringNew().call(() -> InboxMessage.findById(id));
-        exchange.getMessage().setHeader(FlowHeaders.INBOX_ID, id);
-        exchange.getMessage().setBody(message.payload);
+    /**
+     * Runs each claimed message of the flow through the flow's route, in its own exchange, and marks it done once
+     * the flow has completed it (posted, skipped or dead-lettered). A message whose exchange failed stays pending
+     * and is claimed again when its lease runs out.
+     */
+    public int drain(String flow) {
+        List<Long> claimed = claimBatch(flow);
+        for (Long id : claimed) {
+            InboxMessage message = QuarkusTransaction.requiringNew().call(() -> InboxMessage.findById(id));
+            Exchange result = producer.send("direct:" + flow, exchange -> {
+                exchange.getMessage().setHeader(FlowHeaders.INBOX_ID, id);
+                exchange.getMessage().setBody(message.payload);
+            });
+            if (!result.isFailed()) {
+                done(id);
+            }
+        }
+        return claimed.size();
     }
 
-    /** Marks the taken message as through its flow (posted, skipped or dead-lettered). */
-    public void done(Exchange exchange) {
-        Long id = exchange.getMessage().getHeader(FlowHeaders.INBOX_ID, Long.class);
+    void done(Long id) {
         Instant now = now();
         QuarkusTransaction.requiringNew().run(() -> InboxMessage.update(
                 "status = ?1, processedAt = ?2, claimedUntil = null where id = ?3", InboxMessage.DONE, now, id));

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# A private PostgreSQL server for tests and local runs: its own data folder, a free port, stopped by its PID.
+#   local-postgres.sh start DIR   -> prints PORT=<port> once the server accepts connections
+#   local-postgres.sh stop DIR
+# Database "ledgerbridge", user "ledgerbridge", password "ledgerbridge" (local throwaway server only).
+set -euo pipefail
+cmd=${1:?start|stop}
+dir=$(mkdir -p "${2:?folder}" && cd "$2" && pwd)
+
+bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
+  echo "PostgreSQL server binaries not found: apt-get install -y postgresql" >&2
+  exit 1
+fi
+
+as_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case "$cmd" in
+start)
+  if [ ! -s "$dir/data/PG_VERSION" ]; then
+    mkdir -p "$dir/data"
+    [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
+    printf 'ledgerbridge\n' > "$dir/pwfile"; [ "$(id -u)" = 0 ] && chown postgres "$dir/pwfile"
+    as_owner "$bindir/initdb" -D "$dir/data" -U ledgerbridge --pwfile="$dir/pwfile" -A scram-sha-256 \
+      --auth-local=trust >"$dir/initdb.log" 2>&1
+  fi
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" >/dev/null
+  as_owner "$bindir/psql" -h "$dir" -p "$port" -U ledgerbridge -d postgres -tAc \
+    "select 1 from pg_database where datname='ledgerbridge'" | grep -q 1 ||
+    as_owner "$bindir/psql" -h "$dir" -p "$port" -U ledgerbridge -d postgres -qc "create database ledgerbridge"
+  head -n 1 "$dir/data/postmaster.pid" > "$dir/pid"
+  echo "$port" > "$dir/port"
+  echo "PORT=$port"
+  ;;
+stop)
+  if [ -s "$dir/data/postmaster.pid" ]; then
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w -t 30 stop >/dev/null || {
+      pid=$(cat "$dir/pid" 2>/dev/null || true); [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true; }
+  fi
+  ;;
+*) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
+esac
