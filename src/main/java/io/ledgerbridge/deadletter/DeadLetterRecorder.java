@@ -56,7 +56,7 @@ public class DeadLetterRecorder {
         letter.sourceVersion = exchange.getMessage().getHeader(FlowHeaders.SOURCE_VERSION, String.class);
         letter.errorClass = errorClass;
         letter.errorMessage = truncate(failure == null ? "unknown failure" : describe(failure), 4000);
-        letter.attempts = 1 + exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        letter.attempts = 1 + exchange.getProperty(RedeliveryCounter.REDELIVERIES, 0, Integer.class);
         letter.payload = originalPayload(exchange);
         letter.headers = keptHeaders(exchange);
         letter.status = DeadLetter.Status.OPEN;

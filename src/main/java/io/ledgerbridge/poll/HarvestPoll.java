@@ -20,7 +20,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * The incremental poll of Harvest's approved time ({@code GET /time_entries?is_closed=true&updated_since=}), page
+ * The incremental poll of Harvest's approved time ({@code GET /time_entries?updated_since=}, approved entries
+ * kept), page
  * by page; the watermark in the store moves only after every page's entries are durably taken in.
  */
 @ApplicationScoped
@@ -58,7 +59,8 @@ public class HarvestPoll {
         int page = exchange.getProperty(PAGE, Integer.class);
         in.removeHeaders("*");
         in.setHeader(Exchange.HTTP_METHOD, "GET");
-        in.setHeader(Exchange.HTTP_QUERY, "is_closed=true&updated_since="
+        // Harvest's contract has no approval filter on this list: approval (is_closed) is checked on each entry
+        in.setHeader(Exchange.HTTP_QUERY, "updated_since="
                 + URLEncoder.encode(since.toString(), StandardCharsets.UTF_8) + "&page=" + page + "&per_page="
                 + harvest().poll().perPage());
         in.setHeader("Authorization", "Bearer " + harvest().token().orElse(""));

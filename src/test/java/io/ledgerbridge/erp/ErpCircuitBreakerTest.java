@@ -1,0 +1,66 @@
+package io.ledgerbridge.erp;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ledgerbridge.deadletter.DeadLetter;
+import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.testing.Store;
+import io.ledgerbridge.testing.TimeEntryFixtures;
+import io.ledgerbridge.testing.TimeEntryFixtures.Project;
+import io.ledgerbridge.testing.VendorStubs;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The circuit breaker in front of the ERP: a dead ERP is not hammered, and nothing is lost while it is down. */
+@QuarkusTest
+class ErpCircuitBreakerTest {
+
+    @AfterEach
+    void erpRecoversAndTheCircuitClosesAgain() {
+        VendorStubs.reset();
+        Project project = TimeEntryFixtures.knownProject();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            long probe = TimeEntryFixtures.nextId();
+            given().contentType("application/json").body(project.approvedEntry(probe, "1", "2026-11-20T10:15:00Z"))
+                    .post("/api/v1/time-entries").then().statusCode(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> Store.posted(probe, "2026-11-20T10:15:00Z")
+                    || !Store.deadLetters(probe).isEmpty());
+            assertThat(Store.posted(probe, "2026-11-20T10:15:00Z")).isTrue();
+        });
+    }
+
+    @Test
+    void downErpOpensTheCircuitAndEveryEntryIsDeadLetteredAsTargetUnavailable() {
+        VendorStubs.reset();
+        VendorStubs.server().stubFor(post(urlPathMatching(VendorStubs.XERO_BASE + "/Projects/.*/Time"))
+                .atPriority(1).willReturn(aResponse().withStatus(503)));
+        Project project = TimeEntryFixtures.knownProject();
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            long id = TimeEntryFixtures.nextId();
+            ids.add(id);
+            given().contentType("application/json").body(project.approvedEntry(id, "1", "2026-11-20T10:15:00Z"))
+                    .post("/api/v1/time-entries").then().statusCode(202);
+        }
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream().allMatch(id -> !Store.deadLetters(id).isEmpty()));
+        List<DeadLetter> letters = ids.stream().map(id -> Store.deadLetters(id).get(0)).toList();
+        assertThat(letters).extracting(l -> l.errorClass).containsOnly(ErrorClass.TARGET_UNAVAILABLE);
+        assertThat(letters).extracting(l -> l.attempts).containsOnly(5);
+        // 4 entries x 5 attempts = 20 deliveries, but the open circuit kept most of them from reaching the ERP
+        int reached = VendorStubs.server().findAll(postRequestedFor(urlPathMatching(
+                VendorStubs.XERO_BASE + "/Projects/" + project.erpProjectId() + "/Time"))).size();
+        assertThat(reached).isLessThan(20);
+        assertThat(letters).anySatisfy(l -> assertThat(l.errorMessage).containsIgnoringCase("circuit"));
+    }
+}
