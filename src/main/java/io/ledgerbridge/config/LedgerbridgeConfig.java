@@ -70,6 +70,10 @@ public interface LedgerbridgeConfig {
 
         Xero xero();
 
+        /** Milliseconds an ERP or source API may take to answer one call before it counts as unavailable. */
+        @WithDefault("30000")
+        long httpTimeout();
+
         interface Outbox {
             /** Folder that receives one JSON document per posting. */
             String dir();
@@ -86,9 +90,6 @@ public interface LedgerbridgeConfig {
             /** The Xero-Tenant-Id of the organisation posted to. */
             Optional<String> tenantId();
 
-            /** HTTP timeout of one ERP call. */
-            @WithDefault("PT10S")
-            Duration timeout();
         }
     }
 
@@ -101,9 +102,13 @@ public interface LedgerbridgeConfig {
         @WithDefault("500")
         long initialDelay();
 
-        /** Upper bound of one backoff delay in milliseconds (a Retry-After above it is capped). */
+        /** Upper bound of one exponential backoff delay in milliseconds. */
         @WithDefault("60000")
         long maximumDelay();
+
+        /** Longest Retry-After (ms) a 429 is waited for; a longer one dead-letters the message as RATE_LIMITED. */
+        @WithDefault("120000")
+        long maximumRetryAfter();
     }
 
     interface Circuit {

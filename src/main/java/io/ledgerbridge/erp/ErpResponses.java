@@ -55,6 +55,11 @@ public class ErpResponses {
         String excerpt = body == null ? "" : body.length() > 500 ? body.substring(0, 500) + "…" : body;
         if (status == 429) {
             long delay = retryAfterMillis(in.getHeader("Retry-After", String.class));
+            if (delay > config.retry().maximumRetryAfter()) {
+                // waiting that long would hold the consumer: dead-letter now, an operator replays it later
+                throw new FlowFailure(ErrorClass.RATE_LIMITED, system + " answered 429 asking to wait " + delay
+                        + " ms, more than ledgerbridge.retry.maximum-retry-after");
+            }
             in.setHeader(Exchange.REDELIVERY_DELAY, delay);
             throw new TargetUnavailable(ErrorClass.RATE_LIMITED,
                     system + " answered 429 (rate limited); retrying after " + delay + " ms");
@@ -66,9 +71,8 @@ public class ErpResponses {
         throw new TargetRejected(system + " rejected the request with " + status + ": " + excerpt);
     }
 
-    /** Retry-After as seconds or an HTTP date, bounded by the configured maximum backoff. */
+    /** Retry-After as seconds or an HTTP date; without one, the configured first backoff delay. */
     long retryAfterMillis(String retryAfter) {
-        long max = config.retry().maximumDelay();
         long fallback = config.retry().initialDelay();
         if (retryAfter == null || retryAfter.isBlank()) {
             return fallback;
@@ -84,6 +88,6 @@ public class ErpResponses {
                 millis = fallback;
             }
         }
-        return Math.max(0, Math.min(millis, max));
+        return Math.max(0, millis);
     }
 }
