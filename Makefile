@@ -1,0 +1,38 @@
+# Thin targets, one command each; the README shows the same commands.
+SERVERS ?= target/local-servers
+JAR := target/quarkus-app/quarkus-run.jar
+
+.PHONY: run test package servers-up servers-down run-cluster clean
+
+## Start the service on its embedded default (H2 under data/, file outbox under data/erp-outbox/) on port 8080.
+run: package
+	java -jar $(JAR)
+
+## Run every test against real PostgreSQL and Kafka (started on free ports by the tests themselves).
+test:
+	mvn -B verify
+
+package:
+	mvn -B -q package -DskipTests
+
+## Start a private PostgreSQL and Kafka on free ports for the cluster profile (stop with servers-down).
+servers-up:
+	src/test/servers/local-postgres.sh start $(SERVERS)/postgres
+	src/test/servers/local-kafka.sh start $(SERVERS)/kafka
+
+servers-down:
+	-src/test/servers/local-kafka.sh stop $(SERVERS)/kafka
+	-src/test/servers/local-postgres.sh stop $(SERVERS)/postgres
+
+## Build for PostgreSQL + Kafka and run against the servers of servers-up (ERP connector: file outbox).
+run-cluster:
+	mvn -B -q package -DskipTests -Dquarkus.profile=cluster
+	QUARKUS_PROFILE=cluster \
+	LEDGERBRIDGE_DB_URL=jdbc:postgresql://127.0.0.1:$$(cat $(SERVERS)/postgres/port)/ledgerbridge \
+	LEDGERBRIDGE_DB_PASSWORD=ledgerbridge \
+	LEDGERBRIDGE_KAFKA_BOOTSTRAP=$$(sed -n 's#^advertised.listeners=PLAINTEXT://##p' $(SERVERS)/kafka/server.properties) \
+	LEDGERBRIDGE_ERP_CONNECTOR=$${LEDGERBRIDGE_ERP_CONNECTOR:-file-outbox} \
+	java -jar $(JAR)
+
+clean:
+	mvn -B -q clean

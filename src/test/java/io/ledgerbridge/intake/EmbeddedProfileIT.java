@@ -1,0 +1,47 @@
+package io.ledgerbridge.intake;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.is;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ledgerbridge.testing.ServiceProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What `make run` starts: the packaged service on its embedded defaults, posting into the file outbox. */
+class EmbeddedProfileIT {
+
+    @Test
+    void readmeExamplePostsApprovedTimeIntoTheFileOutbox() throws Exception {
+        Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "embedded-");
+        Path outbox = work.resolve("erp-outbox");
+        Map<String, String> config = Map.of(
+                "quarkus.datasource.jdbc.url", "jdbc:h2:file:" + work.resolve("db/ledgerbridge") + ";WRITE_DELAY=0",
+                "ledgerbridge.erp.outbox.dir", outbox.toString(),
+                "ledgerbridge.seed.cross-references", Path.of("mappings/seed/cross-references.example.json").toAbsolutePath().toString());
+
+        try (ServiceProcess service = ServiceProcess.start(config, work.resolve("service.log"))) {
+            given().baseUri(service.baseUrl()).contentType("application/json")
+                    .body(Files.readString(Path.of("mappings/examples/harvest-time-entry.json")))
+                    .post("/api/v1/time-entries")
+                    .then().statusCode(202).body("accepted[0]", is(636709355));
+
+            Path document = outbox.resolve("harvest-636709355-20261120T101500Z.json");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(document));
+            JsonNode posted = new ObjectMapper().readTree(document.toFile());
+            assertThat(posted.path("operation").asText()).isEqualTo("CREATE");
+            assertThat(posted.path("project").asText()).isEqualTo("b6c0f6f4-5a2e-4a8e-9d1c-2f4a7d9e1b20");
+            assertThat(posted.path("durationMinutes").asInt()).isEqualTo(90);
+            assertThat(posted.path("hours").decimalValue()).isEqualByComparingTo("1.5");
+            try (var files = Files.list(outbox)) {
+                assertThat(files.map(p -> p.getFileName().toString())).containsExactly(document.getFileName().toString());
+            }
+        }
+    }
+}
