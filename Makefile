@@ -2,7 +2,7 @@
 SERVERS ?= target/local-servers
 JAR := target/quarkus-app/quarkus-run.jar
 
-.PHONY: run test package servers-up servers-down run-cluster clean
+.PHONY: run test package servers-up servers-down run-cluster clean k8s
 
 ## Start the service on its embedded default (H2 under data/, file outbox under data/erp-outbox/) on port 8080.
 run: package
@@ -36,3 +36,7 @@ run-cluster:
 
 clean:
 	mvn -B -q clean
+
+## Render the Kubernetes manifests (routes/ ConfigMap generated from the repository's routes).
+k8s:
+	kubectl kustomize --load-restrictor LoadRestrictionsNone k8s/base
