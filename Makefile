@@ -6,7 +6,7 @@ JAR := target/quarkus-app/quarkus-run.jar
 
 ## Start the service on its embedded default (H2 under data/, file outbox under data/erp-outbox/) on port 8080.
 run: package
-	java -jar $(JAR)
+	java -Dquarkus.profile=embedded -jar $(JAR)
 
 ## Run every test against real PostgreSQL and Kafka (started on free ports by the tests themselves).
 test:

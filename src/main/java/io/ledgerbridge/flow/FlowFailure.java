@@ -28,6 +28,9 @@ public class FlowFailure extends RuntimeException {
             if (t instanceof org.apache.camel.ValidationException) {
                 return ErrorClass.VALIDATION;
             }
+            if (t instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+                return ErrorClass.INTERNAL;
+            }
             if (t instanceof java.io.IOException
                     || t instanceof java.util.concurrent.TimeoutException
                     || t.getClass().getName().startsWith("io.smallrye.faulttolerance.api.CircuitBreakerOpen")

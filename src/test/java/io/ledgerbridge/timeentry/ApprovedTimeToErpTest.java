@@ -240,6 +240,39 @@ class ApprovedTimeToErpTest {
     }
 
     @Test
+    void nonJsonRecordOnTheKafkaTopicIsDeadLetteredAtOnceAsValidation() {
+        String garbage = "not json at all " + TimeEntryFixtures.nextId();
+
+        KafkaTopics.send(TOPIC, "garbage", garbage);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> KafkaTopics.drained(TOPIC, GROUP));
+        List<DeadLetter> letters = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(
+                () -> DeadLetter.<DeadLetter>list("payload", garbage));
+        assertThat(letters).hasSize(1);
+        assertThat(letters.get(0).errorClass).isEqualTo(ErrorClass.VALIDATION);
+        assertThat(letters.get(0).attempts).isEqualTo(1);
+    }
+
+    @Test
+    void xeroTokenIsFetchedOnceAndReusedWhileValid() {
+        Project project = TimeEntryFixtures.knownProject();
+        long first = TimeEntryFixtures.nextId();
+        long second = TimeEntryFixtures.nextId();
+        postWebhook(project.approvedEntry(first, "1", V1));
+        postWebhook(project.approvedEntry(second, "1", V1));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(first, V1) && Store.posted(second, V1));
+        List<LoggedRequest> posts = VendorStubs.server().findAll(postRequestedFor(urlPathEqualTo(timePath(project))));
+        assertThat(posts).extracting(r -> r.getHeader("Authorization")).hasSize(2).containsOnly(posts.get(0).getHeader("Authorization"));
+        List<LoggedRequest> tokenCalls = VendorStubs.server().findAll(postRequestedFor(urlPathEqualTo("/connect/token")));
+        assertThat(tokenCalls).hasSizeLessThanOrEqualTo(1);
+        tokenCalls.forEach(call -> {
+            assertThat(call.getHeader("Authorization")).startsWith("Basic ");
+            assertThat(call.getBodyAsString()).contains("grant_type=client_credentials");
+        });
+    }
+
+    @Test
     void malformedJsonIsAnsweredWithProblem400() {
         given().contentType("application/json").body("{\"id\": 1,")
                 .post("/api/v1/time-entries")
