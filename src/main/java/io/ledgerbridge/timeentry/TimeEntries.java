@@ -38,6 +38,31 @@ public class TimeEntries {
         this.crossReferences = crossReferences;
     }
 
+    /**
+     * Best effort, before validation: the source id and version as the source sent them, so that even a message
+     * that fails its schema is dead-lettered under its business key. The canonical entry confirms them later.
+     */
+    public void identifySource(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String system = in.getHeader(FlowHeaders.SOURCE_SYSTEM, "harvest", String.class);
+        try {
+            JsonNode raw = json.readTree(in.getBody(String.class));
+            JsonNode id = raw == null ? null : raw.get("id");
+            if (id != null && (id.isIntegralNumber() || id.isTextual()) && !id.asText().isBlank()
+                    && id.asText().length() <= 128) {
+                in.setHeader(FlowHeaders.SOURCE_ID, id.asText());
+                in.setHeader(FlowHeaders.BUSINESS_KEY, system + ":time-entry:" + id.asText());
+                JsonNode version = raw.get("updated_at");
+                if (version != null && version.isTextual() && version.asText().length() <= 64) {
+                    in.setHeader(FlowHeaders.SOURCE_VERSION, version.asText());
+                }
+            }
+        } catch (JsonProcessingException | RuntimeException notReadable) {
+            // not JSON at all: validation says so next, under no business key
+        }
+        in.setHeader(FlowHeaders.SOURCE_SYSTEM, system);
+    }
+
     /** Sets source system, id, version, business key and correlation id from the canonical entry. */
     public void identify(Exchange exchange) {
         JsonNode entry = read(exchange.getMessage().getBody(String.class));

@@ -236,6 +236,7 @@ class ApprovedTimeToErpTest {
         assertThat(letters).hasSize(1);
         assertThat(letters.get(0).errorClass).isEqualTo(ErrorClass.VALIDATION);
         assertThat(letters.get(0).step).isEqualTo("validate-source");
+        assertThat(letters.get(0).businessKey).isEqualTo("harvest:time-entry:" + id);
         assertThat(letters.get(0).errorMessage).contains("hours");
     }
 
