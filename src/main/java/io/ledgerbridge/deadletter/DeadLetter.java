@@ -46,6 +46,11 @@ public class DeadLetter extends PanacheEntityBase {
     /** The message as it entered the flow. */
     @Column(length = 1_000_000)
     public String payload;
+    /** The operator's corrected copy of the payload, kept beside the original. */
+    @Column(name = "edited_payload", length = 1_000_000)
+    public String editedPayload;
+    /** Why an operator resolved or discarded it. */
+    public String resolution;
     /** Filtered headers as a JSON object; never credentials. */
     public String headers;
     @Enumerated(EnumType.STRING)

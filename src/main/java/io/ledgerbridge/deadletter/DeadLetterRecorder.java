@@ -47,27 +47,46 @@ public class DeadLetterRecorder {
         ErrorClass errorClass = FlowFailure.classify(failure);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 
-        DeadLetter letter = new DeadLetter();
-        letter.flow = exchange.getMessage().getHeader(FlowHeaders.FLOW, exchange.getFromRouteId(), String.class);
-        letter.step = failedStep(exchange);
-        letter.businessKey = exchange.getMessage().getHeader(FlowHeaders.BUSINESS_KEY, String.class);
-        letter.sourceSystem = exchange.getMessage().getHeader(FlowHeaders.SOURCE_SYSTEM, String.class);
-        letter.sourceId = exchange.getMessage().getHeader(FlowHeaders.SOURCE_ID, String.class);
-        letter.sourceVersion = exchange.getMessage().getHeader(FlowHeaders.SOURCE_VERSION, String.class);
-        letter.errorClass = errorClass;
-        letter.errorMessage = truncate(failure == null ? "unknown failure" : describe(failure), 4000);
-        letter.attempts = 1 + exchange.getProperty(RedeliveryCounter.REDELIVERIES, 0, Integer.class);
-        letter.payload = originalPayload(exchange);
-        letter.headers = keptHeaders(exchange);
-        letter.status = DeadLetter.Status.OPEN;
-        letter.correlationId = exchange.getMessage().getHeader(FlowHeaders.CORRELATION_ID, String.class);
-        letter.createdAt = now;
-        letter.updatedAt = now;
-        QuarkusTransaction.requiringNew().run(letter::persist);
+        DeadLetter failed = new DeadLetter();
+        failed.flow = exchange.getMessage().getHeader(FlowHeaders.FLOW, exchange.getFromRouteId(), String.class);
+        failed.step = failedStep(exchange);
+        failed.businessKey = exchange.getMessage().getHeader(FlowHeaders.BUSINESS_KEY, String.class);
+        failed.sourceSystem = exchange.getMessage().getHeader(FlowHeaders.SOURCE_SYSTEM, String.class);
+        failed.sourceId = exchange.getMessage().getHeader(FlowHeaders.SOURCE_ID, String.class);
+        failed.sourceVersion = exchange.getMessage().getHeader(FlowHeaders.SOURCE_VERSION, String.class);
+        failed.errorClass = errorClass;
+        failed.errorMessage = truncate(failure == null ? "unknown failure" : describe(failure), 4000);
+        failed.attempts = 1 + exchange.getProperty(RedeliveryCounter.REDELIVERIES, 0, Integer.class);
+        failed.payload = originalPayload(exchange);
+        failed.headers = keptHeaders(exchange);
+        failed.status = DeadLetter.Status.OPEN;
+        failed.correlationId = exchange.getMessage().getHeader(FlowHeaders.CORRELATION_ID, String.class);
+        failed.createdAt = now;
+        failed.updatedAt = now;
+        Long replayOf = exchange.getMessage().getHeader(FlowHeaders.REPLAY_OF, Long.class);
+        DeadLetter letter;
+        if (replayOf != null) {
+            // a replay that failed again: the same dead letter, open again with the new error
+            letter = QuarkusTransaction.requiringNew().call(() -> reopen(replayOf, errorClass, failed, now));
+        } else {
+            QuarkusTransaction.requiringNew().run(failed::persist);
+            letter = failed;
+        }
         syncRecords.fail(exchange.getMessage().getHeader(FlowHeaders.SYNC_RECORD_ID, Long.class));
         LOG.warnf("dead letter %d: flow=%s step=%s key=%s class=%s attempts=%d: %s", letter.id, letter.flow,
                 letter.step, letter.businessKey, errorClass, letter.attempts, letter.errorMessage);
-        exchange.getMessage().setHeader("ledgerbridgeDeadLetterId", letter.id);
+        exchange.getMessage().setHeader(FlowHeaders.DEAD_LETTER_ID, letter.id);
+        return letter;
+    }
+
+    private static DeadLetter reopen(Long id, ErrorClass errorClass, DeadLetter failed, Instant now) {
+        DeadLetter letter = DeadLetter.findById(id);
+        letter.errorClass = errorClass;
+        letter.errorMessage = failed.errorMessage;
+        letter.step = failed.step;
+        letter.attempts = letter.attempts + failed.attempts;
+        letter.status = DeadLetter.Status.OPEN;
+        letter.updatedAt = now;
         return letter;
     }
 

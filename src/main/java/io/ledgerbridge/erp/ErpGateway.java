@@ -25,6 +25,7 @@ public class ErpGateway {
     private final ProducerTemplate producer;
     private final String connectorUri;
     private final TypedGuard<Exchange> guard;
+    private volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
 
     ErpGateway(ProducerTemplate producer, LedgerbridgeConfig config) {
         this.producer = producer;
@@ -37,7 +38,10 @@ public class ErpGateway {
                 .failureRatio(config.circuit().failureRatio() / 100.0)
                 .delay(config.circuit().delay(), ChronoUnit.MILLIS)
                 .skipOn(TargetRejected.class)
-                .onStateChange(state -> log(state, config.erp().connector()))
+                .onStateChange(changed -> {
+                    state = changed;
+                    log(changed, config.erp().connector());
+                })
                 .done()
                 .build();
     }
@@ -53,6 +57,11 @@ public class ErpGateway {
             }
             return exchange;
         });
+    }
+
+    /** Whether the ERP's circuit is open: calls are refused until it lets a trial call through. */
+    public boolean circuitOpen() {
+        return state == CircuitBreakerState.OPEN;
     }
 
     private static void log(CircuitBreakerState state, String connector) {

@@ -27,6 +27,10 @@ public final class FlowHeaders {
     public static final String ERP_PROJECT_ID = "ledgerbridgeErpProjectId";
     /** Inbox message the exchange came from, if any. */
     public static final String INBOX_ID = "ledgerbridgeInboxId";
+    /** Id of the dead letter an operator replays through this exchange. */
+    public static final String REPLAY_OF = "ledgerbridgeReplayOf";
+    /** Id of the dead letter the exchange ended in. */
+    public static final String DEAD_LETTER_ID = "ledgerbridgeDeadLetterId";
     /** Exchange property holding the message as it entered the flow (what a dead letter keeps). */
     public static final String ORIGINAL_PAYLOAD = "ledgerbridgeOriginalPayload";
 

@@ -33,6 +33,20 @@ public class ProblemMappers {
         return respond(Problem.of(400, "malformed-json", "Malformed JSON", e.getOriginalMessage()));
     }
 
+    @ServerExceptionMapper({io.quarkus.security.UnauthorizedException.class,
+            io.quarkus.security.AuthenticationFailedException.class})
+    public Response unauthenticated(RuntimeException e) {
+        return Response.fromResponse(respond(Problem.of(401, "unauthenticated", "Authentication required",
+                "the admin API needs the credentials of a viewer, operator or approver")))
+                .header("WWW-Authenticate", "Basic realm=\"ledgerbridge\"").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e) {
+        return respond(Problem.of(403, "forbidden", "Not allowed",
+                "your role does not allow this action (viewer < operator < approver)"));
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();

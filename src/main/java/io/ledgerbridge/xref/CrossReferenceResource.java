@@ -1,6 +1,7 @@
 package io.ledgerbridge.xref;
 
 import io.ledgerbridge.xref.CrossReferences.Entry;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -45,6 +46,7 @@ public class CrossReferenceResource {
     }
 
     @PUT
+    @RolesAllowed({"operator", "approver"})
     @Operation(summary = "Create or update cross-references",
             description = "Upserts each entry by (entityType, sourceSystem, sourceId, targetSystem). A TASK's sourceId is "
                     + "'<source project id>:<source task id>', since ERP tasks belong to one project.")
@@ -54,6 +56,7 @@ public class CrossReferenceResource {
     }
 
     @GET
+    @RolesAllowed({"viewer", "operator", "approver"})
     @Operation(summary = "List cross-references")
     public List<Entry> list(@QueryParam("entityType") String entityType,
             @QueryParam("sourceSystem") String sourceSystem) {

@@ -48,8 +48,12 @@ public final class TimeEntryFixtures {
 
     /** A project whose cross-references are loaded through the admin API. */
     public static Project knownProject() {
-        Project project = unknownProject();
-        given().contentType("application/json")
+        return register(unknownProject());
+    }
+
+    /** Loads the project's cross-references through the admin API, as an operator does. */
+    public static Project register(Project project) {
+        given().auth().preemptive().basic(Admin.OPERATOR, Admin.OPERATOR_PASSWORD).contentType("application/json")
                 .body(List.of(
                         xref("PROJECT", String.valueOf(project.projectId()), project.erpProjectId()),
                         xref("PERSON", String.valueOf(project.userId()), project.erpUserId()),

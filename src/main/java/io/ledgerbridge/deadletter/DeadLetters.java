@@ -1,0 +1,165 @@
+package io.ledgerbridge.deadletter;
+
+import io.ledgerbridge.audit.Audit;
+import io.ledgerbridge.deadletter.DeadLetterReplay.Outcome;
+import io.ledgerbridge.erp.ErpGateway;
+import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.problem.Problem;
+import io.ledgerbridge.problem.ProblemException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+
+/** Operators' work on dead letters: finding them, replaying them (as they were or edited), resolving them. */
+@ApplicationScoped
+public class DeadLetters {
+
+    /** One page of dead letters. */
+    public record Page(List<DeadLetter> items, int page, int size, long total) {
+    }
+
+    private final ProducerTemplate producer;
+    private final ErpGateway erp;
+    private final Audit audit;
+
+    DeadLetters(ProducerTemplate producer, ErpGateway erp, Audit audit) {
+        this.producer = producer;
+        this.erp = erp;
+        this.audit = audit;
+    }
+
+    public Page find(DeadLetterFilter filter, int page, int size) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        String where = filter.where(params);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            var query = DeadLetter.<DeadLetter>find(where + " order by id desc", params).page(page, size);
+            return new Page(query.list(), page, size, query.count());
+        });
+    }
+
+    public DeadLetter get(long id) {
+        DeadLetter letter = QuarkusTransaction.requiringNew().call(() -> DeadLetter.<DeadLetter>findById(id));
+        if (letter == null) {
+            throw new ProblemException(Problem.of(404, "not-found", "No such dead letter", "dead letter " + id
+                    + " does not exist"));
+        }
+        return letter;
+    }
+
+    public List<DeadLetterReplay> replays(long id) {
+        return QuarkusTransaction.requiringNew().call(() -> DeadLetterReplay.of(id));
+    }
+
+    /**
+     * Replays one dead letter through its flow, from the start and through the same idempotency check, with the
+     * original payload or an operator's edited copy (kept beside the original). Only an OPEN dead letter is
+     * replayed, by one caller at a time; while the ERP's circuit is open the replay is refused.
+     */
+    public DeadLetterReplay replay(long id, String editedPayload) {
+        DeadLetter letter = get(id);
+        String target = "dead-letter/" + id;
+        Instant now = now();
+        int claimed = QuarkusTransaction.requiringNew().call(() -> DeadLetter.update(
+                "status = ?1, updatedAt = ?2 where id = ?3 and status = ?4",
+                DeadLetter.Status.REPLAYING, now, id, DeadLetter.Status.OPEN));
+        if (claimed == 0) {
+            DeadLetter current = get(id);
+            audit.record("replay", target, "refused: dead letter is " + current.status, "REFUSED");
+            throw new ProblemException(Problem.of(409, "not-replayable", "Dead letter not replayable",
+                    "dead letter " + id + " is " + current.status + "; only an OPEN dead letter is replayed"
+                            + (current.status == DeadLetter.Status.REPLAYING ? " (another replay is running)" : "")));
+        }
+        DeadLetterReplay replay = startReplay(id, editedPayload != null);
+        if (erp.circuitOpen()) {
+            finish(replay, Outcome.REFUSED, "the ERP's circuit is open; replay when the ERP answers again");
+            QuarkusTransaction.requiringNew().run(() -> DeadLetter.update("status = ?1 where id = ?2",
+                    DeadLetter.Status.OPEN, id));
+            audit.record("replay", target, "refused: ERP circuit open", "REFUSED");
+            throw new ProblemException(Problem.of(503, "circuit-open", "ERP unavailable",
+                    "the ERP's circuit breaker is open, so nothing is sent to it now; replay dead letter " + id
+                            + " once the ERP answers again"));
+        }
+        if (editedPayload != null) {
+            QuarkusTransaction.requiringNew().run(() -> DeadLetter.update("editedPayload = ?1 where id = ?2",
+                    editedPayload, id));
+        }
+        String payload = editedPayload != null ? editedPayload : letter.payload;
+        Exchange result = producer.send("direct:" + letter.flow, exchange -> {
+            exchange.getMessage().setHeader(FlowHeaders.REPLAY_OF, id);
+            exchange.getMessage().setHeader(FlowHeaders.CORRELATION_ID, letter.correlationId);
+            exchange.getMessage().setBody(payload);
+        });
+        DeadLetterReplay finished = conclude(letter, replay, result);
+        audit.record("replay", target, (editedPayload != null ? "edited payload; " : "") + finished.detail,
+                finished.outcome.name());
+        return finished;
+    }
+
+    private DeadLetterReplay conclude(DeadLetter letter, DeadLetterReplay replay, Exchange result) {
+        Long id = letter.id;
+        if (result.isFailed() || result.getMessage().getHeader(FlowHeaders.DEAD_LETTER_ID) != null) {
+            String why = result.getException() != null ? result.getException().getMessage()
+                    : get(id).errorClass + ": " + get(id).errorMessage;
+            QuarkusTransaction.requiringNew().run(() -> DeadLetter.update(
+                    "status = ?1 where id = ?2 and status = ?3", DeadLetter.Status.OPEN, id, DeadLetter.Status.REPLAYING));
+            return finish(replay, Outcome.FAILED, "failed again: " + why);
+        }
+        String action = result.getMessage().getHeader(FlowHeaders.SYNC_ACTION, String.class);
+        Outcome outcome = "SKIP".equals(action) ? Outcome.ALREADY_POSTED : Outcome.POSTED;
+        String detail = outcome == Outcome.ALREADY_POSTED
+                ? "nothing sent: " + result.getMessage().getHeader(FlowHeaders.SKIP_REASON, String.class)
+                : "posted as " + result.getMessage().getHeader(FlowHeaders.TARGET_ID, String.class);
+        QuarkusTransaction.requiringNew().run(() -> DeadLetter.update(
+                "status = ?1, updatedAt = ?2 where id = ?3", DeadLetter.Status.REPLAYED, now(), id));
+        return finish(replay, outcome, detail);
+    }
+
+    /** Closes a dead letter without replaying it: RESOLVED (fixed elsewhere) or DISCARDED (not to be sent). */
+    public DeadLetter close(long id, DeadLetter.Status status, String reason) {
+        get(id);
+        String action = status == DeadLetter.Status.RESOLVED ? "resolve" : "discard";
+        int updated = QuarkusTransaction.requiringNew().call(() -> DeadLetter.update(
+                "status = ?1, resolution = ?2, updatedAt = ?3 where id = ?4 and status = ?5",
+                status, audit.actor() + ": " + reason, now(), id, DeadLetter.Status.OPEN));
+        if (updated == 0) {
+            DeadLetter current = get(id);
+            audit.record(action, "dead-letter/" + id, "refused: dead letter is " + current.status, "REFUSED");
+            throw new ProblemException(Problem.of(409, "not-open", "Dead letter not open",
+                    "dead letter " + id + " is " + current.status + "; only an OPEN dead letter is " + status.name().toLowerCase()));
+        }
+        audit.record(action, "dead-letter/" + id, reason, status.name());
+        return get(id);
+    }
+
+    private DeadLetterReplay startReplay(long id, boolean edited) {
+        DeadLetterReplay replay = new DeadLetterReplay();
+        replay.deadLetterId = id;
+        replay.requestedBy = audit.actor();
+        replay.requestedAt = now();
+        replay.edited = edited;
+        replay.outcome = Outcome.RUNNING;
+        QuarkusTransaction.requiringNew().run(replay::persist);
+        return replay;
+    }
+
+    private static DeadLetterReplay finish(DeadLetterReplay replay, Outcome outcome, String detail) {
+        Instant finished = now();
+        String shortDetail = detail != null && detail.length() > 4000 ? detail.substring(0, 3999) + "…" : detail;
+        QuarkusTransaction.requiringNew().run(() -> DeadLetterReplay.update(
+                "outcome = ?1, detail = ?2, finishedAt = ?3 where id = ?4", outcome, shortDetail, finished, replay.id));
+        replay.outcome = outcome;
+        replay.detail = shortDetail;
+        replay.finishedAt = finished;
+        return replay;
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,159 @@
+package io.ledgerbridge.deadletter.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ledgerbridge.deadletter.DeadLetter;
+import io.ledgerbridge.deadletter.DeadLetterFilter;
+import io.ledgerbridge.deadletter.DeadLetterReplay;
+import io.ledgerbridge.deadletter.DeadLetters;
+import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.problem.Problem;
+import io.ledgerbridge.problem.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The operators' view of dead letters: find, inspect, replay (as is or edited), resolve, discard. */
+@Path("/admin/dead-letters")
+@Tag(name = "dead-letters")
+@Produces(MediaType.APPLICATION_JSON)
+public class DeadLetterResource {
+
+    /** A dead letter in a list. */
+    public record Summary(long id, String flow, String step, String businessKey, ErrorClass errorClass,
+            String errorMessage, int attempts, DeadLetter.Status status, Instant createdAt, Instant updatedAt) {
+
+        static Summary of(DeadLetter letter) {
+            return new Summary(letter.id, letter.flow, letter.step, letter.businessKey, letter.errorClass,
+                    letter.errorMessage, letter.attempts, letter.status, letter.createdAt, letter.updatedAt);
+        }
+    }
+
+    /** One page of dead letters. */
+    public record SummaryPage(List<Summary> items, int page, int size, long total) {
+    }
+
+    /** Everything about one dead letter, the replay history included. */
+    public record Detail(long id, String flow, String step, String businessKey, String sourceSystem, String sourceId,
+            String sourceVersion, ErrorClass errorClass, String errorMessage, int attempts, DeadLetter.Status status,
+            String correlationId, Instant createdAt, Instant updatedAt, String resolution, JsonNode headers,
+            String payload, String editedPayload, List<Replay> replays) {
+    }
+
+    /** One replay as the API shows it. */
+    public record Replay(long id, String requestedBy, Instant requestedAt, boolean edited,
+            DeadLetterReplay.Outcome outcome, String detail, Instant finishedAt) {
+
+        static Replay of(DeadLetterReplay replay) {
+            return new Replay(replay.id, replay.requestedBy, replay.requestedAt, replay.edited, replay.outcome,
+                    replay.detail, replay.finishedAt);
+        }
+    }
+
+    /** Why an operator closes a dead letter. */
+    public record Reason(@NotBlank @Size(max = 1000) String reason) {
+    }
+
+    private final DeadLetters deadLetters;
+    private final ObjectMapper json;
+
+    DeadLetterResource(DeadLetters deadLetters, ObjectMapper json) {
+        this.deadLetters = deadLetters;
+        this.json = json;
+    }
+
+    @GET
+    @RolesAllowed({"viewer", "operator", "approver"})
+    @Operation(summary = "List dead letters, newest first",
+            description = "Filters: flow, status (OPEN, REPLAYING, REPLAYED, RESOLVED, DISCARDED), errorClass, "
+                    + "key (business key), from/to (ISO-8601 instants on the time of failure).")
+    public SummaryPage list(@QueryParam("flow") String flow, @QueryParam("status") String status,
+            @QueryParam("errorClass") String errorClass, @QueryParam("key") String key,
+            @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("page") @DefaultValue("0") @Min(0) int page,
+            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
+        DeadLetters.Page found = deadLetters.find(DeadLetterFilter.parse(flow, status, errorClass, key, from, to),
+                page, size);
+        return new SummaryPage(found.items().stream().map(Summary::of).toList(), found.page(), found.size(),
+                found.total());
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({"viewer", "operator", "approver"})
+    @Operation(summary = "One dead letter: original and edited payload, headers, error, attempts, replays")
+    public Detail get(@PathParam("id") long id) {
+        DeadLetter letter = deadLetters.get(id);
+        return new Detail(letter.id, letter.flow, letter.step, letter.businessKey, letter.sourceSystem,
+                letter.sourceId, letter.sourceVersion, letter.errorClass, letter.errorMessage, letter.attempts,
+                letter.status, letter.correlationId, letter.createdAt, letter.updatedAt, letter.resolution,
+                readHeaders(letter.headers), letter.payload, letter.editedPayload,
+                deadLetters.replays(id).stream().map(Replay::of).toList());
+    }
+
+    @POST
+    @Path("/{id}/replay")
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
+    @RolesAllowed({"operator", "approver"})
+    @Operation(summary = "Replay one dead letter through its flow",
+            description = "Without a body the original message is replayed; with a body, that body is the edited "
+                    + "message (kept beside the original). The replay passes the flow's idempotency check: what "
+                    + "was already posted is not posted again. 409 if the dead letter is not OPEN, 503 while "
+                    + "the ERP's circuit is open.")
+    public Replay replay(@PathParam("id") long id, String editedPayload) {
+        String edited = editedPayload == null || editedPayload.isBlank() ? null : editedPayload;
+        if (edited != null) {
+            try {
+                json.readTree(edited);
+            } catch (JsonProcessingException e) {
+                throw new ProblemException(Problem.of(400, "malformed-json", "Malformed JSON",
+                        "the edited payload is not valid JSON: " + e.getOriginalMessage()));
+            }
+        }
+        return Replay.of(deadLetters.replay(id, edited));
+    }
+
+    @POST
+    @Path("/{id}/resolve")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({"operator", "approver"})
+    @Operation(summary = "Close an open dead letter as resolved (fixed by other means), with a reason")
+    public Summary resolve(@PathParam("id") long id, @Valid @NotNull Reason reason) {
+        return Summary.of(deadLetters.close(id, DeadLetter.Status.RESOLVED, reason.reason()));
+    }
+
+    @POST
+    @Path("/{id}/discard")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({"operator", "approver"})
+    @Operation(summary = "Close an open dead letter as discarded (never to be sent), with a reason")
+    public Summary discard(@PathParam("id") long id, @Valid @NotNull Reason reason) {
+        return Summary.of(deadLetters.close(id, DeadLetter.Status.DISCARDED, reason.reason()));
+    }
+
+    private JsonNode readHeaders(String headers) {
+        try {
+            return headers == null ? json.createObjectNode() : json.readTree(headers);
+        } catch (JsonProcessingException e) {
+            return json.createObjectNode();
+        }
+    }
+}

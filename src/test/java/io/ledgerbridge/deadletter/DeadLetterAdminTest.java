@@ -1,0 +1,251 @@
+package io.ledgerbridge.deadletter;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+import io.ledgerbridge.testing.Admin;
+import io.ledgerbridge.testing.KafkaTopics;
+import io.ledgerbridge.testing.Store;
+import io.ledgerbridge.testing.TimeEntryFixtures;
+import io.ledgerbridge.testing.TimeEntryFixtures.Project;
+import io.ledgerbridge.testing.VendorStubs;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The operators' admin API over dead letters: roles, filters, detail, replay (as is, edited, concurrent), closing. */
+@QuarkusTest
+class DeadLetterAdminTest {
+
+    static final String V1 = "2026-11-20T10:15:00Z";
+    static final String TOPIC = "ledgerbridge.time-entries.approved";
+
+    @BeforeEach
+    void healthyErp() {
+        VendorStubs.reset();
+    }
+
+    @AfterEach
+    void noContractViolations() {
+        assertThat(VendorStubs.violations()).isEmpty();
+    }
+
+    /** An approved entry whose project has no cross-reference yet: a REFERENCE dead letter; returns its id. */
+    static long referenceDeadLetter(Project project, long entryId) {
+        given().contentType("application/json").body(project.approvedEntry(entryId, "2", V1))
+                .post("/api/v1/time-entries").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Store.deadLetters(entryId).isEmpty());
+        return Store.deadLetters(entryId).get(0).id;
+    }
+
+    static String timePath(Project project) {
+        return VendorStubs.XERO_BASE + "/Projects/" + project.erpProjectId() + "/Time";
+    }
+
+    @Test
+    void adminApiWantsCredentialsAndTheRightRole() {
+        given().get("/admin/dead-letters").then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", containsString("Basic"));
+        given().auth().preemptive().basic("operator", "wrong").get("/admin/dead-letters").then().statusCode(401)
+                .contentType("application/problem+json");
+        Admin.as(Admin.VIEWER).get("/admin/dead-letters").then().statusCode(200);
+        Admin.as(Admin.VIEWER).contentType("application/json").body("{\"reason\":\"x\"}")
+                .post("/admin/dead-letters/1/resolve").then().statusCode(403).contentType("application/problem+json");
+        Admin.as(Admin.VIEWER).post("/admin/dead-letters/1/replay").then().statusCode(403);
+        Admin.as(Admin.VIEWER).contentType("application/json").body("[]").put("/admin/cross-references")
+                .then().statusCode(403);
+    }
+
+    @Test
+    void deadLettersAreListedByFilterAndShownWithTheirPayloadAndHeaders() {
+        Project project = TimeEntryFixtures.unknownProject();
+        long entry = TimeEntryFixtures.nextId();
+        long id = referenceDeadLetter(project, entry);
+        String key = "harvest:time-entry:" + entry;
+
+        Admin.as(Admin.VIEWER).queryParam("key", key).queryParam("errorClass", "REFERENCE").queryParam("status", "OPEN")
+                .get("/admin/dead-letters")
+                .then().statusCode(200).body("total", is(1)).body("items[0].id", is((int) id))
+                .body("items[0].step", is("resolve-references"));
+        Admin.as(Admin.VIEWER).queryParam("key", key).queryParam("errorClass", "VALIDATION").get("/admin/dead-letters")
+                .then().statusCode(200).body("total", is(0));
+        Admin.as(Admin.VIEWER).queryParam("errorClass", "REFERENCE").queryParam("size", 1).get("/admin/dead-letters")
+                .then().statusCode(200).body("items.size()", is(1)).body("size", is(1));
+        Admin.as(Admin.VIEWER).queryParam("status", "BROKEN").get("/admin/dead-letters")
+                .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("BROKEN"));
+        Admin.as(Admin.VIEWER).queryParam("from", "yesterday").get("/admin/dead-letters").then().statusCode(400);
+
+        Admin.as(Admin.VIEWER).get("/admin/dead-letters/" + id)
+                .then().statusCode(200)
+                .body("errorClass", is("REFERENCE"))
+                .body("payload", containsString("\"id\":" + entry))
+                .body("headers.ledgerbridgeBusinessKey", is(key))
+                .body("headers", not(org.hamcrest.Matchers.hasKey("Authorization")))
+                .body("replays.size()", is(0));
+        Admin.as(Admin.VIEWER).get("/admin/dead-letters/999999999").then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void replayAfterTheMissingReferenceArrivesPostsOnceAndCannotRunTwice() {
+        Project project = TimeEntryFixtures.unknownProject();
+        long entry = TimeEntryFixtures.nextId();
+        long id = referenceDeadLetter(project, entry);
+        TimeEntryFixtures.register(project);
+
+        Admin.as(Admin.OPERATOR).post("/admin/dead-letters/" + id + "/replay")
+                .then().statusCode(200).body("outcome", is("POSTED")).body("requestedBy", is("operator"));
+
+        assertThat(Store.posted(entry, V1)).isTrue();
+        VendorStubs.server().verify(1, postRequestedFor(urlPathEqualTo(timePath(project))));
+        Admin.as(Admin.VIEWER).get("/admin/dead-letters/" + id).then()
+                .body("status", is("REPLAYED")).body("replays.size()", is(1)).body("replays[0].outcome", is("POSTED"));
+        Admin.as(Admin.OPERATOR).post("/admin/dead-letters/" + id + "/replay")
+                .then().statusCode(409).contentType("application/problem+json").body("detail", containsString("REPLAYED"));
+        Admin.as(Admin.VIEWER).queryParam("key", "harvest:time-entry:" + entry).get("/admin/sync-records")
+                .then().statusCode(200).body("postings.size()", is(1)).body("postings[0].status", is("POSTED"))
+                .body("deadLetters[0].id", is((int) id));
+        Admin.as(Admin.VIEWER).queryParam("action", "replay").get("/admin/audit")
+                .then().statusCode(200).body("items.target", hasItem("dead-letter/" + id))
+                .body("items.actor", hasItem("operator"));
+    }
+
+    @Test
+    void replayOfAnEntryAlreadyPostedSendsNothingAndSaysSo() {
+        Project project = TimeEntryFixtures.knownProject();
+        long entry = TimeEntryFixtures.nextId();
+        VendorStubs.server().stubFor(post(urlPathEqualTo(timePath(project))).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json").withBody("{\"message\":\"period locked\"}")));
+        given().contentType("application/json").body(project.approvedEntry(entry, "1", V1))
+                .post("/api/v1/time-entries").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Store.deadLetters(entry).isEmpty());
+        long id = Store.deadLetters(entry).get(0).id;
+        // the ERP accepts again and the same version arrives once more: it is posted
+        VendorStubs.reset();
+        given().contentType("application/json").body(project.approvedEntry(entry, "1", V1))
+                .post("/api/v1/time-entries").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(entry, V1));
+
+        Admin.as(Admin.OPERATOR).post("/admin/dead-letters/" + id + "/replay")
+                .then().statusCode(200).body("outcome", is("ALREADY_POSTED")).body("detail", containsString("already posted"));
+
+        VendorStubs.server().verify(1, postRequestedFor(urlPathEqualTo(timePath(project))));
+    }
+
+    @Test
+    void editedReplayPostsTheCorrectionAndKeepsTheOriginal() {
+        Project project = TimeEntryFixtures.knownProject();
+        long entry = TimeEntryFixtures.nextId();
+        String original = project.approvedEntry(entry, "30", V1);
+        KafkaTopics.send(TOPIC, String.valueOf(entry), original);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Store.deadLetters(entry).isEmpty());
+        long id = Store.deadLetters(entry).get(0).id;
+        String corrected = project.approvedEntry(entry, "3", V1);
+
+        Admin.as(Admin.OPERATOR).contentType("application/json").body(corrected)
+                .post("/admin/dead-letters/" + id + "/replay")
+                .then().statusCode(200).body("outcome", is("POSTED")).body("edited", is(true));
+
+        VendorStubs.server().verify(1, postRequestedFor(urlPathEqualTo(timePath(project)))
+                .withRequestBody(equalToJson("{\"duration\": 180}", true, true)));
+        Admin.as(Admin.VIEWER).get("/admin/dead-letters/" + id).then()
+                .body("payload", containsString("\"hours\": 30")).body("editedPayload", containsString("\"hours\": 3,"))
+                .body("errorClass", is("VALIDATION"));
+        Admin.as(Admin.OPERATOR).contentType("application/json").body("{broken")
+                .post("/admin/dead-letters/" + id + "/replay").then().statusCode(400);
+    }
+
+    @Test
+    void replayThatFailsAgainReopensTheSameDeadLetter() {
+        Project project = TimeEntryFixtures.unknownProject();
+        long entry = TimeEntryFixtures.nextId();
+        long id = referenceDeadLetter(project, entry);
+
+        Admin.as(Admin.OPERATOR).post("/admin/dead-letters/" + id + "/replay")
+                .then().statusCode(200).body("outcome", is("FAILED")).body("detail", containsString("REFERENCE"));
+
+        assertThat(Store.deadLetters(entry)).hasSize(1);
+        Admin.as(Admin.VIEWER).get("/admin/dead-letters/" + id).then().body("status", is("OPEN")).body("attempts", is(2));
+    }
+
+    @Test
+    void twoConcurrentReplaysOfOneDeadLetterPostOnce() throws Exception {
+        Project project = TimeEntryFixtures.unknownProject();
+        long entry = TimeEntryFixtures.nextId();
+        long id = referenceDeadLetter(project, entry);
+        TimeEntryFixtures.register(project);
+        VendorStubs.server().stubFor(post(urlPathEqualTo(timePath(project))).willReturn(
+                aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"timeEntryId\":\"4f6a2b1c-0d9e-4c8b-a7f6-1e2d3c4b5a69\"}").withFixedDelay(300)));
+
+        Callable<Response> replay = () -> Admin.as(Admin.OPERATOR).post("/admin/dead-letters/" + id + "/replay");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Response>> both = pool.invokeAll(List.of(replay, replay));
+            List<Integer> statuses = both.stream().map(f -> {
+                try {
+                    return f.get().statusCode();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }).sorted().toList();
+            assertThat(statuses).containsExactly(200, 409);
+        } finally {
+            pool.shutdown();
+        }
+        VendorStubs.server().verify(1, postRequestedFor(urlPathEqualTo(timePath(project))));
+    }
+
+    @Test
+    void resolveAndDiscardNeedAReasonAndAreAudited() {
+        long first = referenceDeadLetter(TimeEntryFixtures.unknownProject(), TimeEntryFixtures.nextId());
+        long second = referenceDeadLetter(TimeEntryFixtures.unknownProject(), TimeEntryFixtures.nextId());
+
+        Admin.as(Admin.OPERATOR).contentType("application/json").body("{\"reason\":\"\"}")
+                .post("/admin/dead-letters/" + first + "/resolve")
+                .then().statusCode(422).contentType("application/problem+json");
+        Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of("reason", "entered by hand in Xero"))
+                .post("/admin/dead-letters/" + first + "/resolve")
+                .then().statusCode(200).body("status", is("RESOLVED"));
+        Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of("reason", "test entry, never bill"))
+                .post("/admin/dead-letters/" + second + "/discard")
+                .then().statusCode(200).body("status", is("DISCARDED"));
+        Admin.as(Admin.OPERATOR).post("/admin/dead-letters/" + second + "/replay").then().statusCode(409);
+
+        Admin.as(Admin.VIEWER).get("/admin/dead-letters/" + first).then()
+                .body("resolution", is("operator: entered by hand in Xero"));
+        Admin.as(Admin.VIEWER).queryParam("actor", "operator").get("/admin/audit").then().statusCode(200)
+                .body("items.action", hasItem("resolve")).body("items.action", hasItem("discard"))
+                .body("items.actor", everyItem(is("operator")));
+    }
+
+    @Test
+    void openApiDocumentListsTheAdminApi() {
+        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("paths", org.hamcrest.Matchers.hasKey("/admin/dead-letters"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/admin/dead-letters/{id}/replay"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/admin/dead-letters/{id}/resolve"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/admin/sync-records"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/admin/audit"));
+    }
+}
