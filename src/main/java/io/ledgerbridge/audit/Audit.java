@@ -6,7 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
-/** Writes the audit trail of admin actions, in its own transaction so a failed action is audited too. */
+/** Writes the audit trail of admin actions, in its own transaction so a refused or failed action is audited too. */
 @ApplicationScoped
 public class Audit {
 
@@ -16,9 +16,15 @@ public class Audit {
         this.identity = identity;
     }
 
+    /** Audits an action of the caller of the current request. */
     public void record(String action, String target, String detail, String outcome) {
+        record(actor(), action, target, detail, outcome);
+    }
+
+    /** Audits an action of a named actor (a background job acts for the operator who started it). */
+    public void record(String actor, String action, String target, String detail, String outcome) {
         AuditEntry entry = new AuditEntry();
-        entry.actor = identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
+        entry.actor = actor;
         entry.action = action;
         entry.target = target;
         entry.detail = detail == null || detail.length() <= 4000 ? detail : detail.substring(0, 3999) + "…";

@@ -31,6 +31,14 @@ public interface LedgerbridgeConfig {
 
     Seed seed();
 
+    Replay replay();
+
+    interface Replay {
+        /** A bulk replay of more dead letters than this waits for an approver other than its requester. */
+        @WithDefault("100")
+        int approvalThreshold();
+    }
+
     interface Location {
         /** A Camel resource location: {@code file:routes} or {@code classpath:routes}; see {@link LocationDefaults}. */
         String location();

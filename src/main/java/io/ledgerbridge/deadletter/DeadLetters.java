@@ -43,6 +43,18 @@ public class DeadLetters {
         });
     }
 
+    /** Ids of all dead letters the filter selects, oldest first (what a bulk replay works through). */
+    public List<Long> ids(DeadLetterFilter filter) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        String where = filter.where(params);
+        return QuarkusTransaction.requiringNew().call(() -> DeadLetter.<DeadLetter>find(where + " order by id", params)
+                .project(IdOnly.class).list().stream().map(IdOnly::id).toList());
+    }
+
+    /** Projection of a dead letter to its id. */
+    public record IdOnly(Long id) {
+    }
+
     public DeadLetter get(long id) {
         DeadLetter letter = QuarkusTransaction.requiringNew().call(() -> DeadLetter.<DeadLetter>findById(id));
         if (letter == null) {
@@ -62,6 +74,11 @@ public class DeadLetters {
      * replayed, by one caller at a time; while the ERP's circuit is open the replay is refused.
      */
     public DeadLetterReplay replay(long id, String editedPayload) {
+        return replay(id, editedPayload, audit.actor());
+    }
+
+    /** {@link #replay(long, String)} on behalf of a named actor (a bulk job, auto-resolution). */
+    public DeadLetterReplay replay(long id, String editedPayload, String actor) {
         DeadLetter letter = get(id);
         String target = "dead-letter/" + id;
         Instant now = now();
@@ -70,17 +87,17 @@ public class DeadLetters {
                 DeadLetter.Status.REPLAYING, now, id, DeadLetter.Status.OPEN));
         if (claimed == 0) {
             DeadLetter current = get(id);
-            audit.record("replay", target, "refused: dead letter is " + current.status, "REFUSED");
+            audit.record(actor, "replay", target, "refused: dead letter is " + current.status, "REFUSED");
             throw new ProblemException(Problem.of(409, "not-replayable", "Dead letter not replayable",
                     "dead letter " + id + " is " + current.status + "; only an OPEN dead letter is replayed"
                             + (current.status == DeadLetter.Status.REPLAYING ? " (another replay is running)" : "")));
         }
-        DeadLetterReplay replay = startReplay(id, editedPayload != null);
+        DeadLetterReplay replay = startReplay(id, editedPayload != null, actor);
         if (erp.circuitOpen()) {
             finish(replay, Outcome.REFUSED, "the ERP's circuit is open; replay when the ERP answers again");
             QuarkusTransaction.requiringNew().run(() -> DeadLetter.update("status = ?1 where id = ?2",
                     DeadLetter.Status.OPEN, id));
-            audit.record("replay", target, "refused: ERP circuit open", "REFUSED");
+            audit.record(actor, "replay", target, "refused: ERP circuit open", "REFUSED");
             throw new ProblemException(Problem.of(503, "circuit-open", "ERP unavailable",
                     "the ERP's circuit breaker is open, so nothing is sent to it now; replay dead letter " + id
                             + " once the ERP answers again"));
@@ -96,7 +113,7 @@ public class DeadLetters {
             exchange.getMessage().setBody(payload);
         });
         DeadLetterReplay finished = conclude(letter, replay, result);
-        audit.record("replay", target, (editedPayload != null ? "edited payload; " : "") + finished.detail,
+        audit.record(actor, "replay", target, (editedPayload != null ? "edited payload; " : "") + finished.detail,
                 finished.outcome.name());
         return finished;
     }
@@ -137,10 +154,10 @@ public class DeadLetters {
         return get(id);
     }
 
-    private DeadLetterReplay startReplay(long id, boolean edited) {
+    private DeadLetterReplay startReplay(long id, boolean edited, String actor) {
         DeadLetterReplay replay = new DeadLetterReplay();
         replay.deadLetterId = id;
-        replay.requestedBy = audit.actor();
+        replay.requestedBy = actor;
         replay.requestedAt = now();
         replay.edited = edited;
         replay.outcome = Outcome.RUNNING;

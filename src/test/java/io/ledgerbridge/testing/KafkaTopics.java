@@ -33,6 +33,24 @@ public final class KafkaTopics {
         }
     }
 
+    /** Sends many records with one producer, each acknowledged by all in-sync replicas. */
+    public static void sendAll(String topic, java.util.Map<String, String> records) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaResource.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            var sent = records.entrySet().stream()
+                    .map(r -> producer.send(new ProducerRecord<>(topic, r.getKey(), r.getValue()))).toList();
+            for (var future : sent) {
+                future.get();
+            }
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Whether the consumer group has committed every record of the topic (nothing left to consume). */
     public static boolean drained(String topic, String group) {
         Properties props = new Properties();

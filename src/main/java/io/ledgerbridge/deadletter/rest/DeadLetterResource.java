@@ -8,6 +8,9 @@ import io.ledgerbridge.deadletter.DeadLetterFilter;
 import io.ledgerbridge.deadletter.DeadLetterReplay;
 import io.ledgerbridge.deadletter.DeadLetters;
 import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.replay.ReplayJob;
+import io.ledgerbridge.replay.ReplayJobResource;
+import io.ledgerbridge.replay.ReplayJobs;
 import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.problem.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
@@ -26,6 +29,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -68,16 +73,45 @@ public class DeadLetterResource {
         }
     }
 
+    /** What a bulk replay takes: a filter (status defaults to OPEN), a dry-run flag and a rate limit. */
+    public record BulkReplay(Filter filter, boolean dryRun, @Min(0) @Max(1000) Integer ratePerSecond) {
+    }
+
+    /** The dead letters a bulk replay selects. */
+    public record Filter(String flow, String status, String errorClass, String key, String from, String to) {
+    }
+
     /** Why an operator closes a dead letter. */
     public record Reason(@NotBlank @Size(max = 1000) String reason) {
     }
 
     private final DeadLetters deadLetters;
+    private final ReplayJobs replayJobs;
     private final ObjectMapper json;
 
-    DeadLetterResource(DeadLetters deadLetters, ObjectMapper json) {
+    DeadLetterResource(DeadLetters deadLetters, ReplayJobs replayJobs, ObjectMapper json) {
         this.deadLetters = deadLetters;
+        this.replayJobs = replayJobs;
         this.json = json;
+    }
+
+    @POST
+    @Path("/replay")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({"operator", "approver"})
+    @Operation(summary = "Bulk replay by filter, as a background job",
+            description = "Selects the dead letters of the filter now (status OPEN unless given), then replays them "
+                    + "one by one at ratePerSecond (0: no limit, default 10). dryRun lists what would be replayed. "
+                    + "Above ledgerbridge.replay.approval-threshold dead letters the job waits for another "
+                    + "approver (POST /admin/replay-jobs/{id}/approve). Follow it at /admin/replay-jobs/{id}.")
+    public Response bulkReplay(@Valid @NotNull BulkReplay request) {
+        Filter f = request.filter() == null ? new Filter(null, null, null, null, null, null) : request.filter();
+        DeadLetterFilter filter = DeadLetterFilter.parse(f.flow(), f.status() == null ? "OPEN" : f.status(),
+                f.errorClass(), f.key(), f.from(), f.to());
+        ReplayJob job = replayJobs.request(filter, request.dryRun(),
+                request.ratePerSecond() == null ? 10 : request.ratePerSecond());
+        return Response.accepted(ReplayJobResource.JobView.of(replayJobs.view(job.id, request.dryRun())))
+                .location(URI.create("/admin/replay-jobs/" + job.id)).build();
     }
 
     @GET

@@ -1,0 +1,208 @@
+package io.ledgerbridge.replay;
+
+import io.ledgerbridge.audit.Audit;
+import io.ledgerbridge.config.LedgerbridgeConfig;
+import io.ledgerbridge.deadletter.DeadLetterFilter;
+import io.ledgerbridge.deadletter.DeadLetterReplay;
+import io.ledgerbridge.deadletter.DeadLetters;
+import io.ledgerbridge.problem.Problem;
+import io.ledgerbridge.problem.ProblemException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Bulk replays: the dead letters a filter selects are fixed when the job is asked for, then replayed one by one in
+ * the background at the requested rate, each through the same single replay (claim, idempotency, audit). A job
+ * above the approval threshold waits for an approver who is not its requester (four eyes).
+ */
+@ApplicationScoped
+public class ReplayJobs {
+
+    private static final Logger LOG = Logger.getLogger(ReplayJobs.class);
+
+    /** A job as the API shows it: counts by outcome are derived from its items. */
+    public record View(ReplayJob job, long total, Map<String, Long> outcomes, List<ReplayJobItem> items) {
+    }
+
+    private final DeadLetters deadLetters;
+    private final Audit audit;
+    private final LedgerbridgeConfig config;
+    private final ExecutorService runner = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "ledgerbridge-replay-jobs");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    ReplayJobs(DeadLetters deadLetters, Audit audit, LedgerbridgeConfig config) {
+        this.deadLetters = deadLetters;
+        this.audit = audit;
+        this.config = config;
+    }
+
+    /** Asks for a bulk replay; returns the job, started unless it is a dry run or awaits approval. */
+    public ReplayJob request(DeadLetterFilter filter, boolean dryRun, int ratePerSecond) {
+        String actor = audit.actor();
+        List<Long> ids = deadLetters.ids(filter);
+        boolean needsApproval = !dryRun && ids.size() > config.replay().approvalThreshold();
+        Instant now = now();
+        ReplayJob job = QuarkusTransaction.requiringNew().call(() -> {
+            ReplayJob created = new ReplayJob();
+            created.filter = filter.describe();
+            created.dryRun = dryRun;
+            created.ratePerSecond = ratePerSecond;
+            created.requestedBy = actor;
+            created.createdAt = now;
+            created.status = dryRun ? ReplayJob.Status.COMPLETED
+                    : needsApproval ? ReplayJob.Status.AWAITING_APPROVAL : ReplayJob.Status.QUEUED;
+            if (dryRun) {
+                created.startedAt = now;
+                created.finishedAt = now;
+            }
+            created.persist();
+            for (Long id : ids) {
+                ReplayJobItem item = new ReplayJobItem();
+                item.jobId = created.id;
+                item.deadLetterId = id;
+                item.outcome = dryRun ? ReplayJobItem.WOULD_REPLAY : ReplayJobItem.PENDING;
+                item.persist();
+            }
+            return created;
+        });
+        audit.record(actor, dryRun ? "bulk-replay-dry-run" : "bulk-replay", "replay-job/" + job.id,
+                "filter " + job.filter + ", " + ids.size() + " dead letters, rate " + ratePerSecond + "/s",
+                job.status.name());
+        if (job.status == ReplayJob.Status.QUEUED) {
+            start(job.id);
+        }
+        return job;
+    }
+
+    /** The second pair of eyes: an approver other than the requester lets a large job run. */
+    public ReplayJob approve(long jobId) {
+        String approver = audit.actor();
+        ReplayJob job = get(jobId);
+        if (job.status != ReplayJob.Status.AWAITING_APPROVAL) {
+            throw new ProblemException(Problem.of(409, "not-awaiting-approval", "Nothing to approve",
+                    "replay job " + jobId + " is " + job.status));
+        }
+        if (approver.equals(job.requestedBy)) {
+            audit.record(approver, "bulk-replay-approve", "replay-job/" + jobId, "refused: own request", "REFUSED");
+            throw new ProblemException(Problem.of(403, "four-eyes", "Approve someone else's request",
+                    "replay job " + jobId + " was requested by " + approver + "; another approver must confirm it"));
+        }
+        int approved = QuarkusTransaction.requiringNew().call(() -> ReplayJob.update(
+                "status = ?1, approvedBy = ?2 where id = ?3 and status = ?4", ReplayJob.Status.QUEUED, approver, jobId,
+                ReplayJob.Status.AWAITING_APPROVAL));
+        if (approved == 1) {
+            audit.record(approver, "bulk-replay-approve", "replay-job/" + jobId, "approved", "QUEUED");
+            start(jobId);
+        }
+        return get(jobId);
+    }
+
+    public View view(long jobId, boolean withItems) {
+        ReplayJob job = get(jobId);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Map<String, Long> outcomes = new LinkedHashMap<>();
+            List<Object[]> rows = ReplayJobItem.getEntityManager().createQuery(
+                    "select i.outcome, count(i) from ReplayJobItem i where i.jobId = :job group by i.outcome order by i.outcome",
+                    Object[].class).setParameter("job", jobId).getResultList();
+            long total = 0;
+            for (Object[] row : rows) {
+                outcomes.put((String) row[0], (Long) row[1]);
+                total += (Long) row[1];
+            }
+            List<ReplayJobItem> items = withItems
+                    ? ReplayJobItem.<ReplayJobItem>list("jobId = ?1 order by id", jobId)
+                    : List.of();
+            return new View(job, total, outcomes, items);
+        });
+    }
+
+    public ReplayJob get(long jobId) {
+        ReplayJob job = QuarkusTransaction.requiringNew().call(() -> ReplayJob.<ReplayJob>findById(jobId));
+        if (job == null) {
+            throw new ProblemException(Problem.of(404, "not-found", "No such replay job", "replay job " + jobId
+                    + " does not exist"));
+        }
+        return job;
+    }
+
+    private void start(long jobId) {
+        runner.submit(() -> {
+            try {
+                run(jobId);
+            } catch (RuntimeException failed) {
+                LOG.errorf(failed, "replay job %d stopped", jobId);
+            }
+        });
+    }
+
+    /** Runs the job's pending items; claims the job first, so it never runs twice, on this instance or another. */
+    void run(long jobId) {
+        int claimed = QuarkusTransaction.requiringNew().call(() -> ReplayJob.update(
+                "status = ?1, startedAt = ?2 where id = ?3 and status = ?4", ReplayJob.Status.RUNNING, now(), jobId,
+                ReplayJob.Status.QUEUED));
+        if (claimed == 0) {
+            return;
+        }
+        ReplayJob job = get(jobId);
+        String actor = "replay-job/" + jobId + " for " + job.requestedBy;
+        long pause = job.ratePerSecond > 0 ? TimeUnit.SECONDS.toNanos(1) / job.ratePerSecond : 0;
+        List<ReplayJobItem> pending = QuarkusTransaction.requiringNew().call(
+                () -> ReplayJobItem.<ReplayJobItem>list("jobId = ?1 and outcome = ?2 order by id", jobId,
+                        ReplayJobItem.PENDING));
+        long next = System.nanoTime();
+        for (ReplayJobItem item : pending) {
+            if (pause > 0) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    try {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                next = Math.max(next, System.nanoTime()) + pause;
+            }
+            String outcome;
+            String detail;
+            try {
+                DeadLetterReplay replay = deadLetters.replay(item.deadLetterId, null, actor);
+                outcome = replay.outcome.name();
+                detail = replay.detail;
+            } catch (ProblemException refused) {
+                outcome = ReplayJobItem.REFUSED;
+                detail = refused.problem().detail();
+            }
+            String finalOutcome = outcome;
+            String finalDetail = detail;
+            QuarkusTransaction.requiringNew().run(() -> ReplayJobItem.update(
+                    "outcome = ?1, detail = ?2, finishedAt = ?3 where id = ?4", finalOutcome, finalDetail, now(), item.id));
+        }
+        QuarkusTransaction.requiringNew().run(() -> ReplayJob.update("status = ?1, finishedAt = ?2 where id = ?3",
+                ReplayJob.Status.COMPLETED, now(), jobId));
+        audit.record(actor, "bulk-replay-finished", "replay-job/" + jobId, view(jobId, false).outcomes().toString(),
+                "COMPLETED");
+    }
+
+    @PreDestroy
+    void stop() {
+        runner.shutdownNow();
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,89 @@
+package io.ledgerbridge.deadletter;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.is;
+
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.testing.Admin;
+import io.ledgerbridge.testing.KafkaTopics;
+import io.ledgerbridge.testing.TimeEntryFixtures;
+import io.ledgerbridge.testing.TimeEntryFixtures.Project;
+import io.ledgerbridge.testing.VendorStubs;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Bulk replay by filter: dry run, four eyes above the threshold, each dead letter posted exactly once. */
+@QuarkusTest
+class BulkReplayTest {
+
+    static final int COUNT = 1000;
+    static final String V1 = "2026-11-20T10:15:00Z";
+
+    @Test
+    void bulkReplayOfAThousandDeadLettersPostsEachExactlyOnce() {
+        VendorStubs.reset();
+        java.time.Instant start = java.time.Instant.now();
+        Project project = TimeEntryFixtures.unknownProject();
+        Map<String, String> entries = new LinkedHashMap<>();
+        for (int i = 0; i < COUNT; i++) {
+            long id = TimeEntryFixtures.nextId();
+            entries.put(String.valueOf(id), project.approvedEntry(id, "1", V1));
+        }
+        KafkaTopics.sendAll("ledgerbridge.time-entries.approved", entries);
+        String flowOfProject = "PROJECT harvest:" + project.projectId() + ",";
+        await().atMost(Duration.ofSeconds(120)).until(() -> openReferenceLetters(flowOfProject) == COUNT);
+        TimeEntryFixtures.register(project);
+        String filter = "{\"errorClass\":\"REFERENCE\",\"from\":\"" + start + "\"}";
+
+        // dry run: says what would be replayed, replays nothing
+        int dryRun = Admin.as(Admin.OPERATOR).contentType("application/json")
+                .body("{\"filter\":" + filter + ",\"dryRun\":true}")
+                .post("/admin/dead-letters/replay")
+                .then().statusCode(202).body("status", is("COMPLETED")).extract().path("total");
+        assertThat(dryRun).isEqualTo(COUNT);
+        VendorStubs.server().verify(0, postRequestedFor(urlPathEqualTo(timePath(project))));
+
+        // above the threshold: waits for a second pair of eyes
+        int jobId = Admin.as(Admin.OPERATOR).contentType("application/json")
+                .body("{\"filter\":" + filter + ",\"ratePerSecond\":0}")
+                .post("/admin/dead-letters/replay")
+                .then().statusCode(202)
+                .body("status", is("AWAITING_APPROVAL")).extract().path("id");
+        Admin.as(Admin.OPERATOR).post("/admin/replay-jobs/" + jobId + "/approve").then().statusCode(403);
+        Admin.as("approver").post("/admin/replay-jobs/" + jobId + "/approve")
+                .then().statusCode(200).body("approvedBy", is("approver"));
+
+        await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1)).until(() -> "COMPLETED".equals(
+                Admin.as(Admin.VIEWER).get("/admin/replay-jobs/" + jobId).then().extract().path("status")));
+        Map<String, Integer> outcomes = Admin.as(Admin.VIEWER).get("/admin/replay-jobs/" + jobId)
+                .then().statusCode(200).extract().path("outcomes");
+        assertThat(outcomes.get("POSTED")).isEqualTo(COUNT);
+
+        List<LoggedRequest> posts = VendorStubs.server().findAll(postRequestedFor(urlPathEqualTo(timePath(project))));
+        Map<String, Long> perKey = posts.stream()
+                .collect(Collectors.groupingBy(r -> r.getHeader("Idempotency-Key"), Collectors.counting()));
+        assertThat(perKey).hasSize(COUNT);
+        assertThat(perKey.values()).containsOnly(1L);
+        assertThat(openReferenceLetters(flowOfProject)).isZero();
+    }
+
+    static long openReferenceLetters(String missing) {
+        return QuarkusTransaction.requiringNew().call(() -> DeadLetter.count(
+                "errorClass = ?1 and status = ?2 and errorMessage like ?3", ErrorClass.REFERENCE,
+                DeadLetter.Status.OPEN, "%" + missing + "%"));
+    }
+
+    static String timePath(Project project) {
+        return VendorStubs.XERO_BASE + "/Projects/" + project.erpProjectId() + "/Time";
+    }
+}
