@@ -49,6 +49,9 @@ public class DeadLetter extends PanacheEntityBase {
     /** The operator's corrected copy of the payload, kept beside the original. */
     @Column(name = "edited_payload", length = 1_000_000)
     public String editedPayload;
+    /** For a REFERENCE dead letter: the cross-references it waits for, as |TYPE:system:id| tokens. */
+    @Column(name = "missing_references")
+    public String missingReferences;
     /** Why an operator resolved or discarded it. */
     public String resolution;
     /** Filtered headers as a JSON object; never credentials. */

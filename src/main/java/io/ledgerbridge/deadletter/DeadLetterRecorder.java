@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.flow.ReferenceMissing;
 import io.ledgerbridge.sync.SyncRecords;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -58,6 +59,7 @@ public class DeadLetterRecorder {
         failed.errorMessage = truncate(failure == null ? "unknown failure" : describe(failure), 4000);
         failed.attempts = 1 + exchange.getProperty(RedeliveryCounter.REDELIVERIES, 0, Integer.class);
         failed.payload = originalPayload(exchange);
+        failed.missingReferences = missingReferences(failure);
         failed.headers = keptHeaders(exchange);
         failed.status = DeadLetter.Status.OPEN;
         failed.correlationId = exchange.getMessage().getHeader(FlowHeaders.CORRELATION_ID, String.class);
@@ -84,10 +86,20 @@ public class DeadLetterRecorder {
         letter.errorClass = errorClass;
         letter.errorMessage = failed.errorMessage;
         letter.step = failed.step;
+        letter.missingReferences = failed.missingReferences;
         letter.attempts = letter.attempts + failed.attempts;
         letter.status = DeadLetter.Status.OPEN;
         letter.updatedAt = now;
         return letter;
+    }
+
+    private static String missingReferences(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ReferenceMissing missing) {
+                return missing.tokens();
+            }
+        }
+        return null;
     }
 
     private static String originalPayload(Exchange exchange) {

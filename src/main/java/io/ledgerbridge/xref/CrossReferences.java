@@ -1,7 +1,6 @@
 package io.ledgerbridge.xref;
 
-import io.ledgerbridge.flow.ErrorClass;
-import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.ReferenceMissing;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import jakarta.transaction.Transactional;
@@ -16,6 +15,16 @@ import java.util.Map;
 @ApplicationScoped
 @Named("crossReferences")
 public class CrossReferences {
+
+    /** Cross-references just created or updated. */
+    public record ReferencesArrived(List<Entry> entries) {
+    }
+
+    private final jakarta.enterprise.event.Event<ReferencesArrived> arrived;
+
+    CrossReferences(jakarta.enterprise.event.Event<ReferencesArrived> arrived) {
+        this.arrived = arrived;
+    }
 
     /** One cross-reference as loaded by an operator or a seed file. */
     public record Entry(String entityType, String sourceSystem, String sourceId, String targetSystem,
@@ -37,16 +46,20 @@ public class CrossReferences {
         for (Wanted want : wanted) {
             CrossReference.lookup(want.entityType(), sourceSystem, want.sourceId(), targetSystem)
                     .ifPresentOrElse(ref -> resolved.put(want.entityType(), ref.targetId),
-                            () -> missing.add(want.entityType() + " " + sourceSystem + ":" + want.sourceId()));
+                            () -> missing.add(token(want.entityType(), sourceSystem, want.sourceId())));
         }
         if (!missing.isEmpty()) {
-            throw new FlowFailure(ErrorClass.REFERENCE,
-                    "no " + targetSystem + " cross-reference for " + String.join(", ", missing));
+            throw new ReferenceMissing(targetSystem, missing);
         }
         return resolved;
     }
 
-    /** Creates or updates cross-references; returns how many changed. */
+    /** How a missing reference is named in a REFERENCE dead letter. */
+    public static String token(String entityType, String sourceSystem, String sourceId) {
+        return entityType + ":" + sourceSystem + ":" + sourceId;
+    }
+
+    /** Creates or updates cross-references; returns how many changed. Observers learn of them after commit. */
     @Transactional
     public int upsert(List<Entry> entries) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -70,6 +83,7 @@ public class CrossReferences {
             ref.persist();
             changed++;
         }
+        arrived.fire(new ReferencesArrived(entries));
         return changed;
     }
 

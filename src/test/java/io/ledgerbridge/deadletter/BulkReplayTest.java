@@ -22,7 +22,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** Bulk replay by filter: dry run, four eyes above the threshold, each dead letter posted exactly once. */
+/**
+ * Bulk replay by filter after the ERP recovers: dry run, four eyes above the threshold, each of 1,000 dead letters
+ * posted exactly once.
+ */
 @QuarkusTest
 class BulkReplayTest {
 
@@ -33,17 +36,20 @@ class BulkReplayTest {
     void bulkReplayOfAThousandDeadLettersPostsEachExactlyOnce() {
         VendorStubs.reset();
         java.time.Instant start = java.time.Instant.now();
-        Project project = TimeEntryFixtures.unknownProject();
+        Project project = TimeEntryFixtures.knownProject();
+        // the ERP refuses everything of this project (a locked period), then the period is opened again
+        VendorStubs.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(timePath(project)))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(400)
+                        .withHeader("Content-Type", "application/json").withBody("{\"message\":\"period locked\"}")));
         Map<String, String> entries = new LinkedHashMap<>();
         for (int i = 0; i < COUNT; i++) {
             long id = TimeEntryFixtures.nextId();
             entries.put(String.valueOf(id), project.approvedEntry(id, "1", V1));
         }
         KafkaTopics.sendAll("ledgerbridge.time-entries.approved", entries);
-        String flowOfProject = "PROJECT harvest:" + project.projectId() + ",";
-        await().atMost(Duration.ofSeconds(120)).until(() -> openReferenceLetters(flowOfProject) == COUNT);
-        TimeEntryFixtures.register(project);
-        String filter = "{\"errorClass\":\"REFERENCE\",\"from\":\"" + start + "\"}";
+        await().atMost(Duration.ofSeconds(120)).until(() -> openRejected(start) == COUNT);
+        VendorStubs.reset();
+        String filter = "{\"errorClass\":\"TARGET_REJECTED\",\"from\":\"" + start + "\"}";
 
         // dry run: says what would be replayed, replays nothing
         int dryRun = Admin.as(Admin.OPERATOR).contentType("application/json")
@@ -74,13 +80,13 @@ class BulkReplayTest {
                 .collect(Collectors.groupingBy(r -> r.getHeader("Idempotency-Key"), Collectors.counting()));
         assertThat(perKey).hasSize(COUNT);
         assertThat(perKey.values()).containsOnly(1L);
-        assertThat(openReferenceLetters(flowOfProject)).isZero();
+        assertThat(openRejected(start)).isZero();
     }
 
-    static long openReferenceLetters(String missing) {
+    static long openRejected(java.time.Instant since) {
         return QuarkusTransaction.requiringNew().call(() -> DeadLetter.count(
-                "errorClass = ?1 and status = ?2 and errorMessage like ?3", ErrorClass.REFERENCE,
-                DeadLetter.Status.OPEN, "%" + missing + "%"));
+                "errorClass = ?1 and status = ?2 and createdAt >= ?3", ErrorClass.TARGET_REJECTED,
+                DeadLetter.Status.OPEN, since));
     }
 
     static String timePath(Project project) {

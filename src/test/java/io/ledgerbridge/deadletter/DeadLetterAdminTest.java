@@ -107,39 +107,70 @@ class DeadLetterAdminTest {
     }
 
     @Test
-    void replayAfterTheMissingReferenceArrivesPostsOnceAndCannotRunTwice() {
+    void referenceDeadLetterIsReplayedByItselfWhenTheReferenceArrivesAndPostsOnce() {
         Project project = TimeEntryFixtures.unknownProject();
         long entry = TimeEntryFixtures.nextId();
         long id = referenceDeadLetter(project, entry);
+
         TimeEntryFixtures.register(project);
 
-        Admin.as(Admin.OPERATOR).post("/admin/dead-letters/" + id + "/replay")
-                .then().statusCode(200).body("outcome", is("POSTED")).body("requestedBy", is("operator"));
-
-        assertThat(Store.posted(entry, V1)).isTrue();
+        await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(entry, V1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "REPLAYED".equals(
+                Admin.as(Admin.VIEWER).get("/admin/dead-letters/" + id).then().extract().path("status")));
         VendorStubs.server().verify(1, postRequestedFor(urlPathEqualTo(timePath(project))));
         Admin.as(Admin.VIEWER).get("/admin/dead-letters/" + id).then()
-                .body("status", is("REPLAYED")).body("replays.size()", is(1)).body("replays[0].outcome", is("POSTED"));
+                .body("replays.size()", is(1)).body("replays[0].outcome", is("POSTED"))
+                .body("replays[0].requestedBy", is("auto-resolution"));
         Admin.as(Admin.OPERATOR).post("/admin/dead-letters/" + id + "/replay")
                 .then().statusCode(409).contentType("application/problem+json").body("detail", containsString("REPLAYED"));
         Admin.as(Admin.VIEWER).queryParam("key", "harvest:time-entry:" + entry).get("/admin/sync-records")
                 .then().statusCode(200).body("postings.size()", is(1)).body("postings[0].status", is("POSTED"))
                 .body("deadLetters[0].id", is((int) id));
-        Admin.as(Admin.VIEWER).queryParam("action", "replay").get("/admin/audit")
-                .then().statusCode(200).body("items.target", hasItem("dead-letter/" + id))
-                .body("items.actor", hasItem("operator"));
+        Admin.as(Admin.VIEWER).queryParam("actor", "auto-resolution").get("/admin/audit")
+                .then().statusCode(200).body("items.target", hasItem("dead-letter/" + id));
+    }
+
+    @Test
+    void referenceDeadLetterStillMissingAnotherReferenceStaysOpen() {
+        Project project = TimeEntryFixtures.unknownProject();
+        long entry = TimeEntryFixtures.nextId();
+        long id = referenceDeadLetter(project, entry);
+
+        Admin.as(Admin.OPERATOR).contentType("application/json").body(List.of(Map.of("entityType", "PROJECT",
+                "sourceSystem", "harvest", "sourceId", String.valueOf(project.projectId()), "targetSystem", "erp",
+                "targetId", project.erpProjectId()))).put("/admin/cross-references").then().statusCode(200);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> QuarkusTransactionReads.replays(id) == 1);
+        Admin.as(Admin.VIEWER).get("/admin/dead-letters/" + id).then()
+                .body("status", is("OPEN")).body("replays[0].outcome", is("FAILED"))
+                .body("errorMessage", not(containsString("PROJECT"))).body("errorMessage", containsString("PERSON"));
+        VendorStubs.server().verify(0, postRequestedFor(urlPathEqualTo(timePath(project))));
+    }
+
+    /** Reads of the replay history straight from the store. */
+    static final class QuarkusTransactionReads {
+        static long replays(long deadLetterId) {
+            return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(
+                    () -> DeadLetterReplay.count("deadLetterId = ?1 and outcome <> ?2", deadLetterId,
+                            DeadLetterReplay.Outcome.RUNNING));
+        }
+    }
+
+    /** The ERP refuses the entry (400): a TARGET_REJECTED dead letter; returns its id. */
+    static long rejectedDeadLetter(Project project, long entry) {
+        VendorStubs.server().stubFor(post(urlPathEqualTo(timePath(project))).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json").withBody("{\"message\":\"period locked\"}")));
+        given().contentType("application/json").body(project.approvedEntry(entry, "1", V1))
+                .post("/api/v1/time-entries").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Store.deadLetters(entry).isEmpty());
+        return Store.deadLetters(entry).get(0).id;
     }
 
     @Test
     void replayOfAnEntryAlreadyPostedSendsNothingAndSaysSo() {
         Project project = TimeEntryFixtures.knownProject();
         long entry = TimeEntryFixtures.nextId();
-        VendorStubs.server().stubFor(post(urlPathEqualTo(timePath(project))).willReturn(aResponse().withStatus(400)
-                .withHeader("Content-Type", "application/json").withBody("{\"message\":\"period locked\"}")));
-        given().contentType("application/json").body(project.approvedEntry(entry, "1", V1))
-                .post("/api/v1/time-entries").then().statusCode(202);
-        await().atMost(Duration.ofSeconds(30)).until(() -> !Store.deadLetters(entry).isEmpty());
-        long id = Store.deadLetters(entry).get(0).id;
+        long id = rejectedDeadLetter(project, entry);
         // the ERP accepts again and the same version arrives once more: it is posted
         VendorStubs.reset();
         given().contentType("application/json").body(project.approvedEntry(entry, "1", V1))
@@ -190,10 +221,10 @@ class DeadLetterAdminTest {
 
     @Test
     void twoConcurrentReplaysOfOneDeadLetterPostOnce() throws Exception {
-        Project project = TimeEntryFixtures.unknownProject();
+        Project project = TimeEntryFixtures.knownProject();
         long entry = TimeEntryFixtures.nextId();
-        long id = referenceDeadLetter(project, entry);
-        TimeEntryFixtures.register(project);
+        long id = rejectedDeadLetter(project, entry);
+        VendorStubs.reset();
         VendorStubs.server().stubFor(post(urlPathEqualTo(timePath(project))).willReturn(
                 aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody("{\"timeEntryId\":\"4f6a2b1c-0d9e-4c8b-a7f6-1e2d3c4b5a69\"}").withFixedDelay(300)));
