@@ -33,6 +33,13 @@ public interface LedgerbridgeConfig {
 
     Replay replay();
 
+    DeadLetters deadLetters();
+
+    interface DeadLetters {
+        /** Topic that receives every dead letter as a CloudEvent (cluster profile). */
+        String topic();
+    }
+
     interface Replay {
         /** A bulk replay of more dead letters than this waits for an approver other than its requester. */
         @WithDefault("100")

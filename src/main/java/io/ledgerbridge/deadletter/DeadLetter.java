@@ -60,6 +60,9 @@ public class DeadLetter extends PanacheEntityBase {
     public Status status;
     @Column(name = "correlation_id")
     public String correlationId;
+    /** Last publication to the dead-letter topic; null while (re)opened and not yet published. */
+    @Column(name = "published_at")
+    public Instant publishedAt;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")

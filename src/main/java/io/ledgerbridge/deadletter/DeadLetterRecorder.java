@@ -90,6 +90,7 @@ public class DeadLetterRecorder {
         letter.attempts = letter.attempts + failed.attempts;
         letter.status = DeadLetter.Status.OPEN;
         letter.updatedAt = now;
+        letter.publishedAt = null;
         return letter;
     }
 

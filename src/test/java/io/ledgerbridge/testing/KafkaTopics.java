@@ -51,6 +51,29 @@ public final class KafkaTopics {
         }
     }
 
+    /** Every record value of the topic so far, read from the beginning by a consumer of its own. */
+    public static java.util.List<String> readAll(String topic) {
+        Properties props = new Properties();
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaResource.bootstrapServers());
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + java.util.UUID.randomUUID());
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        java.util.List<String> values = new java.util.ArrayList<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.StringDeserializer())) {
+            consumer.subscribe(java.util.List.of(topic));
+            int empty = 0;
+            while (empty < 3) {
+                var records = consumer.poll(java.time.Duration.ofMillis(500));
+                if (records.isEmpty()) {
+                    empty++;
+                }
+                records.forEach(r -> values.add(r.value()));
+            }
+        }
+        return values;
+    }
+
     /** Whether the consumer group has committed every record of the topic (nothing left to consume). */
     public static boolean drained(String topic, String group) {
         Properties props = new Properties();
