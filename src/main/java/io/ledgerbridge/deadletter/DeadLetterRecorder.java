@@ -66,19 +66,30 @@ public class DeadLetterRecorder {
         failed.createdAt = now;
         failed.updatedAt = now;
         Long replayOf = exchange.getMessage().getHeader(FlowHeaders.REPLAY_OF, Long.class);
-        DeadLetter letter;
-        if (replayOf != null) {
-            // a replay that failed again: the same dead letter, open again with the new error
-            letter = QuarkusTransaction.requiringNew().call(() -> reopen(replayOf, errorClass, failed, now));
-        } else {
-            QuarkusTransaction.requiringNew().run(failed::persist);
-            letter = failed;
-        }
+        DeadLetter letter = QuarkusTransaction.requiringNew().call(() -> {
+            Long same = replayOf != null ? replayOf : openTwin(failed);
+            if (same != null) {
+                // a replay, or a redelivery of a message already waiting here: the same dead letter, open again
+                return reopen(same, errorClass, failed, now);
+            }
+            failed.persist();
+            return failed;
+        });
         syncRecords.fail(exchange.getMessage().getHeader(FlowHeaders.SYNC_RECORD_ID, Long.class));
         LOG.warnf("dead letter %d: flow=%s step=%s key=%s class=%s attempts=%d: %s", letter.id, letter.flow,
                 letter.step, letter.businessKey, errorClass, letter.attempts, letter.errorMessage);
         exchange.getMessage().setHeader(FlowHeaders.DEAD_LETTER_ID, letter.id);
         return letter;
+    }
+
+    /** An open dead letter of the same version of the same record and the same error class, if any. */
+    private static Long openTwin(DeadLetter failed) {
+        if (failed.businessKey == null || failed.sourceVersion == null) {
+            return null;
+        }
+        return DeadLetter.<DeadLetter>find("flow = ?1 and businessKey = ?2 and sourceVersion = ?3 and errorClass = ?4 "
+                + "and status = ?5 order by id", failed.flow, failed.businessKey, failed.sourceVersion,
+                failed.errorClass, DeadLetter.Status.OPEN).firstResultOptional().map(d -> d.id).orElse(null);
     }
 
     private static DeadLetter reopen(Long id, ErrorClass errorClass, DeadLetter failed, Instant now) {
