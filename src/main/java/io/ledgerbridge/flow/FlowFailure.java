@@ -32,6 +32,7 @@ public class FlowFailure extends RuntimeException {
                 return ErrorClass.INTERNAL;
             }
             if (t instanceof java.io.IOException
+                    || t instanceof org.apache.camel.component.file.GenericFileOperationFailedException
                     || t instanceof java.util.concurrent.TimeoutException
                     || t.getClass().getName().startsWith("io.smallrye.faulttolerance.api.CircuitBreakerOpen")
                     || t.getClass().getName().equals("org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException")

@@ -1,5 +1,6 @@
 package io.ledgerbridge.xref;
 
+import io.ledgerbridge.audit.Audit;
 import io.ledgerbridge.xref.CrossReferences.Entry;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -40,9 +41,11 @@ public class CrossReferenceResource {
     }
 
     private final CrossReferences crossReferences;
+    private final Audit audit;
 
-    CrossReferenceResource(CrossReferences crossReferences) {
+    CrossReferenceResource(CrossReferences crossReferences, Audit audit) {
         this.crossReferences = crossReferences;
+        this.audit = audit;
     }
 
     @PUT
@@ -52,6 +55,8 @@ public class CrossReferenceResource {
                     + "'<source project id>:<source task id>', since ERP tasks belong to one project.")
     public Map<String, Integer> upsert(@NotEmpty List<@Valid CrossReferenceRequest> entries) {
         int changed = crossReferences.upsert(entries.stream().map(CrossReferenceRequest::toEntry).toList());
+        audit.record("cross-references", "cross-reference", entries.size() + " received, " + changed + " changed",
+                "CHANGED");
         return Map.of("received", entries.size(), "changed", changed);
     }
 
