@@ -24,7 +24,8 @@ servers-down:
 	-src/test/servers/local-kafka.sh stop $(SERVERS)/kafka
 	-src/test/servers/local-postgres.sh stop $(SERVERS)/postgres
 
-## Build for PostgreSQL + Kafka and run against the servers of servers-up (ERP connector: file outbox).
+## Build for PostgreSQL + Kafka and run against the servers of servers-up (ERP connector: file outbox;
+## admin API through OIDC when LEDGERBRIDGE_OIDC_ISSUER is set, else closed).
 run-cluster:
 	mvn -B -q package -DskipTests -Dquarkus.profile=cluster
 	QUARKUS_PROFILE=cluster \
@@ -32,6 +33,7 @@ run-cluster:
 	LEDGERBRIDGE_DB_PASSWORD=ledgerbridge \
 	LEDGERBRIDGE_KAFKA_BOOTSTRAP=$$(sed -n 's#^advertised.listeners=PLAINTEXT://##p' $(SERVERS)/kafka/server.properties) \
 	LEDGERBRIDGE_ERP_CONNECTOR=$${LEDGERBRIDGE_ERP_CONNECTOR:-file-outbox} \
+	LEDGERBRIDGE_OIDC_ENABLED=$$(test -n "$$LEDGERBRIDGE_OIDC_ISSUER" && echo true || echo false) \
 	java -jar $(JAR)
 
 clean:

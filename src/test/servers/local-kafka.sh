@@ -16,8 +16,13 @@ start)
   if [ ! -d "$jars" ] || [ -z "$(ls "$jars"/kafka_2.13-*.jar 2>/dev/null)" ]; then
     mvn -B -q -f "$here/kafka/pom.xml" dependency:copy-dependencies -DoutputDirectory="$jars" >&2
   fi
+  if [ -s "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null && [ -s "$dir/bootstrap" ]; then
+    echo "BOOTSTRAP=$(cat "$dir/bootstrap")"; exit 0   # already running: say where
+  fi
   port=$(free_port); controller=$(free_port)
   while [ "$controller" = "$port" ]; do controller=$(free_port); done
+  # a throwaway broker: each start formats a fresh log folder (its ports change from run to run)
+  rm -rf "$dir/logs" "$dir/server.log" "$dir/stdout.log" "$dir/format.log" "$dir/bootstrap"
   mkdir -p "$dir/logs"
   cat > "$dir/server.properties" <<PROPS
 process.roles=broker,controller
@@ -60,6 +65,7 @@ PROPS
   echo $! > "$dir/pid"
   for _ in $(seq 1 120); do
     if grep -q "Kafka Server started\|started (kafka.server.KafkaRaftServer)" "$dir/server.log" "$dir/stdout.log" 2>/dev/null; then
+      echo "127.0.0.1:$port" > "$dir/bootstrap"
       echo "BOOTSTRAP=127.0.0.1:$port"; exit 0
     fi
     kill -0 "$(cat "$dir/pid")" 2>/dev/null || { echo "kafka exited; see $dir/stdout.log" >&2; tail -20 "$dir/stdout.log" >&2; exit 1; }

@@ -19,6 +19,9 @@ as_owner() {
 
 case "$cmd" in
 start)
+  if [ -s "$dir/data/postmaster.pid" ] && kill -0 "$(head -n 1 "$dir/data/postmaster.pid")" 2>/dev/null; then
+    echo "PORT=$(cat "$dir/port")"; exit 0   # already running: say where
+  fi
   if [ ! -s "$dir/data/PG_VERSION" ]; then
     mkdir -p "$dir/data"
     [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
