@@ -1,10 +1,10 @@
 package io.ledgerbridge.audit;
 
+import io.ledgerbridge.store.StoreTime;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 
 /** Writes the audit trail of admin actions, in its own transaction so a refused or failed action is audited too. */
 @ApplicationScoped
@@ -29,7 +29,7 @@ public class Audit {
         entry.target = target;
         entry.detail = detail == null || detail.length() <= 4000 ? detail : detail.substring(0, 3999) + "…";
         entry.outcome = outcome;
-        entry.at = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        entry.at = StoreTime.now();
         QuarkusTransaction.requiringNew().run(entry::persist);
     }
 

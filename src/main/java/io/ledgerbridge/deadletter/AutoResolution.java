@@ -1,5 +1,6 @@
 package io.ledgerbridge.deadletter;
 
+import io.ledgerbridge.store.BackgroundWorker;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.problem.ProblemException;
 import io.ledgerbridge.xref.CrossReferences;
@@ -13,7 +14,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,11 +28,7 @@ public class AutoResolution {
     private static final Logger LOG = Logger.getLogger(AutoResolution.class);
 
     private final DeadLetters deadLetters;
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "ledgerbridge-auto-resolution");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService runner = BackgroundWorker.named("ledgerbridge-auto-resolution");
 
     AutoResolution(DeadLetters deadLetters) {
         this.deadLetters = deadLetters;

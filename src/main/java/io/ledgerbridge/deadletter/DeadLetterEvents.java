@@ -1,5 +1,6 @@
 package io.ledgerbridge.deadletter;
 
+import io.ledgerbridge.store.StoreTime;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +9,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.apache.camel.Exchange;
 
@@ -67,7 +67,7 @@ public class DeadLetterEvents {
     /** Marks the event's dead letter as published. */
     public void published(Exchange exchange) {
         Long id = exchange.getMessage().getHeader(DEAD_LETTER, Long.class);
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant now = StoreTime.now();
         QuarkusTransaction.requiringNew().run(() -> DeadLetter.update("publishedAt = ?1 where id = ?2", now, id));
     }
 

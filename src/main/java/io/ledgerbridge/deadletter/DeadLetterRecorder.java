@@ -1,5 +1,6 @@
 package io.ledgerbridge.deadletter;
 
+import io.ledgerbridge.store.StoreTime;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ledgerbridge.flow.ErrorClass;
@@ -11,7 +12,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,7 +46,7 @@ public class DeadLetterRecorder {
     public DeadLetter record(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         ErrorClass errorClass = FlowFailure.classify(failure);
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant now = StoreTime.now();
 
         DeadLetter failed = new DeadLetter();
         failed.flow = exchange.getMessage().getHeader(FlowHeaders.FLOW, exchange.getFromRouteId(), String.class);

@@ -1,5 +1,6 @@
 package io.ledgerbridge.deadletter;
 
+import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.audit.Audit;
 import io.ledgerbridge.deadletter.DeadLetterReplay.Outcome;
 import io.ledgerbridge.erp.ErpGateway;
@@ -9,7 +10,6 @@ import io.ledgerbridge.problem.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +81,7 @@ public class DeadLetters {
     public DeadLetterReplay replay(long id, String editedPayload, String actor) {
         DeadLetter letter = get(id);
         String target = "dead-letter/" + id;
-        Instant now = now();
+        Instant now = StoreTime.now();
         int claimed = QuarkusTransaction.requiringNew().call(() -> DeadLetter.update(
                 "status = ?1, updatedAt = ?2 where id = ?3 and status = ?4",
                 DeadLetter.Status.REPLAYING, now, id, DeadLetter.Status.OPEN));
@@ -133,7 +133,7 @@ public class DeadLetters {
                 ? "nothing sent: " + result.getMessage().getHeader(FlowHeaders.SKIP_REASON, String.class)
                 : "posted as " + result.getMessage().getHeader(FlowHeaders.TARGET_ID, String.class);
         QuarkusTransaction.requiringNew().run(() -> DeadLetter.update(
-                "status = ?1, updatedAt = ?2 where id = ?3", DeadLetter.Status.REPLAYED, now(), id));
+                "status = ?1, updatedAt = ?2 where id = ?3", DeadLetter.Status.REPLAYED, StoreTime.now(), id));
         return finish(replay, outcome, detail);
     }
 
@@ -143,7 +143,7 @@ public class DeadLetters {
         String action = status == DeadLetter.Status.RESOLVED ? "resolve" : "discard";
         int updated = QuarkusTransaction.requiringNew().call(() -> DeadLetter.update(
                 "status = ?1, resolution = ?2, updatedAt = ?3 where id = ?4 and status = ?5",
-                status, audit.actor() + ": " + reason, now(), id, DeadLetter.Status.OPEN));
+                status, audit.actor() + ": " + reason, StoreTime.now(), id, DeadLetter.Status.OPEN));
         if (updated == 0) {
             DeadLetter current = get(id);
             audit.record(action, "dead-letter/" + id, "refused: dead letter is " + current.status, "REFUSED");
@@ -158,7 +158,7 @@ public class DeadLetters {
         DeadLetterReplay replay = new DeadLetterReplay();
         replay.deadLetterId = id;
         replay.requestedBy = actor;
-        replay.requestedAt = now();
+        replay.requestedAt = StoreTime.now();
         replay.edited = edited;
         replay.outcome = Outcome.RUNNING;
         QuarkusTransaction.requiringNew().run(replay::persist);
@@ -166,7 +166,7 @@ public class DeadLetters {
     }
 
     private static DeadLetterReplay finish(DeadLetterReplay replay, Outcome outcome, String detail) {
-        Instant finished = now();
+        Instant finished = StoreTime.now();
         String shortDetail = detail != null && detail.length() > 4000 ? detail.substring(0, 3999) + "…" : detail;
         QuarkusTransaction.requiringNew().run(() -> DeadLetterReplay.update(
                 "outcome = ?1, detail = ?2, finishedAt = ?3 where id = ?4", outcome, shortDetail, finished, replay.id));
@@ -176,7 +176,4 @@ public class DeadLetters {
         return replay;
     }
 
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
-    }
 }

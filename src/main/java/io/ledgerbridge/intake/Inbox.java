@@ -1,12 +1,12 @@
 package io.ledgerbridge.intake;
 
+import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.config.LedgerbridgeConfig;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
@@ -32,7 +32,7 @@ public class Inbox {
     public List<Long> store(List<String> payloads, Exchange exchange) {
         String flow = exchange.getMessage().getHeader(FlowHeaders.FLOW, String.class);
         String system = exchange.getMessage().getHeader(FlowHeaders.SOURCE_SYSTEM, "unknown", String.class);
-        Instant now = now();
+        Instant now = StoreTime.now();
         return QuarkusTransaction.requiringNew().call(() -> {
             List<Long> ids = new ArrayList<>(payloads.size());
             for (String payload : payloads) {
@@ -54,7 +54,7 @@ public class Inbox {
      * out after a crash) and returns their ids in arrival order.
      */
     public List<Long> claimBatch(String flow) {
-        Instant now = now();
+        Instant now = StoreTime.now();
         Instant leaseEnd = now.plus(config.inbox().lease());
         return QuarkusTransaction.requiringNew().call(() -> {
             List<Long> candidates = InboxMessage
@@ -97,14 +97,11 @@ public class Inbox {
     }
 
     void done(Long id) {
-        Instant now = now();
+        Instant now = StoreTime.now();
         QuarkusTransaction.requiringNew().run(() -> InboxMessage.update(
                 "status = ?1, processedAt = ?2, claimedUntil = null where id = ?3", InboxMessage.DONE, now, id));
     }
 
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
-    }
 
     /** Projection of an inbox row to its id. */
     public record IdOnly(Long id) {

@@ -1,5 +1,6 @@
 package io.ledgerbridge.poll;
 
+import io.ledgerbridge.store.StoreTime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ledgerbridge.config.LedgerbridgeConfig;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
@@ -111,7 +111,7 @@ public class HarvestPoll {
     /** Moves the watermark to the newest {@code updated_at} read, once all pages are in. */
     public void advance(Exchange exchange) {
         Instant highest = exchange.getProperty(HIGHEST, Instant.class);
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant now = StoreTime.now();
         QuarkusTransaction.requiringNew().run(() -> {
             PollWatermark mark = PollWatermark.findById(SOURCE);
             if (mark == null) {

@@ -1,5 +1,7 @@
 package io.ledgerbridge.replay;
 
+import io.ledgerbridge.store.StoreTime;
+import io.ledgerbridge.store.BackgroundWorker;
 import io.ledgerbridge.audit.Audit;
 import io.ledgerbridge.config.LedgerbridgeConfig;
 import io.ledgerbridge.deadletter.DeadLetterFilter;
@@ -11,12 +13,10 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -37,11 +37,7 @@ public class ReplayJobs {
     private final DeadLetters deadLetters;
     private final Audit audit;
     private final LedgerbridgeConfig config;
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "ledgerbridge-replay-jobs");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService runner = BackgroundWorker.named("ledgerbridge-replay-jobs");
 
     ReplayJobs(DeadLetters deadLetters, Audit audit, LedgerbridgeConfig config) {
         this.deadLetters = deadLetters;
@@ -54,7 +50,7 @@ public class ReplayJobs {
         String actor = audit.actor();
         List<Long> ids = deadLetters.ids(filter);
         boolean needsApproval = !dryRun && ids.size() > config.replay().approvalThreshold();
-        Instant now = now();
+        Instant now = StoreTime.now();
         ReplayJob job = QuarkusTransaction.requiringNew().call(() -> {
             ReplayJob created = new ReplayJob();
             created.filter = filter.describe();
@@ -151,7 +147,7 @@ public class ReplayJobs {
     /** Runs the job's pending items; claims the job first, so it never runs twice, on this instance or another. */
     void run(long jobId) {
         int claimed = QuarkusTransaction.requiringNew().call(() -> ReplayJob.update(
-                "status = ?1, startedAt = ?2 where id = ?3 and status = ?4", ReplayJob.Status.RUNNING, now(), jobId,
+                "status = ?1, startedAt = ?2 where id = ?3 and status = ?4", ReplayJob.Status.RUNNING, StoreTime.now(), jobId,
                 ReplayJob.Status.QUEUED));
         if (claimed == 0) {
             return;
@@ -189,10 +185,10 @@ public class ReplayJobs {
             String finalOutcome = outcome;
             String finalDetail = detail;
             QuarkusTransaction.requiringNew().run(() -> ReplayJobItem.update(
-                    "outcome = ?1, detail = ?2, finishedAt = ?3 where id = ?4", finalOutcome, finalDetail, now(), item.id));
+                    "outcome = ?1, detail = ?2, finishedAt = ?3 where id = ?4", finalOutcome, finalDetail, StoreTime.now(), item.id));
         }
         QuarkusTransaction.requiringNew().run(() -> ReplayJob.update("status = ?1, finishedAt = ?2 where id = ?3",
-                ReplayJob.Status.COMPLETED, now(), jobId));
+                ReplayJob.Status.COMPLETED, StoreTime.now(), jobId));
         audit.record(actor, "bulk-replay-finished", "replay-job/" + jobId, view(jobId, false).outcomes().toString(),
                 "COMPLETED");
     }
@@ -202,7 +198,4 @@ public class ReplayJobs {
         runner.shutdownNow();
     }
 
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
-    }
 }

@@ -1,5 +1,7 @@
 package io.ledgerbridge.replay;
 
+import io.ledgerbridge.store.StoreTime;
+import io.ledgerbridge.store.BackgroundWorker;
 import io.ledgerbridge.audit.Audit;
 import io.ledgerbridge.config.LedgerbridgeConfig;
 import io.ledgerbridge.flow.FlowHeaders;
@@ -10,13 +12,11 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -41,11 +41,7 @@ public class TopicReplays {
     private final LedgerbridgeConfig config;
     private final ProducerTemplate producer;
     private final Audit audit;
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "ledgerbridge-topic-replays");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService runner = BackgroundWorker.named("ledgerbridge-topic-replays");
 
     TopicReplays(LedgerbridgeConfig config, ProducerTemplate producer, Audit audit) {
         this.config = config;
@@ -66,7 +62,7 @@ public class TopicReplays {
         replay.fromTime = from;
         replay.status = "RUNNING";
         replay.requestedBy = actor;
-        replay.createdAt = now();
+        replay.createdAt = StoreTime.now();
         QuarkusTransaction.requiringNew().run(replay::persist);
         audit.record(actor, "topic-replay", "topic-replay/" + replay.id, flow + " from " + from, "RUNNING");
         runner.submit(() -> run(replay.id, actor));
@@ -149,7 +145,7 @@ public class TopicReplays {
         String finalDetail = detail;
         QuarkusTransaction.requiringNew().run(() -> TopicReplay.update(
                 "status = ?1, records = ?2, posted = ?3, skipped = ?4, deadLettered = ?5, detail = ?6, finishedAt = ?7 "
-                        + "where id = ?8", finalStatus, counts[0], counts[1], counts[2], counts[3], finalDetail, now(), id));
+                        + "where id = ?8", finalStatus, counts[0], counts[1], counts[2], counts[3], finalDetail, StoreTime.now(), id));
         audit.record(actor, "topic-replay-finished", "topic-replay/" + id,
                 "read " + records + ", posted " + posted + ", skipped " + skipped + ", dead-lettered " + deadLettered,
                 status);
@@ -168,7 +164,4 @@ public class TopicReplays {
         runner.shutdownNow();
     }
 
-    private static Instant now() {
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
-    }
 }

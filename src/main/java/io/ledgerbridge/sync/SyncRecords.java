@@ -1,5 +1,6 @@
 package io.ledgerbridge.sync;
 
+import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.config.LedgerbridgeConfig;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -11,7 +12,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -75,7 +75,7 @@ public class SyncRecords {
         String system = in.getHeader(FlowHeaders.SOURCE_SYSTEM, String.class);
         String sourceId = in.getHeader(FlowHeaders.SOURCE_ID, String.class);
         String version = in.getHeader(FlowHeaders.SOURCE_VERSION, String.class);
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant now = StoreTime.now();
         Instant leaseEnd = now.plus(config.inbox().lease());
 
         List<SyncRecord> versions = SyncRecord.versionsOf(flow, system, sourceId);
@@ -140,7 +140,7 @@ public class SyncRecords {
         Long id = in.getHeader(FlowHeaders.SYNC_RECORD_ID, Long.class);
         String targetId = in.getHeader(FlowHeaders.TARGET_ID, String.class);
         String action = in.getHeader(FlowHeaders.SYNC_ACTION, String.class);
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant now = StoreTime.now();
         QuarkusTransaction.requiringNew().run(() -> SyncRecord.update(
                 "status = ?1, targetId = ?2, operation = ?3, postedAt = ?4, updatedAt = ?4, claimedUntil = null where id = ?5",
                 SyncRecord.Status.POSTED, targetId, action, now, id));
@@ -151,7 +151,7 @@ public class SyncRecords {
         if (recordId == null) {
             return;
         }
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant now = StoreTime.now();
         QuarkusTransaction.requiringNew().run(() -> SyncRecord.update(
                 "status = ?1, updatedAt = ?2, claimedUntil = null where id = ?3 and status = ?4",
                 SyncRecord.Status.FAILED, now, recordId, SyncRecord.Status.IN_PROGRESS));

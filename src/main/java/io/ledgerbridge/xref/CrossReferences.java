@@ -1,11 +1,11 @@
 package io.ledgerbridge.xref;
 
+import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.flow.ReferenceMissing;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +62,7 @@ public class CrossReferences {
     /** Creates or updates cross-references; returns how many changed. Observers learn of them after commit. */
     @Transactional
     public int upsert(List<Entry> entries) {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant now = StoreTime.now();
         int changed = 0;
         for (Entry entry : entries) {
             CrossReference ref = CrossReference
