@@ -12,6 +12,12 @@ public enum ErrorClass {
     TARGET_UNAVAILABLE,
     /** The target answered 429: retried after its Retry-After, then dead-lettered. */
     RATE_LIMITED,
-    /** A defect or an unexpected failure inside ledgerbridge. */
+    /** No rate card rate for the role on the work date: dead-lettered until the rate card is fixed. */
+    RATE,
+    /** No FX rate for the currency pair on the business date: dead-lettered until the rate is loaded. */
+    FX,
+    /** The ERP period of the business date is closed: held for an operator, never dropped. */
+    PERIOD_CLOSED,
+    /** A defect or an unexpected failure inside ledgerbridge (amounts that do not reconcile to the cent included). */
     INTERNAL
 }
