@@ -49,8 +49,9 @@ class OidcAdminAuthTest {
 
     @Test
     void withoutAValidTokenTheAdminApiAnswers401() {
-        given().get("/admin/dead-letters").then().statusCode(401);
-        given().auth().oauth2("not-a-token").get("/admin/dead-letters").then().statusCode(401);
+        given().get("/admin/dead-letters").then().statusCode(401).contentType("application/problem+json");
+        given().auth().oauth2("not-a-token").get("/admin/dead-letters").then().statusCode(401)
+                .contentType("application/problem+json");
         given().auth().preemptive().basic("operator", "operator-test").get("/admin/dead-letters")
                 .then().statusCode(401);
     }
