@@ -44,4 +44,47 @@ class EmbeddedProfileIT {
             }
         }
     }
+
+    @Test
+    void operatorsWalkthroughBreakTheErpSeeTheDeadLetterFixAndReplay() throws Exception {
+        Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "walkthrough-");
+        Path outbox = work.resolve("erp-outbox");
+        Map<String, String> config = Map.of(
+                "quarkus.datasource.jdbc.url", "jdbc:h2:file:" + work.resolve("db/ledgerbridge") + ";WRITE_DELAY=0",
+                "ledgerbridge.erp.outbox.dir", outbox.toString(),
+                "ledgerbridge.retry.initial-delay", "50",
+                "ledgerbridge.retry.maximum-delay", "200",
+                "ledgerbridge.seed.cross-references", Path.of("mappings/seed/cross-references.example.json").toAbsolutePath().toString());
+
+        try (ServiceProcess service = ServiceProcess.start(config, work.resolve("service.log"))) {
+            // break the ERP: its import folder is a plain file
+            Files.writeString(outbox, "not a folder");
+            given().baseUri(service.baseUrl()).contentType("application/json")
+                    .body(Files.readString(Path.of("mappings/examples/harvest-time-entry.json")))
+                    .post("/api/v1/time-entries").then().statusCode(202);
+
+            String key = "harvest:time-entry:636709355";
+            await().atMost(Duration.ofSeconds(60)).until(() -> given().baseUri(service.baseUrl())
+                    .auth().preemptive().basic("viewer", "viewer-local").queryParam("key", key)
+                    .get("/admin/dead-letters").then().extract().<Integer>path("total") == 1);
+            int id = given().baseUri(service.baseUrl()).auth().preemptive().basic("viewer", "viewer-local")
+                    .queryParam("key", key).queryParam("status", "OPEN").get("/admin/dead-letters")
+                    .then().statusCode(200).body("items[0].errorClass", is("TARGET_UNAVAILABLE"))
+                    .body("items[0].attempts", is(7)).extract().path("items[0].id");
+
+            given().baseUri(service.baseUrl()).auth().preemptive().basic("viewer", "viewer-local")
+                    .post("/admin/dead-letters/" + id + "/replay").then().statusCode(403);
+            Files.delete(outbox);
+            given().baseUri(service.baseUrl()).auth().preemptive().basic("operator", "operator-local")
+                    .post("/admin/dead-letters/" + id + "/replay").then().statusCode(200).body("outcome", is("POSTED"));
+            given().baseUri(service.baseUrl()).auth().preemptive().basic("operator", "operator-local")
+                    .post("/admin/dead-letters/" + id + "/replay").then().statusCode(409);
+
+            assertThat(outbox.resolve("harvest-636709355-20261120T101500Z.json")).exists();
+            given().baseUri(service.baseUrl()).auth().preemptive().basic("viewer", "viewer-local")
+                    .queryParam("key", key).get("/admin/sync-records")
+                    .then().statusCode(200).body("postings[0].status", is("POSTED"))
+                    .body("deadLetters[0].status", is("REPLAYED"));
+        }
+    }
 }
