@@ -58,8 +58,7 @@ public class DeadLetters {
     public DeadLetter get(long id) {
         DeadLetter letter = QuarkusTransaction.requiringNew().call(() -> DeadLetter.<DeadLetter>findById(id));
         if (letter == null) {
-            throw new ProblemException(Problem.of(404, "not-found", "No such dead letter", "dead letter " + id
-                    + " does not exist"));
+            throw Problem.notFound("dead letter", id);
         }
         return letter;
     }

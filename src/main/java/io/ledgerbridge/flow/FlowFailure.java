@@ -34,9 +34,8 @@ public class FlowFailure extends RuntimeException {
             if (t instanceof java.io.IOException
                     || t instanceof org.apache.camel.component.file.GenericFileOperationFailedException
                     || t instanceof java.util.concurrent.TimeoutException
-                    || t.getClass().getName().startsWith("io.smallrye.faulttolerance.api.CircuitBreakerOpen")
-                    || t.getClass().getName().equals("org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException")
-                    || t.getClass().getName().equals("org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException")) {
+                    || t instanceof org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException
+                    || t instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException) {
                 return ErrorClass.TARGET_UNAVAILABLE;
             }
         }

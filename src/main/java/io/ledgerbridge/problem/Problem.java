@@ -19,6 +19,11 @@ public record Problem(String type, String title, int status, String detail, Stri
         return new Problem(TYPE_BASE + slug, title, status, detail, null, List.of());
     }
 
+    /** 404 for a thing the caller named by id and the store does not have. */
+    public static ProblemException notFound(String what, Object id) {
+        return new ProblemException(of(404, "not-found", "No such " + what, what + " " + id + " does not exist"));
+    }
+
     public Problem withErrors(List<FieldError> fieldErrors) {
         return new Problem(type, title, status, detail, instance, fieldErrors);
     }

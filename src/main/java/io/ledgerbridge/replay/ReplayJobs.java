@@ -128,8 +128,7 @@ public class ReplayJobs {
     public ReplayJob get(long jobId) {
         ReplayJob job = QuarkusTransaction.requiringNew().call(() -> ReplayJob.<ReplayJob>findById(jobId));
         if (job == null) {
-            throw new ProblemException(Problem.of(404, "not-found", "No such replay job", "replay job " + jobId
-                    + " does not exist"));
+            throw Problem.notFound("replay job", jobId);
         }
         return job;
     }

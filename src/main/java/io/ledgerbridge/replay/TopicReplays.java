@@ -72,8 +72,7 @@ public class TopicReplays {
     public TopicReplay get(long id) {
         TopicReplay replay = QuarkusTransaction.requiringNew().call(() -> TopicReplay.<TopicReplay>findById(id));
         if (replay == null) {
-            throw new ProblemException(Problem.of(404, "not-found", "No such topic replay", "topic replay " + id
-                    + " does not exist"));
+            throw Problem.notFound("topic replay", id);
         }
         return replay;
     }

@@ -45,13 +45,17 @@ public class SyncRecords {
         String system = in.getHeader(FlowHeaders.SOURCE_SYSTEM, String.class);
         String sourceId = in.getHeader(FlowHeaders.SOURCE_ID, String.class);
         String version = in.getHeader(FlowHeaders.SOURCE_VERSION, String.class);
+        if (flow == null || system == null || sourceId == null || version == null) {
+            throw new IllegalStateException("claim needs flow, source system, source id and version headers");
+        }
+        Source source = new Source(flow, system, sourceId, version);
         String hash = sha256(in.getBody(String.class));
         Claim claim;
         try {
-            claim = QuarkusTransaction.requiringNew().call(() -> decide(exchange, entityType, targetSystem, hash));
+            claim = QuarkusTransaction.requiringNew().call(() -> decide(in, source, entityType, targetSystem, hash));
         } catch (PersistenceException | IllegalStateException raced) {
             // another worker inserted the same version between our read and our insert: decide again on its row
-            claim = QuarkusTransaction.requiringNew().call(() -> decide(exchange, entityType, targetSystem, hash));
+            claim = QuarkusTransaction.requiringNew().call(() -> decide(in, source, entityType, targetSystem, hash));
         }
         in.setHeader(FlowHeaders.SYNC_ACTION, claim.action().name());
         in.setHeader(FlowHeaders.IDEMPOTENCY_KEY, idempotencyKey(system, sourceId, version));
@@ -64,17 +68,17 @@ public class SyncRecords {
         if (claim.skipReason() != null) {
             in.setHeader(FlowHeaders.SKIP_REASON, claim.skipReason());
         }
-        if (flow == null || sourceId == null) {
-            throw new IllegalStateException("claim needs flow and source id headers");
-        }
     }
 
-    private Claim decide(Exchange exchange, String entityType, String targetSystem, String hash) {
-        Message in = exchange.getMessage();
-        String flow = in.getHeader(FlowHeaders.FLOW, String.class);
-        String system = in.getHeader(FlowHeaders.SOURCE_SYSTEM, String.class);
-        String sourceId = in.getHeader(FlowHeaders.SOURCE_ID, String.class);
-        String version = in.getHeader(FlowHeaders.SOURCE_VERSION, String.class);
+    /** Which version of which source record a posting is for. */
+    private record Source(String flow, String system, String sourceId, String version) {
+    }
+
+    private Claim decide(Message in, Source source, String entityType, String targetSystem, String hash) {
+        String flow = source.flow();
+        String system = source.system();
+        String sourceId = source.sourceId();
+        String version = source.version();
         Instant now = StoreTime.now();
         Instant leaseEnd = now.plus(config.inbox().lease());
 
