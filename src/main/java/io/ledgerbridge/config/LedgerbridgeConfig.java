@@ -190,7 +190,10 @@ public interface LedgerbridgeConfig {
     }
 
     interface Seed {
-        /** A JSON file of cross-references loaded at start (optional; upserts, never deletes). */
-        Optional<String> crossReferences();
+        /**
+         * A JSON file of reference data loaded at start (cross-references, rate cards, FX rates, projects,
+         * assignments; upserts, never deletes), e.g. {@code mappings/seed/reference-data.example.json}.
+         */
+        Optional<String> referenceData();
     }
 }

@@ -14,6 +14,12 @@ public class ReferenceMissing extends FlowFailure {
         this.missing = List.copyOf(missing);
     }
 
+    /** A reference that is not a cross-reference (an assignment, a project's dates), described by the caller. */
+    public ReferenceMissing(List<String> missing, String message) {
+        super(ErrorClass.REFERENCE, message);
+        this.missing = List.copyOf(missing);
+    }
+
     public List<String> missing() {
         return missing;
     }

@@ -33,7 +33,8 @@ public class Regions {
 
     /** One region's settings. */
     public record Region(String code, String name, Currency currency, String legalEntity, String salesTaxType,
-            String expenseTaxType, String exemptTaxType) {
+            String expenseTaxType, String exemptTaxType, String salesAccount, String expenseAccount,
+            int paymentTermsDays) {
     }
 
     private final Map<String, Region> regions;
@@ -52,7 +53,8 @@ public class Regions {
             loaded.put(entry.getKey(), new Region(entry.getKey(), r.path("name").asText(),
                     Currency.getInstance(r.path("currency").asText()), r.path("legalEntity").asText(),
                     r.path("taxTypes").path("sales").asText(), r.path("taxTypes").path("expense").asText(),
-                    r.path("taxTypes").path("exempt").asText()));
+                    r.path("taxTypes").path("exempt").asText(), r.path("accounts").path("sales").asText(),
+                    r.path("accounts").path("expense").asText(), r.path("paymentTermsDays").asInt()));
         });
         this.regions = Map.copyOf(loaded);
     }

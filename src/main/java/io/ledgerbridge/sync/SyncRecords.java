@@ -144,10 +144,15 @@ public class SyncRecords {
         Long id = in.getHeader(FlowHeaders.SYNC_RECORD_ID, Long.class);
         String targetId = in.getHeader(FlowHeaders.TARGET_ID, String.class);
         String action = in.getHeader(FlowHeaders.SYNC_ACTION, String.class);
+        QuarkusTransaction.requiringNew().run(() -> markPosted(id, targetId, action));
+    }
+
+    /** Marks the claimed version posted inside the caller's transaction (with what else it commits). */
+    public void markPosted(Long id, String targetId, String action) {
         Instant now = StoreTime.now();
-        QuarkusTransaction.requiringNew().run(() -> SyncRecord.update(
+        SyncRecord.update(
                 "status = ?1, targetId = ?2, operation = ?3, postedAt = ?4, updatedAt = ?4, claimedUntil = null where id = ?5",
-                SyncRecord.Status.POSTED, targetId, action, now, id));
+                SyncRecord.Status.POSTED, targetId, action, now, id);
     }
 
     /** Releases a claim whose posting failed, so that a replay may take it. */

@@ -79,8 +79,8 @@ public class TimeEntries {
     }
 
     /**
-     * Adds the ERP's ids of project, person and task (REFERENCE when one is missing) and the duration in whole
-     * minutes, rounded half-even from the decimal hours.
+     * Adds the ERP's ids of project, person and the project's task for the entry's role (REFERENCE when one is
+     * missing; the staffing flow creates the task) and the duration in whole minutes, rounded half-even.
      */
     public String enrich(Exchange exchange) {
         ObjectNode entry = (ObjectNode) read(exchange.getMessage().getBody(String.class));
@@ -89,7 +89,7 @@ public class TimeEntries {
         Map<String, String> erp = crossReferences.resolveAll(system, ERP, List.of(
                 new Wanted("PROJECT", project),
                 new Wanted("PERSON", entry.path("resource").path("sourceId").asText()),
-                new Wanted("TASK", project + ":" + entry.path("task").path("sourceId").asText())));
+                new Wanted("TASK", project + ":" + entry.path("billing").path("role").asText())));
         ObjectNode ids = entry.putObject("erp");
         ids.put("projectId", erp.get("PROJECT"));
         ids.put("userId", erp.get("PERSON"));

@@ -87,6 +87,14 @@ public class CrossReferences {
         return changed;
     }
 
+    /**
+     * Tells waiting dead letters that a reference which is not a cross-reference (an assignment, a project) has
+     * arrived; fired after the caller's transaction commits.
+     */
+    public void announce(List<Entry> entries) {
+        arrived.fire(new ReferencesArrived(entries));
+    }
+
     public List<Entry> list(String entityType, String sourceSystem) {
         StringBuilder query = new StringBuilder("1 = 1");
         Map<String, Object> params = new LinkedHashMap<>();

@@ -24,7 +24,7 @@ class EmbeddedProfileIT {
         Map<String, String> config = Map.of(
                 "quarkus.datasource.jdbc.url", "jdbc:h2:file:" + work.resolve("db/ledgerbridge") + ";WRITE_DELAY=0",
                 "ledgerbridge.erp.outbox.dir", outbox.toString(),
-                "ledgerbridge.seed.cross-references", Path.of("mappings/seed/cross-references.example.json").toAbsolutePath().toString());
+                "ledgerbridge.seed.reference-data", Path.of("mappings/seed/reference-data.example.json").toAbsolutePath().toString());
 
         try (ServiceProcess service = ServiceProcess.start(config, work.resolve("service.log"))) {
             given().baseUri(service.baseUrl()).contentType("application/json")
@@ -54,7 +54,7 @@ class EmbeddedProfileIT {
                 "ledgerbridge.erp.outbox.dir", outbox.toString(),
                 "ledgerbridge.retry.initial-delay", "50",
                 "ledgerbridge.retry.maximum-delay", "200",
-                "ledgerbridge.seed.cross-references", Path.of("mappings/seed/cross-references.example.json").toAbsolutePath().toString());
+                "ledgerbridge.seed.reference-data", Path.of("mappings/seed/reference-data.example.json").toAbsolutePath().toString());
 
         try (ServiceProcess service = ServiceProcess.start(config, work.resolve("service.log"))) {
             // break the ERP: its import folder is a plain file

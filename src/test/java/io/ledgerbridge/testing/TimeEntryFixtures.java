@@ -51,16 +51,43 @@ public final class TimeEntryFixtures {
         return register(unknownProject());
     }
 
-    /** Loads the project's cross-references through the admin API, as an operator does. */
+    /** The rate card of fixture projects: 120.00 EUR an hour for the role of their entries. */
+    public static final String RATE_CARD = "FIXTURE-EU";
+    public static final String ROLE = "Programming";
+
+    /**
+     * Loads what the time flow needs through the admin API, as an operator does: the project (active all year, EU),
+     * the person's assignment in the role (with the project's ERP task), the rate card and the person's ERP id.
+     */
     public static Project register(Project project) {
-        given().auth().preemptive().basic(Admin.OPERATOR, Admin.OPERATOR_PASSWORD).contentType("application/json")
-                .body(List.of(
-                        xref("PROJECT", String.valueOf(project.projectId()), project.erpProjectId()),
-                        xref("PERSON", String.valueOf(project.userId()), project.erpUserId()),
-                        xref("TASK", project.projectId() + ":" + project.taskId(), project.erpTaskId())))
-                .put("/admin/cross-references")
-                .then().statusCode(200);
+        loadProjectAndStaffing(project);
+        operator().body(List.of(xref("PERSON", String.valueOf(project.userId()), project.erpUserId())))
+                .put("/admin/cross-references").then().statusCode(200);
         return project;
+    }
+
+    /** Everything {@link #register} loads but the person's ERP id. */
+    public static Project loadProjectAndStaffing(Project project) {
+        operator().body(List.of(Map.of("card", RATE_CARD, "role", ROLE, "currency", "EUR", "billRate", "120.00",
+                        "costRate", "70.00", "effectiveFrom", "2026-01-01")))
+                .put("/admin/rate-cards").then().statusCode(200);
+        operator().body(List.of(Map.ofEntries(Map.entry("psaId", String.valueOf(project.projectId())),
+                        Map.entry("erpProjectId", project.erpProjectId()), Map.entry("name", "Website Redesign"),
+                        Map.entry("clientName", "ABC Corp"), Map.entry("region", "EU"), Map.entry("currency", "EUR"),
+                        Map.entry("contractType", "TIME_AND_MATERIALS"), Map.entry("rateCard", RATE_CARD),
+                        Map.entry("status", "ACTIVE"), Map.entry("startsOn", "2026-01-01"))))
+                .put("/admin/projects").then().statusCode(200);
+        operator().body(List.of(Map.of("sourceId", "fixture-" + project.projectId() + "-" + project.userId(),
+                        "psaProjectId", String.valueOf(project.projectId()),
+                        "psaUserId", String.valueOf(project.userId()), "role", ROLE, "startsOn", "2026-01-01",
+                        "erpTaskId", project.erpTaskId())))
+                .put("/admin/assignments").then().statusCode(200);
+        return project;
+    }
+
+    private static io.restassured.specification.RequestSpecification operator() {
+        return given().auth().preemptive().basic(Admin.OPERATOR, Admin.OPERATOR_PASSWORD)
+                .contentType("application/json");
     }
 
     private static Map<String, String> xref(String type, String sourceId, String targetId) {

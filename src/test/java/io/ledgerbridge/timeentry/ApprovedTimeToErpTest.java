@@ -142,10 +142,9 @@ class ApprovedTimeToErpTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> !Store.deadLetters(id).isEmpty());
         DeadLetter letter = Store.deadLetters(id).get(0);
         assertThat(letter.errorClass).isEqualTo(ErrorClass.REFERENCE);
-        assertThat(letter.step).isEqualTo("resolve-references");
+        assertThat(letter.step).isEqualTo("apply-business-rules");
         assertThat(letter.flow).isEqualTo("approved-time-to-erp");
-        assertThat(letter.errorMessage).contains("PROJECT harvest:" + project.projectId())
-                .contains("PERSON harvest:" + project.userId());
+        assertThat(letter.errorMessage).contains("project harvest:" + project.projectId() + " is unknown");
         assertThat(letter.payload).contains("\"id\":" + id).contains("\"is_closed\":true");
         assertThat(letter.status).isEqualTo(DeadLetter.Status.OPEN);
         assertThat(letter.headers).doesNotContain("Authorization");

@@ -1,0 +1,91 @@
+package io.ledgerbridge.billing;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * Approved time or an approved expense, priced in its project's currency (rate card version of the work date, FX of
+ * the business date), waiting for a billing run or traced to the invoice line that billed it.
+ */
+@Entity
+@Table(name = "billable_item")
+public class BillableItem extends PanacheEntityBase {
+
+    public enum Kind { TIME, EXPENSE }
+
+    public enum Status { UNBILLED, PLANNED, BILLED }
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+    @Enumerated(EnumType.STRING)
+    public Kind kind;
+    @Column(name = "source_system")
+    public String sourceSystem;
+    @Column(name = "source_id")
+    public String sourceId;
+    @Column(name = "source_version")
+    public String sourceVersion;
+    @Column(name = "project_id")
+    public Long projectId;
+    @Column(name = "psa_user_id")
+    public String psaUserId;
+    public String role;
+    @Column(name = "work_date")
+    public LocalDate workDate;
+    /** Hours for time, 1 for an expense. */
+    public BigDecimal quantity;
+    /** Bill rate (time) or the converted expense amount, in {@link #currency}. */
+    @Column(name = "unit_price")
+    public BigDecimal unitPrice;
+    @Column(name = "rate_card")
+    public String rateCard;
+    @Column(name = "rate_version")
+    public Integer rateVersion;
+    /** What the source recorded, before conversion (expenses, or a rate card in another currency). */
+    @Column(name = "source_currency")
+    public String sourceCurrency;
+    @Column(name = "source_amount")
+    public BigDecimal sourceAmount;
+    @Column(name = "fx_rate")
+    public BigDecimal fxRate;
+    /** The item's value in the project's currency, rounded half-even once. */
+    public BigDecimal amount;
+    public String currency;
+    public String description;
+    @Enumerated(EnumType.STRING)
+    public Status status;
+    @Column(name = "billing_run_id")
+    public Long billingRunId;
+    @Column(name = "invoice_line_id")
+    public Long invoiceLineId;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    public static List<BillableItem> ofSource(Kind kind, String system, String sourceId) {
+        return list("kind = ?1 and sourceSystem = ?2 and sourceId = ?3 order by id", kind, system, sourceId);
+    }
+
+    /** Unbilled items of a project up to the last day of a period (late entries of earlier periods included). */
+    public static List<BillableItem> unbilled(Long projectId, LocalDate through) {
+        return list("projectId = ?1 and status = ?2 and workDate <= ?3 order by kind, role, unitPrice, workDate, id",
+                projectId, Status.UNBILLED, through);
+    }
+
+    public static List<BillableItem> ofRun(Long runId) {
+        return list("billingRunId = ?1 order by id", runId);
+    }
+}

@@ -1,0 +1,246 @@
+package io.ledgerbridge.billing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.flow.ReferenceMissing;
+import io.ledgerbridge.money.FxRates;
+import io.ledgerbridge.money.Money;
+import io.ledgerbridge.money.RateCards;
+import io.ledgerbridge.money.Regions;
+import io.ledgerbridge.project.AssignmentRecord;
+import io.ledgerbridge.project.ProjectRecord;
+import io.ledgerbridge.store.StoreTime;
+import io.ledgerbridge.sync.SyncRecords;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Currency;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The business rules and pricing of approved time and expenses, and their billable items: the project must be active
+ * and the person assigned on the business date (REFERENCE), the rate card version of the work date prices time
+ * (RATE), the FX rate of the business date converts (FX).
+ */
+@ApplicationScoped
+@Named("billables")
+public class Billables {
+
+    private final ObjectMapper json;
+    private final RateCards rateCards;
+    private final FxRates fxRates;
+    private final Regions regions;
+    private final SyncRecords syncRecords;
+
+    Billables(ObjectMapper json, RateCards rateCards, FxRates fxRates, Regions regions, SyncRecords syncRecords) {
+        this.json = json;
+        this.rateCards = rateCards;
+        this.fxRates = fxRates;
+        this.regions = regions;
+        this.syncRecords = syncRecords;
+    }
+
+    /** The project and assignment behind a record on a business date. */
+    private record Staffed(ProjectRecord project, AssignmentRecord assignment) {
+    }
+
+    /**
+     * Adds {@code billing} to a canonical time entry: role from the assignment of the work date, bill rate of the rate
+     * card version in force that day, converted to the project's currency at that day's rate, and the line amount.
+     */
+    public String priceTime(Exchange exchange) {
+        ObjectNode entry = read(exchange);
+        String system = entry.path("sourceSystem").asText();
+        LocalDate workDate = LocalDate.parse(entry.path("workDate").asText());
+        Staffed staffed = staffed(system, entry.path("project").path("sourceId").asText(),
+                entry.path("resource").path("sourceId").asText(), workDate);
+        ProjectRecord project = staffed.project();
+        RateCards.Rates rates = rateCards.ratesOn(project.rateCard, staffed.assignment().role, workDate);
+        BigDecimal hours = entry.path("hours").decimalValue();
+        Money rate = rates.billRate();
+        BigDecimal fx = null;
+        if (!rate.currency().getCurrencyCode().equals(project.currency)) {
+            fx = fxRates.rateOn(rate.currency().getCurrencyCode(), project.currency, workDate);
+            rate = rate.convert(fx, Currency.getInstance(project.currency));
+        }
+        ObjectNode billing = entry.putObject("billing");
+        billing.put("projectKey", project.id);
+        billing.put("role", staffed.assignment().role);
+        billing.put("rateCard", rates.card());
+        billing.put("rateVersion", rates.version());
+        billing.put("currency", project.currency);
+        billing.put("unitPrice", rate.amount());
+        billing.put("amount", entry.path("billable").asBoolean(true) ? rate.times(hours).amount()
+                : BigDecimal.ZERO.setScale(Money.minorUnits(rate.currency())));
+        billing.put("sourceCurrency", rates.billRate().currency().getCurrencyCode());
+        billing.put("sourceUnitPrice", rates.billRate().amount());
+        if (fx != null) {
+            billing.put("fxRate", fx);
+        }
+        return write(entry);
+    }
+
+    /**
+     * Adds {@code billing} and {@code erp} to a canonical expense: its amount converted at the FX rate of the spent
+     * date into the project's currency (what is billed) and the region's currency (what the ERP books), and the
+     * region's expense tax type and account.
+     */
+    public String priceExpense(Exchange exchange) {
+        ObjectNode expense = read(exchange);
+        String system = expense.path("sourceSystem").asText();
+        LocalDate spent = LocalDate.parse(expense.path("spentDate").asText());
+        Staffed staffed = staffed(system, expense.path("project").path("sourceId").asText(),
+                expense.path("resource").path("sourceId").asText(), spent);
+        ProjectRecord project = staffed.project();
+        Money paid = new Money(expense.path("amount").path("amount").decimalValue(),
+                Currency.getInstance(expense.path("amount").path("currency").asText()));
+        Money billed = fxRates.convert(paid, project.currency, spent);
+        Regions.Region region = regions.of(project.region);
+        Money booked = fxRates.convert(paid, region.currency().getCurrencyCode(), spent);
+
+        ObjectNode billing = expense.putObject("billing");
+        billing.put("projectKey", project.id);
+        billing.put("currency", project.currency);
+        billing.put("unitPrice", billed.amount());
+        billing.put("amount", expense.path("billable").asBoolean(true) ? billed.amount()
+                : BigDecimal.ZERO.setScale(Money.minorUnits(billed.currency())));
+        billing.put("sourceCurrency", paid.currency().getCurrencyCode());
+        billing.put("sourceAmount", paid.amount());
+        if (!paid.currency().equals(billed.currency())) {
+            billing.put("fxRate", fxRates.rateOn(paid.currency().getCurrencyCode(), project.currency, spent));
+        }
+        ObjectNode erp = expense.putObject("booking");
+        erp.put("currency", booked.currency().getCurrencyCode());
+        erp.put("amount", booked.amount());
+        erp.put("taxType", region.expenseTaxType());
+        erp.put("accountCode", region.expenseAccount());
+        erp.put("legalEntity", region.legalEntity());
+        exchange.getMessage().setHeader(FlowHeaders.ERP_PROJECT_ID, project.erpProjectId);
+        return write(expense);
+    }
+
+    private Staffed staffed(String system, String psaProjectId, String psaUserId, LocalDate date) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            ProjectRecord project = ProjectRecord.byPsaId(psaProjectId).orElseThrow(() -> new ReferenceMissing(
+                    List.of("PROJECT:" + system + ":" + psaProjectId),
+                    "project " + system + ":" + psaProjectId + " is unknown: no deal-won set-up or loaded project"));
+            if (!project.activeOn(date)) {
+                throw new FlowFailure(ErrorClass.REFERENCE, "project " + system + ":" + psaProjectId + " ("
+                        + project.name + ") is not active on " + date + ": " + project.status + " from "
+                        + project.startsOn + (project.endsOn == null ? "" : " to " + project.endsOn));
+            }
+            AssignmentRecord assignment = AssignmentRecord.of(psaProjectId, psaUserId).stream()
+                    .filter(a -> a.coversDay(date)).findFirst()
+                    .orElseThrow(() -> new ReferenceMissing(
+                            List.of("ASSIGNMENT:" + system + ":" + psaProjectId + ":" + psaUserId),
+                            "person " + system + ":" + psaUserId + " is not assigned to project " + system + ":"
+                                    + psaProjectId + " on " + date));
+            return new Staffed(project, assignment);
+        });
+    }
+
+    /**
+     * The posting is done: marks the sync record posted and keeps the priced record as a billable item, in one
+     * transaction. A newer version replaces an unbilled item; once billed, the difference becomes a new item.
+     */
+    public void complete(Exchange exchange, String kind) {
+        Message in = exchange.getMessage();
+        JsonNode record = readTree(exchange.getProperty("ledgerbridgeCanonical", String.class));
+        BillableItem.Kind itemKind = BillableItem.Kind.valueOf(kind);
+        Long syncId = in.getHeader(FlowHeaders.SYNC_RECORD_ID, Long.class);
+        String targetId = in.getHeader(FlowHeaders.TARGET_ID, String.class);
+        String action = in.getHeader(FlowHeaders.SYNC_ACTION, String.class);
+        QuarkusTransaction.requiringNew().run(() -> {
+            keep(itemKind, record);
+            syncRecords.markPosted(syncId, targetId, action);
+        });
+    }
+
+    private void keep(BillableItem.Kind kind, JsonNode record) {
+        JsonNode billing = record.path("billing");
+        String system = record.path("sourceSystem").asText();
+        String sourceId = record.path("sourceId").asText();
+        boolean time = kind == BillableItem.Kind.TIME;
+        BigDecimal quantity = time ? record.path("hours").decimalValue() : BigDecimal.ONE;
+        BigDecimal amount = billing.path("amount").decimalValue();
+        if (!record.path("billable").asBoolean(true)) {
+            quantity = BigDecimal.ZERO;
+        }
+        List<BillableItem> existing = BillableItem.ofSource(kind, system, sourceId);
+        BillableItem item = existing.stream().filter(i -> i.status == BillableItem.Status.UNBILLED).findFirst()
+                .orElse(null);
+        BigDecimal billedQuantity = existing.stream().filter(i -> i != null && i.status != BillableItem.Status.UNBILLED)
+                .map(i -> i.quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal billedAmount = existing.stream().filter(i -> i.status != BillableItem.Status.UNBILLED)
+                .map(i -> i.amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal openQuantity = quantity.subtract(billedQuantity);
+        BigDecimal openAmount = amount.subtract(billedAmount);
+        Instant now = StoreTime.now();
+        if (openQuantity.signum() == 0 && openAmount.signum() == 0) {
+            if (item != null) {
+                item.delete();
+            }
+            return;
+        }
+        if (item == null) {
+            item = new BillableItem();
+            item.kind = kind;
+            item.sourceSystem = system;
+            item.sourceId = sourceId;
+            item.status = BillableItem.Status.UNBILLED;
+            item.createdAt = now;
+        }
+        item.sourceVersion = record.path("version").asText();
+        item.projectId = billing.path("projectKey").asLong();
+        item.psaUserId = record.path("resource").path("sourceId").asText();
+        item.role = time ? billing.path("role").asText() : record.path("category").asText(null);
+        item.workDate = LocalDate.parse(record.path(time ? "workDate" : "spentDate").asText());
+        item.quantity = openQuantity;
+        item.unitPrice = billing.path("unitPrice").decimalValue();
+        item.rateCard = time ? billing.path("rateCard").asText() : null;
+        item.rateVersion = time ? billing.path("rateVersion").asInt() : null;
+        item.sourceCurrency = billing.path("sourceCurrency").asText(null);
+        item.sourceAmount = time ? billing.path("sourceUnitPrice").decimalValue()
+                : billing.path("sourceAmount").decimalValue();
+        item.fxRate = billing.hasNonNull("fxRate") ? billing.path("fxRate").decimalValue() : null;
+        item.amount = openAmount;
+        item.currency = billing.path("currency").asText();
+        item.description = time ? record.path("notes").asText(null) : record.path("notes").asText(null);
+        item.updatedAt = now;
+        item.persist();
+    }
+
+    private ObjectNode read(Exchange exchange) {
+        JsonNode node = readTree(exchange.getMessage().getBody(String.class));
+        if (!(node instanceof ObjectNode object)) {
+            throw new FlowFailure(ErrorClass.VALIDATION, "expected a JSON object");
+        }
+        return object;
+    }
+
+    private JsonNode readTree(String body) {
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new FlowFailure(ErrorClass.VALIDATION, "not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

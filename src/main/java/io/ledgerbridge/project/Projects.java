@@ -1,0 +1,140 @@
+package io.ledgerbridge.project;
+
+import io.ledgerbridge.canonical.Canonical.ProjectStatus;
+import io.ledgerbridge.store.StoreTime;
+import io.ledgerbridge.xref.CrossReferences;
+import io.ledgerbridge.xref.CrossReferences.Entry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The store's projects and assignments, kept by the deal-won and staffing flows (or loaded by an operator for
+ * projects that pre-date ledgerbridge). Each change also announces the references it provides, so dead letters that
+ * waited for them are replayed.
+ */
+@ApplicationScoped
+public class Projects {
+
+    /** The system whose ids the time and expense flows carry for projects and people. */
+    public static final String PSA = "harvest";
+    public static final String ERP = "erp";
+
+    /** A project's data as a flow or an operator gives it; ids may be null while not yet known. */
+    public record ProjectData(String crmId, String psaId, String erpProjectId, String erpContactId, String name,
+            String code, String clientName, String region, String currency, String contractType, String rateCard,
+            ProjectStatus status, LocalDate startsOn, LocalDate endsOn, String sourceVersion) {
+    }
+
+    /** An assignment as the staffing flow or an operator gives it. */
+    public record AssignmentData(String sourceId, String psaProjectId, String psaUserId, String role,
+            LocalDate startsOn, LocalDate endsOn, Boolean active, String erpTaskId, String sourceVersion) {
+    }
+
+    private final CrossReferences crossReferences;
+
+    Projects(CrossReferences crossReferences) {
+        this.crossReferences = crossReferences;
+    }
+
+    /** Creates or updates the project found by CRM id, else PSA id; null fields keep what the store has. */
+    @Transactional
+    public ProjectRecord upsert(ProjectData data) {
+        Instant now = StoreTime.now();
+        ProjectRecord project = Optional.ofNullable(data.crmId()).flatMap(ProjectRecord::byCrmId)
+                .or(() -> Optional.ofNullable(data.psaId()).flatMap(ProjectRecord::byPsaId))
+                .orElseGet(() -> {
+                    ProjectRecord created = new ProjectRecord();
+                    created.createdAt = now;
+                    return created;
+                });
+        project.crmId = keep(data.crmId(), project.crmId);
+        project.psaId = keep(data.psaId(), project.psaId);
+        project.erpProjectId = keep(data.erpProjectId(), project.erpProjectId);
+        project.erpContactId = keep(data.erpContactId(), project.erpContactId);
+        project.name = keep(data.name(), project.name);
+        project.code = keep(data.code(), project.code);
+        project.clientName = keep(data.clientName(), project.clientName);
+        project.region = keep(data.region(), project.region);
+        project.currency = keep(data.currency(), project.currency);
+        project.contractType = keep(data.contractType(), project.contractType);
+        project.rateCard = keep(data.rateCard(), project.rateCard);
+        project.status = keep(data.status(), project.status);
+        project.startsOn = keep(data.startsOn(), project.startsOn);
+        project.endsOn = data.endsOn() != null ? data.endsOn() : project.endsOn;
+        project.sourceVersion = keep(data.sourceVersion(), project.sourceVersion);
+        project.updatedAt = now;
+        project.persist();
+
+        List<Entry> references = new ArrayList<>();
+        if (project.psaId != null && project.erpProjectId != null) {
+            references.add(new Entry("PROJECT", PSA, project.psaId, ERP, project.erpProjectId));
+        }
+        if (project.crmId != null && project.psaId != null) {
+            references.add(new Entry("PROJECT", "crm", project.crmId, PSA, project.psaId));
+        }
+        if (project.crmId != null && project.erpProjectId != null) {
+            references.add(new Entry("PROJECT", "crm", project.crmId, ERP, project.erpProjectId));
+        }
+        if (!references.isEmpty()) {
+            crossReferences.upsert(references);
+        } else if (project.psaId != null) {
+            crossReferences.announce(List.of(new Entry("PROJECT", PSA, project.psaId, "ledgerbridge",
+                    String.valueOf(project.id))));
+        }
+        return project;
+    }
+
+    /** Creates or updates an assignment by its source id; its task becomes the project's ERP task for the role. */
+    @Transactional
+    public AssignmentRecord assign(AssignmentData data) {
+        AssignmentRecord assignment = AssignmentRecord.bySourceId(data.sourceId()).orElseGet(AssignmentRecord::new);
+        assignment.sourceId = data.sourceId();
+        assignment.psaProjectId = data.psaProjectId();
+        assignment.psaUserId = data.psaUserId();
+        assignment.role = data.role();
+        assignment.startsOn = data.startsOn();
+        assignment.endsOn = data.endsOn();
+        assignment.active = data.active() == null || data.active();
+        assignment.erpTaskId = keep(data.erpTaskId(), assignment.erpTaskId);
+        assignment.sourceVersion = data.sourceVersion();
+        assignment.updatedAt = StoreTime.now();
+        assignment.persist();
+        List<Entry> arrived = new ArrayList<>();
+        arrived.add(new Entry("ASSIGNMENT", PSA, data.psaProjectId() + ":" + data.psaUserId(), "ledgerbridge",
+                String.valueOf(assignment.id)));
+        crossReferences.announce(arrived);
+        if (assignment.erpTaskId != null) {
+            crossReferences.upsert(List.of(new Entry("TASK", PSA, data.psaProjectId() + ":" + data.role(), ERP,
+                    assignment.erpTaskId)));
+        }
+        return assignment;
+    }
+
+    /** Ends every assignment of a person on the date they leave; returns the assignments closed. */
+    @Transactional
+    public List<AssignmentRecord> closeAssignments(String psaUserId, LocalDate lastDay) {
+        List<AssignmentRecord> closed = new ArrayList<>();
+        for (AssignmentRecord assignment : AssignmentRecord.ofPerson(psaUserId)) {
+            if (assignment.active && (assignment.endsOn == null || assignment.endsOn.isAfter(lastDay))) {
+                assignment.endsOn = lastDay.isBefore(assignment.startsOn) ? assignment.startsOn : lastDay;
+                assignment.updatedAt = StoreTime.now();
+                closed.add(assignment);
+            }
+        }
+        return closed;
+    }
+
+    @Transactional
+    public Optional<ProjectRecord> byPsaId(String psaId) {
+        return ProjectRecord.byPsaId(psaId);
+    }
+
+    private static <T> T keep(T given, T current) {
+        return given != null ? given : current;
+    }
+}
