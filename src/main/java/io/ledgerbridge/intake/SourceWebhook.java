@@ -19,29 +19,40 @@ import org.apache.camel.component.jsonvalidator.JsonValidationException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Screens a time-entry webhook call before anything is accepted: malformed JSON is a 400, a schema violation in
- * any entry a 422 naming every failing field, and entries not approved are answered as ignored.
+ * Screens a source webhook call before anything is accepted: malformed JSON is a 400, a schema violation in any
+ * record a 422 naming every failing field, and records not in the state the flow takes (not approved, not won) are
+ * answered as ignored. The route says what to check with exchange properties: {@link #SCHEMA} (a file of
+ * {@code mappings/schemas/}), {@link #ACCEPT_WHEN} (a boolean field that must be true; absent: every record is taken)
+ * and {@link #KEY_FIELD} (the record's id field, also its Kafka key; default {@code id}).
  */
 @ApplicationScoped
-@Named("timeEntryWebhook")
-public class TimeEntryWebhook {
+@Named("sourceWebhook")
+public class SourceWebhook {
 
-    /** Exchange property with the entries answered as ignored. */
+    /** Exchange property with the records answered as ignored. */
     public static final String IGNORED = "ledgerbridgeIgnored";
+    public static final String SCHEMA = "ledgerbridgeSourceSchema";
+    public static final String ACCEPT_WHEN = "ledgerbridgeAcceptWhen";
+    public static final String KEY_FIELD = "ledgerbridgeKeyField";
+    /** Why a record that fails {@link #ACCEPT_WHEN} is ignored, in the words of the flow. */
+    public static final String IGNORED_BECAUSE = "ledgerbridgeIgnoredBecause";
 
     private final ObjectMapper json;
     private final ProducerTemplate producer;
-    private final String sourceSchema;
+    private final String mappings;
 
-    TimeEntryWebhook(ObjectMapper json, ProducerTemplate producer,
+    SourceWebhook(ObjectMapper json, ProducerTemplate producer,
             @ConfigProperty(name = "ledgerbridge.mappings.location") String mappings) {
         this.json = json;
         this.producer = producer;
-        this.sourceSchema = "json-validator:" + mappings + "/schemas/harvest-time-entry.schema.json";
+        this.mappings = mappings;
     }
 
-    /** Returns the approved entries, each as its own JSON document; sets {@link #IGNORED}. */
+    /** Returns the records the flow takes, each as its own JSON document; sets {@link #IGNORED}. */
     public List<String> screen(String body, Exchange exchange) throws JsonProcessingException {
+        String sourceSchema = "json-validator:" + mappings + "/schemas/" + exchange.getProperty(SCHEMA, String.class);
+        String acceptWhen = exchange.getProperty(ACCEPT_WHEN, String.class);
+        String keyField = exchange.getProperty(KEY_FIELD, "id", String.class);
         JsonNode root;
         try {
             root = json.readTree(body == null ? "" : body);
@@ -51,8 +62,8 @@ public class TimeEntryWebhook {
                             + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
         }
         if (root == null || root.isMissingNode() || !(root.isObject() || root.isArray())) {
-            throw new ProblemException(Problem.of(422, "validation", "Invalid time entries",
-                    "the body must be one TimeEntry object or an array of them"));
+            throw new ProblemException(Problem.of(422, "validation", "Invalid records",
+                    "the body must be one record (a JSON object) or an array of them"));
         }
         List<JsonNode> entries = new ArrayList<>();
         if (root.isArray()) {
@@ -66,21 +77,22 @@ public class TimeEntryWebhook {
         for (int i = 0; i < entries.size(); i++) {
             JsonNode entry = entries.get(i);
             String prefix = root.isArray() ? "/" + i : "";
-            List<FieldError> entryErrors = validate(entry, prefix);
+            List<FieldError> entryErrors = validate(sourceSchema, entry, prefix);
             if (!entryErrors.isEmpty()) {
                 errors.addAll(entryErrors);
-            } else if (!entry.path("is_closed").asBoolean(false)) {
+            } else if (acceptWhen != null && !entry.path(acceptWhen).asBoolean(false)) {
                 ObjectNode skipped = ignored.addObject();
-                skipped.set("id", entry.get("id"));
-                skipped.put("reason", "not approved: is_closed is " + entry.path("is_closed").asText("absent")
-                        + "; only approved time goes to the ERP");
+                skipped.set("id", entry.get(keyField));
+                skipped.put("reason", exchange.getProperty(IGNORED_BECAUSE, "not taken by this flow", String.class)
+                        + " (" + acceptWhen + " is " + entry.path(acceptWhen).asText("absent") + ")");
             } else {
                 approved.add(json.writeValueAsString(entry));
             }
         }
         if (!errors.isEmpty()) {
-            throw new ProblemException(Problem.of(422, "validation", "Invalid time entries",
-                    errors.size() + " field(s) fail the TimeEntry schema; nothing was accepted").withErrors(errors));
+            throw new ProblemException(Problem.of(422, "validation", "Invalid records",
+                    errors.size() + " field(s) fail the schema " + exchange.getProperty(SCHEMA)
+                            + "; nothing was accepted").withErrors(errors));
         }
         exchange.setProperty(IGNORED, ignored);
         return approved;
@@ -93,20 +105,20 @@ public class TimeEntryWebhook {
         ArrayNode acceptedIds = receipt.putArray("accepted");
         if (accepted != null) {
             for (Object entry : accepted) {
-                acceptedIds.add(json.readTree(entry.toString()).get("id"));
+                acceptedIds.add(json.readTree(entry.toString()).get(exchange.getProperty(KEY_FIELD, "id", String.class)));
             }
         }
         receipt.set("ignored", exchange.getProperty(IGNORED, ArrayNode.class));
-        receipt.put("status", "accepted for delivery to the ERP");
+        receipt.put("status", "accepted for delivery");
         return json.writeValueAsString(receipt);
     }
 
-    /** The Kafka key of a time entry: its source id, so that its versions stay in order. */
-    public String keyOf(String entry) throws JsonProcessingException {
-        return json.readTree(entry).path("id").asText();
+    /** The Kafka key of a record: its source id, so that its versions stay in order. */
+    public String keyOf(String entry, Exchange exchange) throws JsonProcessingException {
+        return json.readTree(entry).path(exchange.getProperty(KEY_FIELD, "id", String.class)).asText();
     }
 
-    private List<FieldError> validate(JsonNode entry, String prefix) {
+    private List<FieldError> validate(String sourceSchema, JsonNode entry, String prefix) {
         List<FieldError> errors = new ArrayList<>();
         try {
             producer.requestBody(sourceSchema, entry);
