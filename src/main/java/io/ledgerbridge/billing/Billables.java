@@ -97,12 +97,13 @@ public class Billables {
      */
     public String priceExpense(Exchange exchange) {
         ObjectNode expense = read(exchange);
-        String system = expense.path("sourceSystem").asText();
+        String system = expense.path("ref").path("system").asText();
         LocalDate spent = LocalDate.parse(expense.path("spentDate").asText());
-        Staffed staffed = staffed(system, expense.path("project").path("sourceId").asText(),
-                expense.path("resource").path("sourceId").asText(), spent);
+        Staffed staffed = staffed(system, expense.path("project").path("id").asText(),
+                expense.path("resource").path("id").asText(), spent);
         ProjectRecord project = staffed.project();
-        Money paid = new Money(expense.path("amount").path("amount").decimalValue(),
+        // canonical money is a decimal string (never a float): read it as text
+        Money paid = new Money(new BigDecimal(expense.path("amount").path("amount").asText()),
                 Currency.getInstance(expense.path("amount").path("currency").asText()));
         Money billed = fxRates.convert(paid, project.currency, spent);
         Regions.Region region = regions.of(project.region);
@@ -168,9 +169,10 @@ public class Billables {
 
     private void keep(BillableItem.Kind kind, JsonNode record) {
         JsonNode billing = record.path("billing");
-        String system = record.path("sourceSystem").asText();
-        String sourceId = record.path("sourceId").asText();
         boolean time = kind == BillableItem.Kind.TIME;
+        // canonical time entries name their source flat, canonical expenses in a ref
+        String system = time ? record.path("sourceSystem").asText() : record.path("ref").path("system").asText();
+        String sourceId = time ? record.path("sourceId").asText() : record.path("ref").path("id").asText();
         BigDecimal quantity = time ? record.path("hours").decimalValue() : BigDecimal.ONE;
         BigDecimal amount = billing.path("amount").decimalValue();
         if (!record.path("billable").asBoolean(true)) {
@@ -202,7 +204,7 @@ public class Billables {
         }
         item.sourceVersion = record.path("version").asText();
         item.projectId = billing.path("projectKey").asLong();
-        item.psaUserId = record.path("resource").path("sourceId").asText();
+        item.psaUserId = record.path("resource").path(time ? "sourceId" : "id").asText();
         item.role = time ? billing.path("role").asText() : record.path("category").asText(null);
         item.workDate = LocalDate.parse(record.path(time ? "workDate" : "spentDate").asText());
         item.quantity = openQuantity;
@@ -215,7 +217,7 @@ public class Billables {
         item.fxRate = billing.hasNonNull("fxRate") ? billing.path("fxRate").decimalValue() : null;
         item.amount = openAmount;
         item.currency = billing.path("currency").asText();
-        item.description = time ? record.path("notes").asText(null) : record.path("notes").asText(null);
+        item.description = record.path("notes").asText(null);
         item.updatedAt = now;
         item.persist();
     }

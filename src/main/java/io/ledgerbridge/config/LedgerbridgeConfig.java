@@ -35,6 +35,30 @@ public interface LedgerbridgeConfig {
 
     DeadLetters deadLetters();
 
+    Topics topics();
+
+    Billing billing();
+
+    /** Kafka topics the project-to-cash flows take their records from (cluster profile). */
+    interface Topics {
+        /** Approved expenses (Harvest Expense shape), keyed by expense id. */
+        String expenses();
+    }
+
+    interface Billing {
+        /** Whether the billing run bills every project's last closed period by itself. */
+        @WithDefault("false")
+        boolean scheduleEnabled();
+
+        /** Milliseconds between checks for periods due for billing. */
+        @WithDefault("3600000")
+        long scheduleInterval();
+
+        /** Days after a period's end before it is billed (late approvals still arrive). */
+        @WithDefault("2")
+        int graceDays();
+    }
+
     interface DeadLetters {
         /** Topic that receives every dead letter as a CloudEvent (cluster profile). */
         String topic();
@@ -101,6 +125,10 @@ public interface LedgerbridgeConfig {
 
             /** Base URL of the Xero Projects API. */
             String baseUrl();
+
+            /** Base URL of the Xero Accounting API (contacts, invoices, receipts). */
+            @WithDefault("https://api.xero.com/api.xro/2.0")
+            String accountingUrl();
 
             /** The Xero-Tenant-Id of the organisation posted to. */
             Optional<String> tenantId();

@@ -48,8 +48,13 @@ public class ErpGateway {
 
     /** Sends the exchange through the connector route; its failure is thrown to the calling flow. */
     public void post(Exchange exchange) throws Exception {
+        call(exchange, connectorUri);
+    }
+
+    /** Sends the exchange to another route of the same ERP (its accounting API), behind the same circuit. */
+    public void call(Exchange exchange, String route) throws Exception {
         guard.call(() -> {
-            producer.send(connectorUri, exchange);
+            producer.send(route, exchange);
             Exception failure = exchange.getException();
             if (failure != null) {
                 exchange.setException(null);

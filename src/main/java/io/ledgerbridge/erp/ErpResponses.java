@@ -23,6 +23,10 @@ import org.apache.camel.Message;
 @Named("erpResponses")
 public class ErpResponses {
 
+    /** How Xero (and ERPs like it) say that the document date falls into a locked period. */
+    private static final java.util.regex.Pattern PERIOD_LOCKED = java.util.regex.Pattern.compile(
+            "(?i)lock date|period (is )?(closed|locked)");
+
     private final ObjectMapper json;
     private final LedgerbridgeConfig config;
 
@@ -33,21 +37,22 @@ public class ErpResponses {
 
     /**
      * Checks the answer of a create or update; on success sets {@link FlowHeaders#TARGET_ID} from the field named
-     * {@code idField} of the answer (an update keeps the id it updated).
+     * {@code idField} of the answer, or at that JSON pointer when it starts with {@code /} (an update keeps the id
+     * it updated). A rejection because the ERP period is locked is PERIOD_CLOSED: held for an operator.
      */
     public void check(Exchange exchange, String system, String idField) throws IOException {
         Message in = exchange.getMessage();
         int status = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String body = in.getBody(String.class);
         if (status >= 200 && status < 300) {
-            if (body != null && !body.isBlank()) {
+            if (idField != null && !idField.isBlank() && body != null && !body.isBlank()) {
                 JsonNode answer = json.readTree(body);
-                JsonNode id = answer.get(idField);
-                if (id != null && !id.isNull()) {
+                JsonNode id = idField.startsWith("/") ? answer.at(idField) : answer.get(idField);
+                if (id != null && !id.isNull() && !id.isMissingNode()) {
                     in.setHeader(FlowHeaders.TARGET_ID, id.asText());
                 }
             }
-            if (in.getHeader(FlowHeaders.TARGET_ID) == null) {
+            if (idField != null && !idField.isBlank() && in.getHeader(FlowHeaders.TARGET_ID) == null) {
                 throw new FlowFailure(ErrorClass.INTERNAL, system + " answered " + status + " without " + idField);
             }
             return;
@@ -67,6 +72,10 @@ public class ErpResponses {
         in.removeHeader(Exchange.REDELIVERY_DELAY);
         if (status >= 500 || status == 408) {
             throw new TargetUnavailable(ErrorClass.TARGET_UNAVAILABLE, system + " answered " + status + ": " + excerpt);
+        }
+        if (PERIOD_LOCKED.matcher(excerpt).find()) {
+            throw new TargetRejected(ErrorClass.PERIOD_CLOSED, system + " refuses postings into a closed period ("
+                    + status + "): " + excerpt + "; reopen the period or replay with a date in an open one");
         }
         throw new TargetRejected(system + " rejected the request with " + status + ": " + excerpt);
     }

@@ -27,6 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public class VendorStubs implements QuarkusTestResourceLifecycleManager {
 
     public static final String XERO_BASE = "/projects.xro/2.0";
+    public static final String XERO_ACCOUNTING_BASE = "/api.xro/2.0";
     public static final String HARVEST_BASE = "/v2";
     public static final String TENANT = "3c2b6a1e-64a6-4f0e-9a57-7f4c1a2b3c4d";
 
@@ -37,14 +38,17 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         List<ContractCheck> contracts = List.of(
                 new ContractCheck("xero-projects.yaml", XERO_BASE),
+                new ContractCheck("xero_accounting.psa-subset.yaml", XERO_ACCOUNTING_BASE),
                 new ContractCheck("harvest-openapi.yaml", HARVEST_BASE));
-        server = new WireMockServer(wireMockConfig().dynamicPort().extensions(new ContractFilter(contracts)));
+        server = new WireMockServer(wireMockConfig().dynamicPort()
+                .extensions(new ContractFilter(contracts), new XeroInvoices()));
         server.start();
         reset();
         String base = "http://127.0.0.1:" + server.port();
         return Map.ofEntries(
                 Map.entry("ledgerbridge.erp.xero.base-url", base + XERO_BASE),
                 Map.entry("ledgerbridge.erp.xero.tenant-id", TENANT),
+                Map.entry("ledgerbridge.erp.xero.accounting-url", base + XERO_ACCOUNTING_BASE),
                 Map.entry("quarkus.oidc-client.xero.auth-server-url", base),
                 Map.entry("quarkus.oidc-client.xero.client-id", "test-client"),
                 Map.entry("quarkus.oidc-client.xero.credentials.client-secret.value", "test-secret"),
@@ -78,12 +82,99 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
                 .withTransformers("response-template")));
         server.stubFor(put(urlPathMatching(XERO_BASE + "/Projects/[^/]+/Time/[^/]+")).atPriority(10)
                 .willReturn(aResponse().withStatus(204)));
+        // Xero Accounting: created documents answer with a fresh id and the request echoed
+        server.stubFor(put(urlPathEqualTo(XERO_ACCOUNTING_BASE + "/Receipts")).atPriority(10).willReturn(okJson(
+                "{\"Receipts\":[{\"ReceiptID\":\"{{randomValue type='UUID'}}\",\"Status\":\"DRAFT\"}]}")
+                .withTransformers("response-template")));
+        server.stubFor(put(urlPathEqualTo(XERO_ACCOUNTING_BASE + "/Invoices")).atPriority(10)
+                .willReturn(aResponse().withTransformers(XeroInvoices.NAME)));
+        server.stubFor(put(urlPathEqualTo(XERO_ACCOUNTING_BASE + "/Contacts")).atPriority(10).willReturn(okJson(
+                "{\"Contacts\":[{\"ContactID\":\"{{randomValue type='UUID'}}\","
+                        + "\"Name\":\"{{jsonPath request.body '$.Contacts[0].Name'}}\"}]}")
+                .withTransformers("response-template")));
+        server.stubFor(post(urlPathEqualTo(XERO_BASE + "/Projects")).atPriority(10).willReturn(okJson(
+                "{\"projectId\":\"{{randomValue type='UUID'}}\",\"name\":\"{{jsonPath request.body '$.name'}}\","
+                        + "\"status\":\"INPROGRESS\"}").withStatus(201).withTransformers("response-template")));
+        server.stubFor(post(urlPathMatching(XERO_BASE + "/Projects/[^/]+/Tasks")).atPriority(10).willReturn(okJson(
+                "{\"taskId\":\"{{randomValue type='UUID'}}\",\"name\":\"{{jsonPath request.body '$.name'}}\"}")
+                .withStatus(201).withTransformers("response-template")));
+        server.stubFor(post(urlPathEqualTo(HARVEST_BASE + "/clients")).atPriority(10).willReturn(okJson(
+                "{\"id\":{{randomInt lower=100000 upper=999999}},\"name\":\"{{jsonPath request.body '$.name'}}\"}")
+                .withStatus(201).withTransformers("response-template")));
+        server.stubFor(post(urlPathEqualTo(HARVEST_BASE + "/projects")).atPriority(10).willReturn(okJson(
+                "{\"id\":{{randomInt lower=10000000 upper=99999999}},\"name\":\"{{jsonPath request.body '$.name'}}\"}")
+                .withStatus(201).withTransformers("response-template")));
+        server.stubFor(post(urlPathMatching(HARVEST_BASE + "/projects/[0-9]+/task_assignments")).atPriority(10)
+                .willReturn(okJson("{\"id\":{{randomInt lower=100000 upper=999999}}}").withStatus(201)
+                        .withTransformers("response-template")));
     }
 
     @Override
     public void stop() {
         if (server != null) {
             server.stop();
+        }
+    }
+
+    /**
+     * Xero's PUT /Invoices as Xero computes it: each line amount is quantity x unit amount rounded to the cent, the
+     * sub-total their sum, and a tax of 20% per line; the answer carries a new InvoiceID and number. The same
+     * Idempotency-Key answers the same invoice, as Xero does.
+     */
+    public static final class XeroInvoices implements com.github.tomakehurst.wiremock.extension.ResponseTransformerV2 {
+
+        static final String NAME = "xero-invoices";
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+        private static final Map<String, String> BY_KEY = new java.util.concurrent.ConcurrentHashMap<>();
+        private static final java.util.concurrent.atomic.AtomicInteger NUMBERS = new java.util.concurrent.atomic.AtomicInteger(1000);
+
+        @Override
+        public com.github.tomakehurst.wiremock.http.Response transform(com.github.tomakehurst.wiremock.http.Response response,
+                ServeEvent event) {
+            String key = event.getRequest().getHeader("Idempotency-Key");
+            String body = key == null ? answer(event.getRequest().getBodyAsString())
+                    : BY_KEY.computeIfAbsent(key, k -> answer(event.getRequest().getBodyAsString()));
+            return com.github.tomakehurst.wiremock.http.Response.Builder.like(response).but().status(200)
+                    .headers(new com.github.tomakehurst.wiremock.http.HttpHeaders(
+                            new com.github.tomakehurst.wiremock.http.HttpHeader("Content-Type", "application/json")))
+                    .body(body).build();
+        }
+
+        private static String answer(String request) {
+            try {
+                var invoice = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(request).path("Invoices").path(0);
+                java.math.BigDecimal subTotal = java.math.BigDecimal.ZERO;
+                java.math.BigDecimal tax = java.math.BigDecimal.ZERO;
+                for (var line : invoice.path("LineItems")) {
+                    java.math.BigDecimal amount = line.path("Quantity").decimalValue()
+                            .multiply(line.path("UnitAmount").decimalValue())
+                            .setScale(2, java.math.RoundingMode.HALF_UP);
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) line).put("LineAmount", amount);
+                    java.math.BigDecimal lineTax = amount.multiply(new java.math.BigDecimal("0.20"))
+                            .setScale(2, java.math.RoundingMode.HALF_UP);
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) line).put("TaxAmount", lineTax);
+                    subTotal = subTotal.add(amount);
+                    tax = tax.add(lineTax);
+                }
+                invoice.put("InvoiceID", java.util.UUID.randomUUID().toString());
+                invoice.put("InvoiceNumber", "INV-" + NUMBERS.incrementAndGet());
+                invoice.put("SubTotal", subTotal);
+                invoice.put("TotalTax", tax);
+                invoice.put("Total", subTotal.add(tax));
+                return JSON.writeValueAsString(JSON.createObjectNode().set("Invoices", JSON.createArrayNode().add(invoice)));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return false;
+        }
+
+        @Override
+        public String getName() {
+            return NAME;
         }
     }
 

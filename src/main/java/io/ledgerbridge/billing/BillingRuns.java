@@ -1,0 +1,289 @@
+package io.ledgerbridge.billing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.flow.ReferenceMissing;
+import io.ledgerbridge.money.Money;
+import io.ledgerbridge.money.Regions;
+import io.ledgerbridge.project.ProjectRecord;
+import io.ledgerbridge.store.StoreTime;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The billing run of one project and period: the approved, unbilled items through the period's last day become the
+ * lines of one draft invoice (one line per role and rate, one per expense, each rounded half-even once), planned in
+ * the store before the ERP is called so that a retry or replay sends the same invoice with the same idempotency key;
+ * once the ERP confirms it to the cent, the items are billed and every line keeps the items behind it.
+ */
+@ApplicationScoped
+@Named("billingRuns")
+public class BillingRuns {
+
+    private final ObjectMapper json;
+    private final Regions regions;
+    private final Clock clock = Clock.systemUTC();
+
+    BillingRuns(ObjectMapper json, Regions regions) {
+        this.json = json;
+        this.regions = regions;
+    }
+
+    /** What an admin call or the schedule asks for. */
+    public record Request(Long projectId, String period) {
+    }
+
+    /**
+     * Plans (or takes up the earlier plan of) the run the body asks for: {@code {"projectId": 1, "period": "2026-11"}}.
+     * Sets SKIP with the reason when the period is already invoiced or has nothing to bill; else the body becomes the
+     * canonical invoice for the ERP mapping.
+     */
+    public String plan(Exchange exchange) {
+        Message in = exchange.getMessage();
+        JsonNode request = read(in.getBody(String.class));
+        String period = request.path("period").asText();
+        YearMonth month;
+        try {
+            month = YearMonth.parse(period);
+        } catch (DateTimeParseException bad) {
+            throw new FlowFailure(ErrorClass.VALIDATION, "period '" + period + "' is not YYYY-MM");
+        }
+        long projectId = request.path("projectId").asLong();
+        in.setHeader(FlowHeaders.BUSINESS_KEY, "billing:project-" + projectId + ":" + period);
+        in.setHeader(FlowHeaders.SOURCE_SYSTEM, "ledgerbridge");
+        in.setHeader(FlowHeaders.SOURCE_ID, projectId + ":" + period);
+        if (in.getHeader(FlowHeaders.CORRELATION_ID) == null) {
+            in.setHeader(FlowHeaders.CORRELATION_ID, UUID.randomUUID().toString());
+        }
+        return QuarkusTransaction.requiringNew().call(() -> {
+            ProjectRecord project = ProjectRecord.<ProjectRecord>findByIdOptional(projectId)
+                    .orElseThrow(() -> new FlowFailure(ErrorClass.VALIDATION, "no project " + projectId));
+            if (project.erpContactId == null) {
+                throw new ReferenceMissing(List.of("CONTACT:ledgerbridge:" + project.id),
+                        "project " + project.name + " has no ERP contact to invoice (deal-won set-up incomplete)");
+            }
+            BillingRun run = BillingRun.of(projectId, period).orElse(null);
+            if (run != null && run.status == BillingRun.Status.INVOICED) {
+                return skip(in, "period " + period + " of project " + project.name + " is already invoiced as "
+                        + run.erpInvoiceNumber + " (" + run.erpInvoiceId + ")");
+            }
+            if (run == null) {
+                List<BillableItem> items = BillableItem.unbilled(projectId, month.atEndOfMonth());
+                if (items.isEmpty()) {
+                    return skip(in, "nothing approved and unbilled for project " + project.name + " through "
+                            + month.atEndOfMonth());
+                }
+                run = create(project, period, month, items);
+            }
+            in.setHeader(FlowHeaders.SYNC_ACTION, "CREATE");
+            in.setHeader(FlowHeaders.IDEMPOTENCY_KEY, run.idempotencyKey);
+            in.setHeader("ledgerbridgeBillingRunId", run.id);
+            return write(invoice(project, run));
+        });
+    }
+
+    private String skip(Message in, String reason) {
+        in.setHeader(FlowHeaders.SYNC_ACTION, "SKIP");
+        in.setHeader(FlowHeaders.SKIP_REASON, reason);
+        return "{}";
+    }
+
+    /** Groups the items into lines and fixes the plan: items point at their run and line. */
+    private BillingRun create(ProjectRecord project, String period, YearMonth month, List<BillableItem> items) {
+        Currency currency = Currency.getInstance(project.currency);
+        Regions.Region region = regions.of(project.region);
+        Instant now = StoreTime.now();
+        BillingRun run = new BillingRun();
+        run.projectId = project.id;
+        run.period = period;
+        run.status = BillingRun.Status.PLANNED;
+        run.currency = project.currency;
+        run.total = BigDecimal.ZERO;
+        run.idempotencyKey = "billing-" + project.id + "-" + period;
+        LocalDate today = LocalDate.now(clock);
+        run.issueDate = today.isBefore(month.atEndOfMonth()) ? month.atEndOfMonth() : today;
+        run.dueDate = run.issueDate.plusDays(region.paymentTermsDays());
+        run.createdAt = now;
+        run.updatedAt = now;
+        run.persistAndFlush();
+
+        Map<String, List<BillableItem>> groups = new LinkedHashMap<>();
+        List<BillableItem> ordered = items.stream().sorted(java.util.Comparator
+                .comparing((BillableItem i) -> i.kind == BillableItem.Kind.TIME ? 0 : 1)
+                .thenComparing(i -> i.kind == BillableItem.Kind.TIME ? i.role : "")
+                .thenComparing(i -> i.kind == BillableItem.Kind.TIME ? i.unitPrice : BigDecimal.ZERO)
+                .thenComparing(i -> i.workDate).thenComparing(i -> i.id)).toList();
+        for (BillableItem item : ordered) {
+            String key = item.kind == BillableItem.Kind.TIME
+                    ? "TIME|" + item.role + "|" + item.unitPrice.stripTrailingZeros().toPlainString()
+                    : "EXPENSE|" + item.id;
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(item);
+        }
+        Money total = Money.zero(currency);
+        int lineNo = 0;
+        for (List<BillableItem> group : groups.values()) {
+            BillableItem first = group.get(0);
+            InvoiceLineRecord line = new InvoiceLineRecord();
+            line.billingRunId = run.id;
+            line.lineNo = ++lineNo;
+            line.kind = first.kind.name();
+            line.taxType = region.salesTaxType();
+            if (first.kind == BillableItem.Kind.TIME) {
+                BigDecimal hours = group.stream().map(i -> i.quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+                Money rate = new Money(first.unitPrice, currency);
+                line.quantity = hours;
+                line.unitPrice = rate.amount();
+                line.lineAmount = rate.times(hours).amount();
+                line.description = first.role + ", " + period + ": " + hours.stripTrailingZeros().toPlainString()
+                        + " h at " + rate + " (rate card " + first.rateCard + " v" + first.rateVersion + ")";
+            } else {
+                line.quantity = BigDecimal.ONE;
+                line.unitPrice = first.amount;
+                line.lineAmount = first.amount;
+                line.description = "Expense " + Objects.requireNonNullElse(first.role, "") + " of " + first.workDate
+                        + (first.description == null ? "" : ": " + first.description)
+                        + (first.fxRate == null ? "" : " (" + new Money(first.sourceAmount, Currency.getInstance(first.sourceCurrency)) + " at "
+                                + first.fxRate.stripTrailingZeros().toPlainString() + ")");
+            }
+            line.persistAndFlush();
+            total = total.plus(new Money(line.lineAmount, currency));
+            for (BillableItem item : group) {
+                item.status = BillableItem.Status.PLANNED;
+                item.billingRunId = run.id;
+                item.invoiceLineId = line.id;
+                item.updatedAt = now;
+            }
+        }
+        run.total = total.amount();
+        return run;
+    }
+
+    /** The canonical invoice of a planned run, for the ERP mapping. */
+    private ObjectNode invoice(ProjectRecord project, BillingRun run) {
+        Regions.Region region = regions.of(project.region);
+        ObjectNode invoice = json.createObjectNode();
+        invoice.put("runId", run.id);
+        invoice.put("period", run.period);
+        invoice.put("currency", run.currency);
+        invoice.put("issueDate", run.issueDate.toString());
+        invoice.put("dueDate", run.dueDate.toString());
+        invoice.put("total", run.total);
+        invoice.put("reference", project.code != null ? project.code + " " + run.period : project.name + " " + run.period);
+        ObjectNode client = invoice.putObject("client");
+        client.put("erpContactId", project.erpContactId);
+        client.put("name", project.clientName);
+        ObjectNode proj = invoice.putObject("project");
+        proj.put("id", project.id);
+        proj.put("name", project.name);
+        proj.put("region", project.region);
+        proj.put("legalEntity", region.legalEntity());
+        ArrayNode lines = invoice.putArray("lines");
+        for (InvoiceLineRecord line : InvoiceLineRecord.ofRun(run.id)) {
+            ObjectNode l = lines.addObject();
+            l.put("lineNo", line.lineNo);
+            l.put("description", line.description);
+            l.put("quantity", line.quantity);
+            l.put("unitPrice", line.unitPrice);
+            l.put("lineAmount", line.lineAmount);
+            l.put("taxType", line.taxType);
+            l.put("accountCode", region.salesAccount());
+        }
+        return invoice;
+    }
+
+    /**
+     * The ERP holds the invoice: checks its totals against the plan to the cent (INTERNAL when they differ: nothing
+     * is marked billed, nothing is rounded away) and marks the run invoiced and its items billed.
+     */
+    public void complete(Exchange exchange) {
+        Message in = exchange.getMessage();
+        Long runId = in.getHeader("ledgerbridgeBillingRunId", Long.class);
+        JsonNode answer = read(in.getBody(String.class)).path("Invoices").path(0);
+        QuarkusTransaction.requiringNew().run(() -> {
+            BillingRun run = BillingRun.findById(runId);
+            BigDecimal erpSubTotal = answer.path("SubTotal").decimalValue();
+            List<InvoiceLineRecord> lines = InvoiceLineRecord.ofRun(runId);
+            JsonNode erpLines = answer.path("LineItems");
+            List<String> differences = new ArrayList<>();
+            if (answer.path("SubTotal").isMissingNode() || erpSubTotal.compareTo(run.total) != 0) {
+                differences.add("sub-total " + answer.path("SubTotal").asText("missing") + " vs planned "
+                        + run.total.toPlainString());
+            }
+            for (int i = 0; i < lines.size() && i < erpLines.size(); i++) {
+                BigDecimal erpAmount = erpLines.path(i).path("LineAmount").decimalValue();
+                if (erpAmount.compareTo(lines.get(i).lineAmount) != 0) {
+                    differences.add("line " + lines.get(i).lineNo + " " + erpAmount.toPlainString() + " vs planned "
+                            + lines.get(i).lineAmount.toPlainString());
+                }
+            }
+            if (!differences.isEmpty()) {
+                throw new FlowFailure(ErrorClass.INTERNAL, "invoice " + answer.path("InvoiceID").asText()
+                        + " does not reconcile to the cent with billing run " + runId + " (" + run.currency + "): "
+                        + String.join("; ", differences) + "; items stay planned for an operator");
+            }
+            run.status = BillingRun.Status.INVOICED;
+            run.erpInvoiceId = answer.path("InvoiceID").asText();
+            run.erpInvoiceNumber = answer.path("InvoiceNumber").asText(null);
+            run.erpStatus = answer.path("Status").asText("DRAFT");
+            run.erpTotal = answer.path("Total").isMissingNode() ? null : answer.path("Total").decimalValue();
+            run.updatedAt = StoreTime.now();
+            BillableItem.update("status = ?1, updatedAt = ?2 where billingRunId = ?3", BillableItem.Status.BILLED,
+                    run.updatedAt, runId);
+            in.setHeader(FlowHeaders.TARGET_ID, run.erpInvoiceId);
+        });
+    }
+
+    /** Projects with unbilled items in a period that has ended (plus the grace days) and no invoice for it yet. */
+    public List<String> due(int graceDays) {
+        YearMonth last = YearMonth.from(LocalDate.now(clock).minusDays(graceDays)).minusMonths(1);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<Long> projects = BillableItem.find("select distinct projectId from BillableItem where status = ?1 "
+                    + "and workDate <= ?2", BillableItem.Status.UNBILLED, last.atEndOfMonth()).project(Long.class).list();
+            List<String> requests = new ArrayList<>();
+            for (Long project : projects) {
+                if (BillingRun.of(project, last.toString()).isEmpty()) {
+                    requests.add(write(json.createObjectNode().put("projectId", project).put("period", last.toString())));
+                }
+            }
+            return requests;
+        });
+    }
+
+    private JsonNode read(String body) {
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new FlowFailure(ErrorClass.VALIDATION, "not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

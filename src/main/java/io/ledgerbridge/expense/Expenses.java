@@ -1,0 +1,89 @@
+package io.ledgerbridge.expense;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.xref.CrossReferences;
+import io.ledgerbridge.xref.CrossReferences.Wanted;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/** Steps of the approved-expenses flow that work on the canonical Expense. */
+@ApplicationScoped
+@Named("expenses")
+public class Expenses {
+
+    private final ObjectMapper json;
+    private final CrossReferences crossReferences;
+
+    Expenses(ObjectMapper json, CrossReferences crossReferences) {
+        this.json = json;
+        this.crossReferences = crossReferences;
+    }
+
+    /** Best effort before validation: the business key as the source sent it, so a bad record is findable. */
+    public void identifySource(Exchange exchange) {
+        Message in = exchange.getMessage();
+        try {
+            JsonNode raw = json.readTree(in.getBody(String.class));
+            JsonNode id = raw == null ? null : raw.get("id");
+            if (id != null && id.isIntegralNumber()) {
+                in.setHeader(FlowHeaders.SOURCE_ID, id.asText());
+                in.setHeader(FlowHeaders.BUSINESS_KEY, "harvest:expense:" + id.asText());
+            }
+        } catch (JsonProcessingException | RuntimeException notReadable) {
+            // not JSON at all: validation says so next
+        }
+        in.setHeader(FlowHeaders.SOURCE_SYSTEM, "harvest");
+    }
+
+    /** Source system, id, version, business key and correlation id from the canonical expense. */
+    public void identify(Exchange exchange) {
+        JsonNode expense = read(exchange.getMessage().getBody(String.class));
+        Message in = exchange.getMessage();
+        String system = expense.path("ref").path("system").asText();
+        String id = expense.path("ref").path("id").asText();
+        in.setHeader(FlowHeaders.SOURCE_SYSTEM, system);
+        in.setHeader(FlowHeaders.SOURCE_ID, id);
+        in.setHeader(FlowHeaders.SOURCE_VERSION, expense.path("version").asText());
+        in.setHeader(FlowHeaders.BUSINESS_KEY, system + ":expense:" + id);
+        if (in.getHeader(FlowHeaders.CORRELATION_ID) == null) {
+            in.setHeader(FlowHeaders.CORRELATION_ID, UUID.randomUUID().toString());
+        }
+    }
+
+    /** Adds the consultant's ERP user id (REFERENCE when the onboarding flow has not provided it). */
+    public String enrich(Exchange exchange) {
+        ObjectNode expense = (ObjectNode) read(exchange.getMessage().getBody(String.class));
+        String system = expense.path("ref").path("system").asText();
+        Map<String, String> erp = crossReferences.resolveAll(system, "erp",
+                List.of(new Wanted("PERSON", expense.path("resource").path("id").asText())));
+        expense.putObject("erp").put("userId", erp.get("PERSON"));
+        return write(expense);
+    }
+
+    private JsonNode read(String body) {
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new FlowFailure(ErrorClass.VALIDATION, "not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
