@@ -43,6 +43,30 @@ public interface LedgerbridgeConfig {
     interface Topics {
         /** Approved expenses (Harvest Expense shape), keyed by expense id. */
         String expenses();
+
+        /** CRM closed-won opportunities (Salesforce Opportunity shape), keyed by opportunity id. */
+        String deals();
+    }
+
+    /**
+     * Where the events between flows go, as Camel endpoint URIs: a Kafka topic keyed by project id in the cluster
+     * profile, an in-JVM queue in the embedded profile.
+     */
+    Events events();
+
+    interface Events {
+        /** project-created events (CloudEvents, JSON): published by deal-won, consumed by the CRM write-back. */
+        String projects();
+    }
+
+    Crm crm();
+
+    interface Crm {
+        /** Base URL of the CRM's REST API (Salesforce: {@code https://<domain>/services/data/v61.0}). */
+        String baseUrl();
+
+        /** Bearer token of the CRM integration user (from the environment, never from a file). */
+        Optional<String> token();
     }
 
     interface Billing {

@@ -133,10 +133,24 @@ public class DeadLetterRecorder {
         }
     }
 
-    /** Id of the last route step the exchange went through before the error handler took it. */
+    /**
+     * Id of the last step of the flow's own route the exchange went through before the error handler took it (a
+     * failure inside a shared connector route is named by the flow step that called it, e.g.
+     * {@code deal-erp-create-project}, not by the connector's inner step), else the last step of any route.
+     */
     @SuppressWarnings("unchecked")
     private static String failedStep(Exchange exchange) {
         List<MessageHistory> history = exchange.getProperty(Exchange.MESSAGE_HISTORY, List.class);
+        String flow = exchange.getMessage().getHeader(FlowHeaders.FLOW, String.class);
+        if (history != null && flow != null) {
+            for (int i = history.size() - 1; i >= 0; i--) {
+                MessageHistory step = history.get(i);
+                if (flow.equals(step.getRouteId()) && step.getNode() != null && step.getNode().getId() != null
+                        && !isErrorPolicyStep(step)) {
+                    return step.getNode().getId();
+                }
+            }
+        }
         if (history != null) {
             for (int i = history.size() - 1; i >= 0; i--) {
                 MessageHistory step = history.get(i);

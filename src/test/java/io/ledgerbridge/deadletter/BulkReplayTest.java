@@ -49,7 +49,7 @@ class BulkReplayTest {
         KafkaTopics.sendAll("ledgerbridge.time-entries.approved", entries);
         await().atMost(Duration.ofSeconds(120)).until(() -> openRejected(start) == COUNT);
         VendorStubs.reset();
-        String filter = "{\"errorClass\":\"TARGET_REJECTED\",\"from\":\"" + start + "\"}";
+        String filter = "{\"errorClass\":\"PERIOD_CLOSED\",\"from\":\"" + start + "\"}";
 
         // dry run: says what would be replayed, replays nothing
         int dryRun = Admin.as(Admin.OPERATOR).contentType("application/json")
@@ -85,7 +85,7 @@ class BulkReplayTest {
 
     static long openRejected(java.time.Instant since) {
         return QuarkusTransaction.requiringNew().call(() -> DeadLetter.count(
-                "errorClass = ?1 and status = ?2 and createdAt >= ?3", ErrorClass.TARGET_REJECTED,
+                "errorClass = ?1 and status = ?2 and createdAt >= ?3", ErrorClass.PERIOD_CLOSED,
                 DeadLetter.Status.OPEN, since));
     }
 

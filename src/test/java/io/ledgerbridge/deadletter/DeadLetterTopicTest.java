@@ -38,7 +38,7 @@ class DeadLetterTopicTest {
         assertThat(event.path("source").asText()).isEqualTo("/ledgerbridge/flows/approved-time-to-erp");
         assertThat(event.path("deadletterid").asLong()).isEqualTo(id);
         assertThat(event.path("errorclass").asText()).isEqualTo("REFERENCE");
-        assertThat(event.path("errorstep").asText()).isEqualTo("resolve-references");
+        assertThat(event.path("errorstep").asText()).isEqualTo("apply-business-rules");
         assertThat(event.path("data").path("id").asLong()).isEqualTo(entry);
     }
 

@@ -29,6 +29,8 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
     public static final String XERO_BASE = "/projects.xro/2.0";
     public static final String XERO_ACCOUNTING_BASE = "/api.xro/2.0";
     public static final String HARVEST_BASE = "/v2";
+    /** The CRM (Salesforce REST) publishes no contract here: its stub answers without a check. */
+    public static final String CRM_BASE = "/services/data/v61.0";
     public static final String TENANT = "3c2b6a1e-64a6-4f0e-9a57-7f4c1a2b3c4d";
 
     private static final List<String> VIOLATIONS = new CopyOnWriteArrayList<>();
@@ -49,6 +51,8 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
                 Map.entry("ledgerbridge.erp.xero.base-url", base + XERO_BASE),
                 Map.entry("ledgerbridge.erp.xero.tenant-id", TENANT),
                 Map.entry("ledgerbridge.erp.xero.accounting-url", base + XERO_ACCOUNTING_BASE),
+                Map.entry("ledgerbridge.crm.base-url", base + CRM_BASE),
+                Map.entry("ledgerbridge.crm.token", "test-crm-token"),
                 Map.entry("quarkus.oidc-client.xero.auth-server-url", base),
                 Map.entry("quarkus.oidc-client.xero.client-id", "test-client"),
                 Map.entry("quarkus.oidc-client.xero.credentials.client-secret.value", "test-secret"),
@@ -99,13 +103,21 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
                 "{\"taskId\":\"{{randomValue type='UUID'}}\",\"name\":\"{{jsonPath request.body '$.name'}}\"}")
                 .withStatus(201).withTransformers("response-template")));
         server.stubFor(post(urlPathEqualTo(HARVEST_BASE + "/clients")).atPriority(10).willReturn(okJson(
-                "{\"id\":{{randomInt lower=100000 upper=999999}},\"name\":\"{{jsonPath request.body '$.name'}}\"}")
+                "{\"id\":{{randomInt lower=100000 upper=999999}} ,\"name\":\"{{jsonPath request.body '$.name'}}\"}")
                 .withStatus(201).withTransformers("response-template")));
         server.stubFor(post(urlPathEqualTo(HARVEST_BASE + "/projects")).atPriority(10).willReturn(okJson(
-                "{\"id\":{{randomInt lower=10000000 upper=99999999}},\"name\":\"{{jsonPath request.body '$.name'}}\"}")
+                "{\"id\":{{randomInt lower=10000000 upper=99999999}} ,\"name\":\"{{jsonPath request.body '$.name'}}\"}")
                 .withStatus(201).withTransformers("response-template")));
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.patch(urlPathMatching(CRM_BASE + "/.*"))
+                .atPriority(10).willReturn(aResponse().withStatus(204)));
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo(HARVEST_BASE + "/clients"))
+                .atPriority(10).willReturn(okJson("{\"clients\":[],\"per_page\":2000,\"total_pages\":1,\"page\":1}")));
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo(HARVEST_BASE + "/projects"))
+                .atPriority(10).willReturn(okJson("{\"projects\":[],\"per_page\":2000,\"total_pages\":1,\"page\":1}")));
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathMatching(HARVEST_BASE + "/projects/[0-9]+/task_assignments"))
+                .atPriority(10).willReturn(okJson("{\"task_assignments\":[],\"per_page\":2000,\"total_pages\":1,\"page\":1}")));
         server.stubFor(post(urlPathMatching(HARVEST_BASE + "/projects/[0-9]+/task_assignments")).atPriority(10)
-                .willReturn(okJson("{\"id\":{{randomInt lower=100000 upper=999999}}}").withStatus(201)
+                .willReturn(okJson("{\"id\":{{randomInt lower=100000 upper=999999}} }").withStatus(201)
                         .withTransformers("response-template")));
     }
 

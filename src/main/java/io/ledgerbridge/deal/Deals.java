@@ -1,0 +1,303 @@
+package io.ledgerbridge.deal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ledgerbridge.canonical.Canonical.ProjectStatus;
+import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.flow.ReferenceMissing;
+import io.ledgerbridge.money.RateCards;
+import io.ledgerbridge.project.ProjectRecord;
+import io.ledgerbridge.project.Projects;
+import io.ledgerbridge.project.Projects.ProjectData;
+import io.ledgerbridge.store.StoreTime;
+import io.ledgerbridge.xref.CrossReference;
+import io.ledgerbridge.xref.CrossReferences;
+import io.ledgerbridge.xref.CrossReferences.Entry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Steps of the deal-won flow. Each set-up step (PSA client, PSA project, task assignments, ERP contact, ERP project)
+ * is recorded in the store the moment the target answers, and skipped when already recorded, so a retry or replay
+ * after a partial failure completes only the missing steps; the PSA is searched before anything is created in it
+ * (it has no idempotency key) and the ERP's creates carry one.
+ */
+@ApplicationScoped
+@Named("deals")
+public class Deals {
+
+    public static final String PROJECT_KEY = "ledgerbridgeProjectKey";
+    public static final String PSA_CLIENT = "ledgerbridgePsaClientId";
+    public static final String PSA_PROJECT = "ledgerbridgePsaProjectId";
+    public static final String ERP_CONTACT = "ledgerbridgeErpContactId";
+    public static final String ERP_PROJECT = "ledgerbridgeErpProjectId";
+    private static final String CANONICAL = "ledgerbridgeCanonical";
+
+    private final ObjectMapper json;
+    private final Projects projects;
+    private final CrossReferences crossReferences;
+    private final RateCards rateCards;
+    private final ProducerTemplate producer;
+    private final String mappings;
+
+    Deals(ObjectMapper json, Projects projects, CrossReferences crossReferences, RateCards rateCards,
+            ProducerTemplate producer, @ConfigProperty(name = "ledgerbridge.mappings.location") String mappings) {
+        this.json = json;
+        this.projects = projects;
+        this.crossReferences = crossReferences;
+        this.rateCards = rateCards;
+        this.producer = producer;
+        this.mappings = mappings;
+    }
+
+    /** Best effort before validation: the opportunity's id and version, so a bad record is findable. */
+    public void identifySource(Exchange exchange) {
+        Message in = exchange.getMessage();
+        in.setHeader(FlowHeaders.SOURCE_SYSTEM, "salesforce");
+        try {
+            JsonNode raw = json.readTree(in.getBody(String.class));
+            if (raw != null && raw.path("Id").isTextual() && raw.path("Id").asText().length() <= 18) {
+                in.setHeader(FlowHeaders.SOURCE_ID, raw.path("Id").asText());
+                in.setHeader(FlowHeaders.BUSINESS_KEY, "salesforce:opportunity:" + raw.path("Id").asText());
+            }
+        } catch (JsonProcessingException | RuntimeException notReadable) {
+            // not JSON: validation says so next
+        }
+    }
+
+    /**
+     * Checks client, contract and project against their canonical schemas, identifies the deal and keeps the
+     * project in the store (what is already set up elsewhere comes back as headers).
+     */
+    public void begin(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String body = in.getBody(String.class);
+        JsonNode deal = read(body);
+        for (String part : List.of("client", "contract", "project")) {
+            try {
+                producer.requestBody("json-validator:" + mappings + "/schemas/" + part + ".schema.json",
+                        write(deal.path(part)));
+            } catch (CamelExecutionException invalid) {
+                throw new FlowFailure(ErrorClass.VALIDATION, "canonical " + part + ": "
+                        + invalid.getCause().getMessage(), invalid.getCause());
+            }
+        }
+        String id = deal.path("ref").path("id").asText();
+        in.setHeader(FlowHeaders.SOURCE_SYSTEM, "salesforce");
+        in.setHeader(FlowHeaders.SOURCE_ID, id);
+        in.setHeader(FlowHeaders.SOURCE_VERSION, deal.path("version").asText());
+        in.setHeader(FlowHeaders.BUSINESS_KEY, "salesforce:opportunity:" + id);
+        if (in.getHeader(FlowHeaders.CORRELATION_ID) == null) {
+            in.setHeader(FlowHeaders.CORRELATION_ID, UUID.randomUUID().toString());
+        }
+        JsonNode project = deal.path("project");
+        JsonNode contract = deal.path("contract");
+        ProjectRecord record = projects.upsert(new ProjectData(id, null, null, null, project.path("name").asText(),
+                project.path("code").asText(null), deal.path("client").path("name").asText(),
+                project.path("region").asText(), project.path("currency").asText(), contract.path("type").asText(),
+                contract.path("rateCard").asText(), ProjectStatus.valueOf(project.path("status").asText()),
+                LocalDate.parse(project.path("start").asText()),
+                project.hasNonNull("end") ? LocalDate.parse(project.path("end").asText()) : null,
+                deal.path("version").asText()));
+        in.setHeader(PROJECT_KEY, record.id);
+        setIfKnown(in, PSA_PROJECT, record.psaId);
+        setIfKnown(in, ERP_CONTACT, record.erpContactId);
+        setIfKnown(in, ERP_PROJECT, record.erpProjectId);
+        String account = deal.path("client").path("ref").path("id").asText();
+        setIfKnown(in, PSA_CLIENT, QuarkusTransaction.requiringNew().call(() -> CrossReference
+                .lookup("CLIENT", "salesforce", account, Projects.PSA).map(r -> r.targetId).orElse(null)));
+        exchange.setProperty(CANONICAL, body);
+    }
+
+    /** The canonical deal with the ids known so far ({@code psa}, {@code erp}), for the next mapping. */
+    public String document(Exchange exchange) {
+        ObjectNode deal = (ObjectNode) read(exchange.getProperty(CANONICAL, String.class));
+        Message in = exchange.getMessage();
+        ObjectNode psa = deal.putObject("psa");
+        psa.put("clientId", in.getHeader(PSA_CLIENT, Long.class));
+        psa.put("projectId", in.getHeader(PSA_PROJECT, Long.class));
+        ObjectNode erp = deal.putObject("erp");
+        erp.put("contactId", in.getHeader(ERP_CONTACT, String.class));
+        erp.put("projectId", in.getHeader(ERP_PROJECT, String.class));
+        return write(deal);
+    }
+
+    /** Takes Harvest's list of clients: a client of the deal's name is the one to use (no second one). */
+    public void findClient(Exchange exchange) {
+        String name = read(exchange.getProperty(CANONICAL, String.class)).path("client").path("name").asText();
+        for (JsonNode client : read(exchange.getMessage().getBody(String.class)).path("clients")) {
+            if (name.equalsIgnoreCase(client.path("name").asText())) {
+                recordClient(exchange, client.path("id").asText());
+                return;
+            }
+        }
+    }
+
+    /** Records the client Harvest just created. */
+    public void createdClient(Exchange exchange) {
+        recordClient(exchange, exchange.getMessage().getHeader(FlowHeaders.TARGET_ID, String.class));
+    }
+
+    private void recordClient(Exchange exchange, String harvestId) {
+        String account = read(exchange.getProperty(CANONICAL, String.class)).path("client").path("ref").path("id")
+                .asText();
+        crossReferences.upsert(List.of(new Entry("CLIENT", "salesforce", account, Projects.PSA, harvestId)));
+        exchange.getMessage().setHeader(PSA_CLIENT, harvestId);
+    }
+
+    /** Takes Harvest's projects of the client: one with the deal's project code is the one already created. */
+    public void findProject(Exchange exchange) {
+        String code = read(exchange.getProperty(CANONICAL, String.class)).path("project").path("code").asText();
+        for (JsonNode project : read(exchange.getMessage().getBody(String.class)).path("projects")) {
+            if (code.equals(project.path("code").asText())) {
+                recordPsaProject(exchange, project.path("id").asText());
+                return;
+            }
+        }
+    }
+
+    public void createdPsaProject(Exchange exchange) {
+        recordPsaProject(exchange, exchange.getMessage().getHeader(FlowHeaders.TARGET_ID, String.class));
+    }
+
+    private void recordPsaProject(Exchange exchange, String psaId) {
+        projects.upsert(new ProjectData(exchange.getMessage().getHeader(FlowHeaders.SOURCE_ID, String.class), psaId,
+                null, null, null, null, null, null, null, null, null, null, null, null, null));
+        exchange.getMessage().setHeader(PSA_PROJECT, psaId);
+    }
+
+    /**
+     * From Harvest's task assignments of the project, the ones still missing for the roles sold: each as the body of
+     * its create (the role's Harvest task, and its bill rate on the project's first day).
+     */
+    public List<String> missingTaskAssignments(Exchange exchange) {
+        JsonNode deal = read(exchange.getProperty(CANONICAL, String.class));
+        Set<String> assigned = new HashSet<>();
+        for (JsonNode existing : read(exchange.getMessage().getBody(String.class)).path("task_assignments")) {
+            assigned.add(existing.path("task").path("id").asText());
+        }
+        List<String> roles = new ArrayList<>();
+        deal.path("roles").forEach(r -> roles.add(r.path("role").asText()));
+        List<String> missing = new ArrayList<>();
+        List<String> tasks = new ArrayList<>();
+        for (String role : roles) {
+            String task = QuarkusTransaction.requiringNew().call(() -> CrossReference
+                    .lookup("ROLE", "ledgerbridge", role, Projects.PSA).map(r -> r.targetId).orElse(null));
+            if (task == null) {
+                missing.add(CrossReferences.token("ROLE", "ledgerbridge", role));
+            }
+            tasks.add(task);
+        }
+        if (!missing.isEmpty()) {
+            throw new ReferenceMissing(Projects.PSA, missing);
+        }
+        LocalDate start = LocalDate.parse(deal.path("project").path("start").asText());
+        String card = deal.path("contract").path("rateCard").asText();
+        List<String> creates = new ArrayList<>();
+        for (int i = 0; i < roles.size(); i++) {
+            if (assigned.contains(tasks.get(i))) {
+                continue;
+            }
+            RateCards.Rates rates = rateCards.ratesOn(card, roles.get(i), start);
+            creates.add(write(json.createObjectNode().put("task_id", Long.parseLong(tasks.get(i)))
+                    .put("is_active", true).put("billable", true).put("hourly_rate", rates.billRate().amount())));
+        }
+        return creates;
+    }
+
+    public void createdErpContact(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String contact = in.getHeader(FlowHeaders.TARGET_ID, String.class);
+        String account = read(exchange.getProperty(CANONICAL, String.class)).path("client").path("ref").path("id")
+                .asText();
+        crossReferences.upsert(List.of(new Entry("CLIENT", "salesforce", account, Projects.ERP, contact)));
+        projects.upsert(new ProjectData(in.getHeader(FlowHeaders.SOURCE_ID, String.class), null, null, contact, null,
+                null, null, null, null, null, null, null, null, null, null));
+        in.setHeader(ERP_CONTACT, contact);
+    }
+
+    public void createdErpProject(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String erpProject = in.getHeader(FlowHeaders.TARGET_ID, String.class);
+        projects.upsert(new ProjectData(in.getHeader(FlowHeaders.SOURCE_ID, String.class), null, erpProject, null,
+                null, null, null, null, null, null, null, null, null, null, null));
+        in.setHeader(ERP_PROJECT, erpProject);
+    }
+
+    /**
+     * The project-created event as a CloudEvent (JSON, structured mode) keyed by the project's id, so that events
+     * of one project stay in order on a partitioned topic.
+     */
+    public String projectCreated(Exchange exchange) {
+        Message in = exchange.getMessage();
+        Long key = in.getHeader(PROJECT_KEY, Long.class);
+        ProjectRecord project = QuarkusTransaction.requiringNew().call(() -> ProjectRecord.findById(key));
+        ObjectNode event = json.createObjectNode();
+        event.put("specversion", "1.0");
+        event.put("id", UUID.randomUUID().toString());
+        event.put("source", "/ledgerbridge/deal-won-to-project");
+        event.put("type", "io.ledgerbridge.project.created");
+        event.put("subject", "project/" + project.id);
+        event.put("time", StoreTime.now().toString());
+        event.put("datacontenttype", "application/json");
+        event.put("correlationid", in.getHeader(FlowHeaders.CORRELATION_ID, String.class));
+        ObjectNode data = event.putObject("data");
+        data.put("projectId", project.id);
+        data.put("crmId", project.crmId);
+        data.put("psaId", project.psaId);
+        data.put("erpProjectId", project.erpProjectId);
+        data.put("erpContactId", project.erpContactId);
+        data.put("name", project.name);
+        data.put("region", project.region);
+        data.put("currency", project.currency);
+        in.setHeader(FlowHeaders.TARGET_ID, project.erpProjectId);
+        in.setHeader("kafka.KEY", String.valueOf(project.id));
+        return write(event);
+    }
+
+    /** The CRM id of the project a project event is about, or null when it was not set up from the CRM. */
+    public String crmIdOf(String event) {
+        JsonNode crmId = read(event).path("data").path("crmId");
+        return crmId.isTextual() ? crmId.asText() : null;
+    }
+
+    private static void setIfKnown(Message in, String header, String value) {
+        if (value != null) {
+            in.setHeader(header, value);
+        } else {
+            in.removeHeader(header);
+        }
+    }
+
+    private JsonNode read(String body) {
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new FlowFailure(ErrorClass.VALIDATION, "not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
