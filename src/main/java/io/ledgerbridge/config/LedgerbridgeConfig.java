@@ -46,6 +46,12 @@ public interface LedgerbridgeConfig {
 
         /** CRM closed-won opportunities (Salesforce Opportunity shape), keyed by opportunity id. */
         String deals();
+
+        /** PSA staffing changes (assignments), keyed by assignment id. */
+        String staffing();
+
+        /** HR joiner and leaver events, keyed by employee id. */
+        String people();
     }
 
     /**

@@ -116,6 +116,16 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
                 .atPriority(10).willReturn(okJson("{\"projects\":[],\"per_page\":2000,\"total_pages\":1,\"page\":1}")));
         server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathMatching(HARVEST_BASE + "/projects/[0-9]+/task_assignments"))
                 .atPriority(10).willReturn(okJson("{\"task_assignments\":[],\"per_page\":2000,\"total_pages\":1,\"page\":1}")));
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo(HARVEST_BASE + "/users"))
+                .atPriority(10).willReturn(okJson("{\"users\":[],\"per_page\":2000,\"total_pages\":1,\"page\":1}")));
+        server.stubFor(post(urlPathEqualTo(HARVEST_BASE + "/users")).atPriority(10).willReturn(okJson(
+                "{\"id\":{{randomInt lower=1000000 upper=9999999}} ,\"email\":\"{{jsonPath request.body '$.email'}}\"}")
+                .withStatus(201).withTransformers("response-template")));
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.patch(urlPathMatching(HARVEST_BASE + "/.*"))
+                .atPriority(10).willReturn(okJson("{\"id\":1}")));
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo(XERO_BASE + "/ProjectsUsers"))
+                .atPriority(10).willReturn(okJson("{\"pagination\":{\"page\":1,\"pageSize\":50,\"pageCount\":1,"
+                        + "\"itemCount\":0},\"items\":[]}")));
         server.stubFor(post(urlPathMatching(HARVEST_BASE + "/projects/[0-9]+/task_assignments")).atPriority(10)
                 .willReturn(okJson("{\"id\":{{randomInt lower=100000 upper=999999}} }").withStatus(201)
                         .withTransformers("response-template")));

@@ -1,0 +1,179 @@
+package io.ledgerbridge.people;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.project.AssignmentRecord;
+import io.ledgerbridge.project.Projects;
+import io.ledgerbridge.store.StoreTime;
+import io.ledgerbridge.xref.CrossReferences;
+import io.ledgerbridge.xref.CrossReferences.Entry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Steps of the people flow: a joiner becomes a Harvest user (found by email before one is created) and is matched to
+ * their Xero user by email; a leaver's assignments end on their last day, and once that day has passed their PSA
+ * access and assignments are deactivated.
+ */
+@ApplicationScoped
+@Named("people")
+public class People {
+
+    public static final String PSA_USER = "ledgerbridgePsaUserId";
+    public static final String ERP_USER = "ledgerbridgeErpUserId";
+    private static final String CANONICAL = "ledgerbridgeCanonical";
+
+    private final ObjectMapper json;
+    private final CrossReferences crossReferences;
+    private final Projects projects;
+    private final Clock clock = Clock.systemUTC();
+
+    People(ObjectMapper json, CrossReferences crossReferences, Projects projects) {
+        this.json = json;
+        this.crossReferences = crossReferences;
+        this.projects = projects;
+    }
+
+    /** Best effort before validation: the person's business key. */
+    public void identifySource(Exchange exchange) {
+        Message in = exchange.getMessage();
+        in.setHeader(FlowHeaders.SOURCE_SYSTEM, "hr");
+        try {
+            JsonNode id = json.readTree(in.getBody(String.class)).path("employeeId");
+            if (id.isTextual() && id.asText().length() <= 64) {
+                in.setHeader(FlowHeaders.BUSINESS_KEY, "hr:person:" + id.asText());
+            }
+        } catch (JsonProcessingException | RuntimeException notReadable) {
+            // validation says so next
+        }
+    }
+
+    /** Identifies the person, keeps them in the store and says which of their ids are already known. */
+    public void begin(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String body = in.getBody(String.class);
+        JsonNode person = read(body);
+        String id = person.path("ref").path("id").asText();
+        in.setHeader(FlowHeaders.SOURCE_ID, id);
+        in.setHeader(FlowHeaders.SOURCE_VERSION, person.path("version").asText());
+        in.setHeader(FlowHeaders.BUSINESS_KEY, "hr:person:" + id);
+        if (in.getHeader(FlowHeaders.CORRELATION_ID) == null) {
+            in.setHeader(FlowHeaders.CORRELATION_ID, UUID.randomUUID().toString());
+        }
+        ResourceRecord resource = QuarkusTransaction.requiringNew().call(() -> {
+            ResourceRecord r = ResourceRecord.byHrId(id).orElseGet(ResourceRecord::new);
+            r.hrId = id;
+            r.firstName = person.path("firstName").asText();
+            r.lastName = person.path("lastName").asText();
+            r.email = person.path("email").asText();
+            r.region = person.path("region").asText();
+            r.joinedOn = LocalDate.parse(person.path("joined").asText());
+            r.leftOn = person.hasNonNull("left") ? LocalDate.parse(person.path("left").asText()) : null;
+            r.sourceVersion = person.path("version").asText();
+            r.updatedAt = StoreTime.now();
+            r.persist();
+            return r;
+        });
+        set(in, PSA_USER, resource.psaId);
+        set(in, ERP_USER, resource.erpUserId);
+        exchange.setProperty(CANONICAL, body);
+        exchange.setProperty("ledgerbridgeLeaving", resource.leftOn != null);
+    }
+
+    /** Takes Harvest's users: one with the person's email is them (no second account). */
+    public void findPsaUser(Exchange exchange) {
+        String email = read(exchange.getProperty(CANONICAL, String.class)).path("email").asText();
+        for (JsonNode user : read(exchange.getMessage().getBody(String.class)).path("users")) {
+            if (email.equalsIgnoreCase(user.path("email").asText())) {
+                recordPsaUser(exchange, user.path("id").asText());
+                return;
+            }
+        }
+    }
+
+    public void createdPsaUser(Exchange exchange) {
+        recordPsaUser(exchange, exchange.getMessage().getHeader(FlowHeaders.TARGET_ID, String.class));
+    }
+
+    private void recordPsaUser(Exchange exchange, String psaId) {
+        String hrId = exchange.getMessage().getHeader(FlowHeaders.SOURCE_ID, String.class);
+        QuarkusTransaction.requiringNew().run(() -> ResourceRecord.update("psaId = ?1 where hrId = ?2", psaId, hrId));
+        crossReferences.upsert(List.of(new Entry("PERSON", "hr", hrId, Projects.PSA, psaId)));
+        exchange.getMessage().setHeader(PSA_USER, psaId);
+    }
+
+    /**
+     * Takes Xero's project users: the one with the person's email gives the ERP user id that time and expenses are
+     * posted under. A person Xero does not know yet is a REFERENCE: they must be invited to the Xero organisation.
+     */
+    public void matchErpUser(Exchange exchange) {
+        JsonNode person = read(exchange.getProperty(CANONICAL, String.class));
+        String email = person.path("email").asText();
+        for (JsonNode user : read(exchange.getMessage().getBody(String.class)).path("items")) {
+            if (email.equalsIgnoreCase(user.path("email").asText())) {
+                String erpId = user.path("userId").asText();
+                String hrId = exchange.getMessage().getHeader(FlowHeaders.SOURCE_ID, String.class);
+                String psaId = exchange.getMessage().getHeader(PSA_USER, String.class);
+                QuarkusTransaction.requiringNew().run(() -> ResourceRecord.update("erpUserId = ?1 where hrId = ?2",
+                        erpId, hrId));
+                crossReferences.upsert(List.of(new Entry("PERSON", Projects.PSA, psaId, Projects.ERP, erpId)));
+                exchange.getMessage().setHeader(ERP_USER, erpId);
+                return;
+            }
+        }
+        throw new io.ledgerbridge.flow.ReferenceMissing(List.of("PERSON:hr:" + person.path("ref").path("id").asText()),
+                "consultant " + email + " is not a user of the Xero organisation: invite them in Xero, then replay");
+    }
+
+    /**
+     * A leaver: ends every assignment on the last day (time after it is refused as not assigned). Returns the PSA
+     * assignments to deactivate now, as {@code projectId/assignmentId} paths, when the last day has passed.
+     */
+    public List<String> leave(Exchange exchange) {
+        JsonNode person = read(exchange.getProperty(CANONICAL, String.class));
+        String psaUser = exchange.getMessage().getHeader(PSA_USER, String.class);
+        LocalDate lastDay = LocalDate.parse(person.path("left").asText());
+        List<AssignmentRecord> closed = projects.closeAssignments(psaUser, lastDay);
+        List<String> deactivate = new ArrayList<>();
+        boolean over = lastDay.isBefore(LocalDate.now(clock));
+        exchange.setProperty("ledgerbridgeLeft", over);
+        if (over) {
+            for (AssignmentRecord assignment : QuarkusTransaction.requiringNew().call(
+                    () -> AssignmentRecord.ofPerson(psaUser))) {
+                if (assignment.sourceId.matches("[0-9]+")) {
+                    deactivate.add("/projects/" + assignment.psaProjectId + "/user_assignments/" + assignment.sourceId);
+                }
+            }
+        }
+        exchange.getMessage().setHeader("ledgerbridgeAssignmentsClosed", closed.size());
+        return deactivate;
+    }
+
+    private static void set(Message in, String header, String value) {
+        if (value != null) {
+            in.setHeader(header, value);
+        } else {
+            in.removeHeader(header);
+        }
+    }
+
+    private JsonNode read(String body) {
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new FlowFailure(ErrorClass.VALIDATION, "not JSON: " + e.getOriginalMessage());
+        }
+    }
+}

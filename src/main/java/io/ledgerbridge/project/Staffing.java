@@ -1,0 +1,137 @@
+package io.ledgerbridge.project;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.flow.ReferenceMissing;
+import io.ledgerbridge.money.FxRates;
+import io.ledgerbridge.money.Money;
+import io.ledgerbridge.money.RateCards;
+import io.ledgerbridge.project.Projects.AssignmentData;
+import io.ledgerbridge.xref.CrossReference;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/** Steps of the staffing flow: a PSA assignment gives its project an ERP task for the role, at the role's rate. */
+@ApplicationScoped
+@Named("staffing")
+public class Staffing {
+
+    public static final String ERP_TASK = "ledgerbridgeErpTaskId";
+
+    private final ObjectMapper json;
+    private final Projects projects;
+    private final RateCards rateCards;
+    private final FxRates fxRates;
+
+    Staffing(ObjectMapper json, Projects projects, RateCards rateCards, FxRates fxRates) {
+        this.json = json;
+        this.projects = projects;
+        this.rateCards = rateCards;
+        this.fxRates = fxRates;
+    }
+
+    /** Best effort before validation: the assignment's business key. */
+    public void identifySource(Exchange exchange) {
+        Message in = exchange.getMessage();
+        in.setHeader(FlowHeaders.SOURCE_SYSTEM, "harvest");
+        try {
+            JsonNode id = json.readTree(in.getBody(String.class)).path("id");
+            if (id.isIntegralNumber()) {
+                in.setHeader(FlowHeaders.BUSINESS_KEY, "harvest:assignment:" + id.asText());
+            }
+        } catch (JsonProcessingException | RuntimeException notReadable) {
+            // validation says so next
+        }
+    }
+
+    /**
+     * Identifies the assignment and prices its role: the project must be known with its ERP project (REFERENCE),
+     * the rate card must have the role on the first day (RATE), converted to the project's currency (FX). Sets
+     * {@link #ERP_TASK} when the project already has an ERP task for the role.
+     */
+    public String prepare(Exchange exchange) {
+        Message in = exchange.getMessage();
+        ObjectNode assignment = (ObjectNode) read(in.getBody(String.class));
+        String id = assignment.path("ref").path("id").asText();
+        in.setHeader(FlowHeaders.SOURCE_ID, id);
+        in.setHeader(FlowHeaders.SOURCE_VERSION, assignment.path("version").asText());
+        in.setHeader(FlowHeaders.BUSINESS_KEY, "harvest:assignment:" + id);
+        if (in.getHeader(FlowHeaders.CORRELATION_ID) == null) {
+            in.setHeader(FlowHeaders.CORRELATION_ID, UUID.randomUUID().toString());
+        }
+        String psaProject = assignment.path("project").path("id").asText();
+        String role = assignment.path("role").asText();
+        LocalDate start = LocalDate.parse(assignment.path("start").asText());
+        ProjectRecord project = projects.byPsaId(psaProject).orElseThrow(() -> new ReferenceMissing(
+                List.of("PROJECT:harvest:" + psaProject), "project harvest:" + psaProject + " is unknown: no deal-won "
+                        + "set-up or loaded project"));
+        if (project.erpProjectId == null) {
+            throw new ReferenceMissing(List.of("PROJECT:harvest:" + psaProject),
+                    "project harvest:" + psaProject + " (" + project.name + ") has no ERP project yet");
+        }
+        RateCards.Rates rates = rateCards.ratesOn(project.rateCard, role, start);
+        Money rate = fxRates.convert(rates.billRate(), project.currency, start);
+        ObjectNode pricing = assignment.putObject("pricing");
+        pricing.put("currency", project.currency);
+        pricing.put("billRate", rate.amount().toPlainString());
+        pricing.put("rateCard", rates.card());
+        pricing.put("rateVersion", rates.version());
+        in.setHeader(FlowHeaders.ERP_PROJECT_ID, project.erpProjectId);
+        String task = QuarkusTransaction.requiringNew().call(() -> CrossReference
+                .lookup("TASK", Projects.PSA, psaProject + ":" + role, Projects.ERP).map(r -> r.targetId).orElse(null));
+        if (task != null) {
+            in.setHeader(ERP_TASK, task);
+        } else {
+            in.removeHeader(ERP_TASK);
+        }
+        exchange.setProperty("ledgerbridgeCanonical", write(assignment));
+        // the idempotency key of the task: the role, reduced to what a header value holds safely
+        exchange.setProperty("ledgerbridgeRoleKey", role.replaceAll("[^A-Za-z0-9]+", "-"));
+        return write(assignment);
+    }
+
+    /** Records the task the ERP just created for the role. */
+    public void createdTask(Exchange exchange) {
+        exchange.getMessage().setHeader(ERP_TASK, exchange.getMessage().getHeader(FlowHeaders.TARGET_ID));
+    }
+
+    /** Keeps the assignment (and with it the project's task for the role) in the store. */
+    public void record(Exchange exchange) {
+        Message in = exchange.getMessage();
+        JsonNode assignment = read(exchange.getProperty("ledgerbridgeCanonical", String.class));
+        String task = in.getHeader(ERP_TASK, String.class);
+        projects.assign(new AssignmentData(assignment.path("ref").path("id").asText(),
+                assignment.path("project").path("id").asText(), assignment.path("resource").path("id").asText(),
+                assignment.path("role").asText(), LocalDate.parse(assignment.path("start").asText()),
+                assignment.hasNonNull("end") ? LocalDate.parse(assignment.path("end").asText()) : null,
+                assignment.path("active").asBoolean(true), task, assignment.path("version").asText()));
+        in.setHeader(FlowHeaders.TARGET_ID, task);
+    }
+
+    private JsonNode read(String body) {
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new FlowFailure(ErrorClass.VALIDATION, "not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
