@@ -63,6 +63,9 @@ public interface LedgerbridgeConfig {
     interface Events {
         /** project-created events (CloudEvents, JSON): published by deal-won, consumed by the CRM write-back. */
         String projects();
+
+        /** invoice status changes (CloudEvents, JSON): published by the status poll, consumed by CRM and PSA. */
+        String invoices();
     }
 
     Crm crm();
@@ -87,6 +90,14 @@ public interface LedgerbridgeConfig {
         /** Days after a period's end before it is billed (late approvals still arrive). */
         @WithDefault("2")
         int graceDays();
+
+        /** Whether the status of issued invoices is read back from the ERP. */
+        @WithDefault("true")
+        boolean statusPollEnabled();
+
+        /** Milliseconds between reads of the ERP status of invoices not yet paid or voided. */
+        @WithDefault("300000")
+        long statusPollInterval();
     }
 
     interface DeadLetters {

@@ -179,6 +179,9 @@ public class Deals {
     private void recordPsaProject(Exchange exchange, String psaId) {
         projects.upsert(new ProjectData(exchange.getMessage().getHeader(FlowHeaders.SOURCE_ID, String.class), psaId,
                 null, null, null, null, null, null, null, null, null, null, null, null, null));
+        // which PSA client the project belongs to: the PSA's mirror of an invoice is addressed to it
+        crossReferences.upsert(List.of(new Entry("PROJECT_CLIENT", Projects.PSA, psaId, Projects.PSA,
+                exchange.getMessage().getHeader(PSA_CLIENT, String.class))));
         exchange.getMessage().setHeader(PSA_PROJECT, psaId);
     }
 

@@ -92,6 +92,13 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
                 .withTransformers("response-template")));
         server.stubFor(put(urlPathEqualTo(XERO_ACCOUNTING_BASE + "/Invoices")).atPriority(10)
                 .willReturn(aResponse().withTransformers(XeroInvoices.NAME)));
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathMatching(XERO_ACCOUNTING_BASE + "/Invoices/[^/]+"))
+                .atPriority(10).willReturn(okJson("{\"Invoices\":[{\"Status\":\"DRAFT\"}]}")));
+        server.stubFor(post(urlPathEqualTo(HARVEST_BASE + "/invoices")).atPriority(10).willReturn(okJson(
+                "{\"id\":{{randomInt lower=100000 upper=999999}} ,\"number\":\"{{jsonPath request.body '$.number'}}\"}")
+                .withStatus(201).withTransformers("response-template")));
+        server.stubFor(post(urlPathMatching(HARVEST_BASE + "/invoices/[0-9]+/payments")).atPriority(10).willReturn(okJson(
+                "{\"id\":{{randomInt lower=100000 upper=999999}} }").withStatus(201).withTransformers("response-template")));
         server.stubFor(put(urlPathEqualTo(XERO_ACCOUNTING_BASE + "/Contacts")).atPriority(10).willReturn(okJson(
                 "{\"Contacts\":[{\"ContactID\":\"{{randomValue type='UUID'}}\","
                         + "\"Name\":\"{{jsonPath request.body '$.Contacts[0].Name'}}\"}]}")

@@ -1,0 +1,212 @@
+package io.ledgerbridge.billing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.project.ProjectRecord;
+import io.ledgerbridge.project.Projects;
+import io.ledgerbridge.store.StoreTime;
+import io.ledgerbridge.xref.CrossReference;
+import io.ledgerbridge.xref.CrossReferences;
+import io.ledgerbridge.xref.CrossReferences.Entry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Invoice status back: the ERP's status of every invoice a billing run created is read until it is paid or voided;
+ * a change becomes an invoice-status CloudEvent (keyed by project id) that the CRM and PSA updates consume.
+ */
+@ApplicationScoped
+@Named("invoiceStatus")
+public class InvoiceStatus {
+
+    /** Statuses after which an invoice no longer changes. */
+    private static final Set<String> FINAL = Set.of("PAID", "VOIDED", "DELETED");
+    private static final Pattern MS_DATE = Pattern.compile("/Date\\((-?\\d+)([+-]\\d{4})?\\)/");
+
+    private final ObjectMapper json;
+    private final CrossReferences crossReferences;
+
+    InvoiceStatus(ObjectMapper json, CrossReferences crossReferences) {
+        this.json = json;
+        this.crossReferences = crossReferences;
+    }
+
+    /** The billing runs whose invoice may still change in the ERP. */
+    public List<Long> open() {
+        return QuarkusTransaction.requiringNew().call(() -> BillingRun.<BillingRun>list(
+                "status = ?1 and erpInvoiceId is not null and (erpStatus is null or erpStatus not in ?2) order by id",
+                BillingRun.Status.INVOICED, FINAL).stream().map(r -> r.id).toList());
+    }
+
+    /** Prepares the read of one run's invoice: headers for GET /Invoices/{id}. */
+    public void request(Exchange exchange) {
+        Long runId = exchange.getMessage().getBody(Long.class);
+        BillingRun run = QuarkusTransaction.requiringNew().call(() -> BillingRun.findById(runId));
+        Message in = exchange.getMessage();
+        in.setHeader("ledgerbridgeBillingRunId", runId);
+        in.setHeader(Exchange.HTTP_METHOD, "GET");
+        in.setHeader("ledgerbridgeApiPath", "/Invoices/" + run.erpInvoiceId);
+        in.removeHeader("ledgerbridgeIdField");
+        in.setBody("");
+    }
+
+    /**
+     * Compares the ERP's answer with what the store last saw; on a change returns the invoice-status CloudEvent
+     * (stored as seen only after it is published: {@link #seen}), else null (nothing to tell).
+     */
+    public String changed(Exchange exchange) {
+        Message in = exchange.getMessage();
+        Long runId = in.getHeader("ledgerbridgeBillingRunId", Long.class);
+        JsonNode invoice = read(in.getBody(String.class)).path("Invoices").path(0);
+        String status = invoice.path("Status").asText();
+        BigDecimal paid = invoice.path("AmountPaid").isNumber() ? invoice.path("AmountPaid").decimalValue() : null;
+        return QuarkusTransaction.requiringNew().call(() -> {
+            BillingRun run = BillingRun.findById(runId);
+            if (status.isEmpty() || status.equals(run.erpStatus)) {
+                return null;
+            }
+            ProjectRecord project = ProjectRecord.findById(run.projectId);
+            in.setHeader("kafka.KEY", String.valueOf(project.id));
+            in.setHeader("ledgerbridgeInvoiceStatus", status);
+            return write(event(run, project, status, paid, paidOn(invoice)));
+        });
+    }
+
+    /** The event of a status change is out: the store remembers the status as seen. */
+    public void seen(Exchange exchange) {
+        Message in = exchange.getMessage();
+        Long runId = in.getHeader("ledgerbridgeBillingRunId", Long.class);
+        String status = in.getHeader("ledgerbridgeInvoiceStatus", String.class);
+        QuarkusTransaction.requiringNew().run(() -> BillingRun.update("erpStatus = ?1, updatedAt = ?2 where id = ?3",
+                status, StoreTime.now(), runId));
+    }
+
+    private ObjectNode event(BillingRun run, ProjectRecord project, String status, BigDecimal paid, LocalDate paidOn) {
+        ObjectNode event = json.createObjectNode();
+        event.put("specversion", "1.0");
+        event.put("id", UUID.randomUUID().toString());
+        event.put("source", "/ledgerbridge/invoice-status");
+        event.put("type", "io.ledgerbridge.invoice.status-changed");
+        event.put("subject", "project/" + project.id + "/invoice/" + run.erpInvoiceId);
+        event.put("time", StoreTime.now().toString());
+        event.put("datacontenttype", "application/json");
+        ObjectNode data = event.putObject("data");
+        data.put("billingRunId", run.id);
+        data.put("projectId", project.id);
+        data.put("crmId", project.crmId);
+        data.put("psaProjectId", project.psaId);
+        data.put("erpInvoiceId", run.erpInvoiceId);
+        data.put("number", run.erpInvoiceNumber);
+        data.put("period", run.period);
+        data.put("status", status);
+        data.put("previousStatus", run.erpStatus);
+        data.put("currency", run.currency);
+        data.put("subTotal", run.total);
+        data.put("total", run.erpTotal);
+        data.put("amountPaid", paid);
+        data.put("paidOn", paidOn == null ? null : paidOn.toString());
+        data.put("issueDate", run.issueDate.toString());
+        data.put("dueDate", run.dueDate.toString());
+        ArrayNode lines = data.putArray("lines");
+        for (InvoiceLineRecord line : InvoiceLineRecord.ofRun(run.id)) {
+            lines.addObject().put("description", line.description).put("quantity", line.quantity)
+                    .put("unitPrice", line.unitPrice).put("kind", line.kind);
+        }
+        return event;
+    }
+
+    /** Xero dates come as {@code /Date(1700000000000+0000)/}. */
+    private static LocalDate paidOn(JsonNode invoice) {
+        Matcher date = MS_DATE.matcher(invoice.path("FullyPaidOnDate").asText(""));
+        return date.find() ? Instant.ofEpochMilli(Long.parseLong(date.group(1))).atZone(ZoneOffset.UTC).toLocalDate()
+                : null;
+    }
+
+    /**
+     * Prepares the PSA side of an event: header {@code ledgerbridgePsaInvoiceId} when the PSA already mirrors the
+     * invoice, {@code ledgerbridgePsaClientId} for creating it, {@code ledgerbridgePsaPaid} when its payment is there;
+     * the event comes back with {@code psa.clientId} for the mappings.
+     */
+    public String psaState(Exchange exchange) {
+        Message in = exchange.getMessage();
+        ObjectNode event = (ObjectNode) read(in.getBody(String.class));
+        JsonNode data = event.path("data");
+        String invoice = data.path("erpInvoiceId").asText();
+        in.setHeader(FlowHeaders.BUSINESS_KEY, "erp:invoice:" + invoice);
+        in.setHeader("ledgerbridgeInvoiceStatus", data.path("status").asText());
+        if (data.hasNonNull("crmId")) {
+            in.setHeader("ledgerbridgeCrmId", data.path("crmId").asText());
+        } else {
+            in.removeHeader("ledgerbridgeCrmId");
+        }
+        QuarkusTransaction.requiringNew().run(() -> {
+            CrossReference.lookup("INVOICE", Projects.ERP, invoice, Projects.PSA)
+                    .ifPresentOrElse(r -> in.setHeader("ledgerbridgePsaInvoiceId", r.targetId),
+                            () -> in.removeHeader("ledgerbridgePsaInvoiceId"));
+            CrossReference.lookup("PAYMENT", Projects.ERP, invoice, Projects.PSA)
+                    .ifPresentOrElse(r -> in.setHeader("ledgerbridgePsaPaid", r.targetId),
+                            () -> in.removeHeader("ledgerbridgePsaPaid"));
+            // the PSA client of the project, recorded by the deal-won set-up (none for projects loaded by hand)
+            String client = CrossReference.lookup("PROJECT_CLIENT", Projects.PSA, data.path("psaProjectId").asText(),
+                    Projects.PSA).map(r -> r.targetId).orElse(null);
+            if (client != null) {
+                in.setHeader("ledgerbridgePsaClientId", client);
+            } else {
+                in.removeHeader("ledgerbridgePsaClientId");
+            }
+            event.putObject("psa").put("clientId", client);
+        });
+        return write(event);
+    }
+
+    public void psaInvoiceCreated(Exchange exchange) {
+        recordPsa(exchange, "INVOICE", "ledgerbridgePsaInvoiceId");
+    }
+
+    public void psaPaymentCreated(Exchange exchange) {
+        recordPsa(exchange, "PAYMENT", "ledgerbridgePsaPaid");
+    }
+
+    private void recordPsa(Exchange exchange, String type, String header) {
+        Message in = exchange.getMessage();
+        String target = in.getHeader(FlowHeaders.TARGET_ID, String.class);
+        String invoice = read(exchange.getProperty(FlowHeaders.ORIGINAL_PAYLOAD, String.class)).path("data")
+                .path("erpInvoiceId").asText();
+        crossReferences.upsert(List.of(new Entry(type, Projects.ERP, invoice, Projects.PSA, target)));
+        in.setHeader(header, target);
+    }
+
+    private JsonNode read(String body) {
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new FlowFailure(ErrorClass.VALIDATION, "not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
