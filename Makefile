@@ -2,7 +2,7 @@
 SERVERS ?= target/local-servers
 JAR := target/quarkus-app/quarkus-run.jar
 
-.PHONY: run test package servers-up servers-down run-cluster clean k8s
+.PHONY: run test package servers-up servers-down run-cluster clean k8s sandbox run-sandbox
 
 ## Start the service on its embedded default (H2 under data/, file outbox under data/erp-outbox/) on port 8080.
 run: package
@@ -35,6 +35,16 @@ run-cluster:
 	LEDGERBRIDGE_ERP_CONNECTOR=$${LEDGERBRIDGE_ERP_CONNECTOR:-file-outbox} \
 	LEDGERBRIDGE_OIDC_ENABLED=$$(test -n "$$LEDGERBRIDGE_OIDC_ISSUER" && echo true || echo false) \
 	java -jar $(JAR)
+
+## A local sandbox of the vendors (Harvest, Xero, CRM: the tests' contract-checking stand-ins) for the README's
+## project-to-cash walkthrough; runs in the foreground until Ctrl-C, writes the service's settings to target/sandbox.
+sandbox:
+	mvn -B -q test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.classpathScope=test \
+	    -Dexec.mainClass=io.ledgerbridge.testing.Sandbox -Dexec.args=target/sandbox
+
+## The embedded profile connected to the sandbox of `make sandbox` (its own H2 file: data/sandbox).
+run-sandbox: package
+	java -Dquarkus.profile=embedded $$(cat target/sandbox/service.args) -jar $(JAR)
 
 clean:
 	mvn -B -q clean

@@ -1,0 +1,82 @@
+package io.ledgerbridge.testing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A local sandbox of the vendors for trying the project-to-cash walkthrough of the README on the embedded profile
+ * ({@code make sandbox}, then {@code make run-sandbox}): the contract-checking stand-ins of the tests, answering the
+ * walkthrough's records with the fixed ids its example files use. Writes the service's settings to
+ * {@code <dir>/service.args} and runs until stopped.
+ */
+public final class Sandbox {
+
+    /** Harvest ids the walkthrough's example files refer to. */
+    public static final long EU_PROJECT = 41000001;
+    public static final long NA_PROJECT = 41000002;
+    public static final long KIM = 52000001;
+    public static final long LEE = 52000002;
+    public static final String KIM_XERO = "7d1b8a4e-2f3c-4d5e-9a6b-0c1d2e3f4a5b";
+    public static final String LEE_XERO = "8e2c9b5f-3a4d-4e6f-8b7c-1d2e3f4a5b6c";
+
+    private Sandbox() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args.length > 0 ? args[0] : "target/sandbox");
+        VendorStubs stubs = new VendorStubs();
+        Map<String, String> settings = settings(stubs.start());
+        walkthroughIds();
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("service.args"), settings.entrySet().stream()
+                .map(e -> "-D" + e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")) + "\n");
+        System.out.println("vendor sandbox (Harvest, Xero, Xero identity, CRM) on " + VendorStubs.server().baseUrl());
+        System.out.println("service settings in " + dir.resolve("service.args") + "; start the service with: make run-sandbox");
+        System.out.println("contract violations are answered 400 and listed here; Ctrl-C stops the sandbox");
+        Runtime.getRuntime().addShutdownHook(new Thread(stubs::stop));
+        Thread.currentThread().join();
+    }
+
+    /** The service's settings against the sandbox: every connector on, its own H2 file, a quick status poll. */
+    public static Map<String, String> settings(Map<String, String> stubConfig) {
+        Map<String, String> settings = new LinkedHashMap<>(stubConfig);
+        settings.put("ledgerbridge.erp.xero.enabled", "true");
+        settings.put("ledgerbridge.erp.connector", "xero-projects");
+        settings.put("ledgerbridge.billing.schedule-enabled", "false");
+        settings.put("ledgerbridge.billing.status-poll-interval", "2000");
+        settings.put("quarkus.datasource.jdbc.url", "jdbc:h2:file:./data/sandbox;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
+        return settings;
+    }
+
+    /** Harvest and Xero answer the walkthrough's projects and people with the ids of its example files. */
+    public static void walkthroughIds() {
+        var server = VendorStubs.server();
+        server.stubFor(post(urlPathEqualTo(VendorStubs.HARVEST_BASE + "/projects")).atPriority(5)
+                .withRequestBody(matchingJsonPath("$.code", equalTo("ACME-EU")))
+                .willReturn(okJson("{\"id\": " + EU_PROJECT + ", \"code\": \"ACME-EU\"}").withStatus(201)));
+        server.stubFor(post(urlPathEqualTo(VendorStubs.HARVEST_BASE + "/projects")).atPriority(5)
+                .withRequestBody(matchingJsonPath("$.code", equalTo("ACME-NA")))
+                .willReturn(okJson("{\"id\": " + NA_PROJECT + ", \"code\": \"ACME-NA\"}").withStatus(201)));
+        server.stubFor(post(urlPathEqualTo(VendorStubs.HARVEST_BASE + "/users")).atPriority(5)
+                .withRequestBody(matchingJsonPath("$.email", equalTo("kim.allen@example.com")))
+                .willReturn(okJson("{\"id\": " + KIM + "}").withStatus(201)));
+        server.stubFor(post(urlPathEqualTo(VendorStubs.HARVEST_BASE + "/users")).atPriority(5)
+                .withRequestBody(matchingJsonPath("$.email", equalTo("lee.chen@example.com")))
+                .willReturn(okJson("{\"id\": " + LEE + "}").withStatus(201)));
+        server.stubFor(get(urlPathEqualTo(VendorStubs.XERO_BASE + "/ProjectsUsers")).atPriority(5).willReturn(okJson("""
+                {"pagination": {"page": 1, "pageSize": 50, "pageCount": 1, "itemCount": 2},
+                 "items": [{"userId": "%s", "name": "Kim Allen", "email": "kim.allen@example.com"},
+                           {"userId": "%s", "name": "Lee Chen", "email": "lee.chen@example.com"}]}
+                """.formatted(KIM_XERO, LEE_XERO))));
+    }
+}
