@@ -225,6 +225,7 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
                     if (!violations.isEmpty()) {
                         String described = request.getMethod() + " " + path + ": " + violations;
                         VIOLATIONS.add(described);
+                        System.err.println("vendor contract violation: " + described);
                         return RequestFilterAction.stopWith(new ResponseDefinition(400, described));
                     }
                 }
