@@ -71,6 +71,19 @@ public class Expenses {
         return write(expense);
     }
 
+    /**
+     * A newer version of an expense whose receipt is already in the ERP: the Xero operations ledgerbridge is held to
+     * (the psa-subset contract) cannot change a receipt, and a second one would book the expense twice. The new
+     * version waits as a dead letter naming the receipt to correct by hand.
+     */
+    public void refuseUpdate(Exchange exchange) {
+        Message in = exchange.getMessage();
+        throw new io.ledgerbridge.flow.TargetRejected("expense " + in.getHeader(FlowHeaders.BUSINESS_KEY)
+                + " changed (version " + in.getHeader(FlowHeaders.SOURCE_VERSION) + ") after its receipt "
+                + in.getHeader(FlowHeaders.TARGET_ID) + " was posted; a second receipt would book it twice: correct "
+                + "the receipt in Xero, then resolve this dead letter");
+    }
+
     private JsonNode read(String body) {
         try {
             return json.readTree(body);

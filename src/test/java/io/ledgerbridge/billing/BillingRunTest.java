@@ -90,6 +90,16 @@ class BillingRunTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> posted("approved-time-to-erp", e1, e2, e3, e4)
                 && posted("approved-expenses-to-erp", x1, x2));
 
+        // the flight as a Xero receipt: booked in the EU entity's EUR at the rate of its date, EU expense tax
+        JsonNode receipt = VendorStubs.server().findAll(putRequestedFor(urlPathEqualTo(
+                VendorStubs.XERO_ACCOUNTING_BASE + "/Receipts"))).stream().map(r -> readJson(r.getBodyAsString()))
+                .filter(r -> r.path("Reference").asText().equals("harvest-expense-" + x2)).findFirst().orElseThrow();
+        JsonNode receiptLine = receipt.path("LineItems").path(0);
+        assertThat(receiptLine.path("UnitAmount").decimalValue()).isEqualByComparingTo("114.81");
+        assertThat(receiptLine.path("TaxType").asText()).isEqualTo("INPUT2");
+        assertThat(receiptLine.path("AccountCode").asText()).isEqualTo("493");
+        assertThat(receipt.path("User").path("UserID").asText()).isNotBlank();
+
         long projectId = projectId();
         JsonPath outcome = Admin.as(Admin.OPERATOR).contentType("application/json")
                 .body(Map.of("period", "2026-10", "projects", List.of(projectId)))
@@ -172,7 +182,58 @@ class BillingRunTest {
                 .body("[0].status", is("INVOICED")).body("[0].total", is(400.0f)); // 4 h x 100.00 (rate v1 on the 12th)
     }
 
+    @Test
+    void roleWithoutRateIsRateAndAnErpTotalOffByACentIsInternalWithNothingBilled() {
+        long dataScientist = TimeEntryFixtures.nextId();
+        Admin.as(Admin.OPERATOR).contentType("application/json").body(List.of(Map.of("sourceId", "ds-" + dataScientist,
+                "psaProjectId", String.valueOf(psaProject), "psaUserId", String.valueOf(dataScientist),
+                "role", "Data Scientist", "startsOn", "2026-10-01"))).put("/admin/assignments").then().statusCode(200);
+        long unpriced = timeOf(dataScientist, "2026-10-12", "2");
+        await().atMost(Duration.ofSeconds(60)).until(() -> deadLetter("time-entry", unpriced) != null);
+        assertThat(deadLetter("time-entry", unpriced).errorClass).isEqualTo(ErrorClass.RATE);
+        assertThat(deadLetter("time-entry", unpriced).errorMessage)
+                .contains("no rate for role Data Scientist on 2026-10-12");
+
+        long entry = time("2026-10-12", "1.5");
+        await().atMost(Duration.ofSeconds(60)).until(() -> posted("approved-time-to-erp", entry));
+        // Xero's sub-total disagrees with the plan (150.00) by one cent
+        VendorStubs.server().stubFor(put(urlPathEqualTo(XERO_INVOICES)).atPriority(1).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "application/json").withBody("{\"Invoices\":[{"
+                        + "\"InvoiceID\":\"" + UUID.randomUUID() + "\",\"InvoiceNumber\":\"INV-9\",\"Status\":\"DRAFT\","
+                        + "\"SubTotal\":150.01,\"Total\":180.01,\"LineItems\":[{\"LineAmount\":150.01}]}]}")));
+        long projectId = projectId();
+        JsonPath outcome = Admin.as(Admin.OPERATOR).contentType("application/json")
+                .body(Map.of("period", "2026-10", "projects", List.of(projectId)))
+                .post("/admin/billing-runs").then().statusCode(200).extract().jsonPath();
+        assertThat(outcome.getString("outcomes[0].outcome")).isEqualTo("FAILED");
+        assertThat(outcome.getString("outcomes[0].detail")).startsWith("INTERNAL")
+                .contains("sub-total 150.01 vs planned 150.00");
+        Admin.as(Admin.VIEWER).queryParam("projectId", projectId).get("/admin/billing-runs").then()
+                .body("[0].status", is("PLANNED"));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> BillableItem.count(
+                "projectId = ?1 and status = ?2", projectId, BillableItem.Status.BILLED))).isZero();
+    }
+
+    @Test
+    void expenseChangedAfterItsReceiptWasPostedIsHeldNotBookedTwice() {
+        long id = expense("2026-10-08", "89.90", "EUR", "Hotel");
+        await().atMost(Duration.ofSeconds(60)).until(() -> posted("approved-expenses-to-erp", id));
+        given().contentType("application/json").body("""
+                {"id": %d, "spent_date": "2026-10-08", "total_cost": 98.90, "billable": true, "is_closed": true,
+                 "updated_at": "2026-11-03T09:00:00Z", "user": {"id": %d}, "project": {"id": %d},
+                 "client": {"currency": "EUR"}, "expense_category": {"name": "Hotel"}}
+                """.formatted(id, user, psaProject)).post("/api/v1/expenses").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> deadLetter("expense", id) != null);
+        assertThat(deadLetter("expense", id).errorClass).isEqualTo(ErrorClass.TARGET_REJECTED);
+        assertThat(deadLetter("expense", id).errorMessage).contains("a second receipt would book it twice");
+        VendorStubs.server().verify(1, putRequestedFor(urlPathEqualTo(VendorStubs.XERO_ACCOUNTING_BASE + "/Receipts")));
+    }
+
     private long time(String date, String hours) {
+        return timeOf(user, date, hours);
+    }
+
+    private long timeOf(long user, String date, String hours) {
         long id = TimeEntryFixtures.nextId();
         given().contentType("application/json").body("""
                 {"id": %d, "spent_date": "%s", "hours": %s, "notes": "Delivery", "billable": true,
@@ -194,6 +255,14 @@ class BillingRunTest {
                 """.formatted(id, date, amount, user, psaProject, currency, category))
                 .post("/api/v1/expenses").then().statusCode(202).body("accepted[0]", is(id));
         return id;
+    }
+
+    private static JsonNode readJson(String body) {
+        try {
+            return new ObjectMapper().readTree(body).path("Receipts").path(0);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String id(long id) {
