@@ -52,6 +52,9 @@ public class SourceWebhook {
     public List<String> screen(String body, Exchange exchange) throws JsonProcessingException {
         String sourceSchema = "json-validator:" + mappings + "/schemas/" + exchange.getProperty(SCHEMA, String.class);
         String acceptWhen = exchange.getProperty(ACCEPT_WHEN, String.class);
+        if (acceptWhen != null && acceptWhen.isBlank()) {
+            acceptWhen = null;
+        }
         String keyField = exchange.getProperty(KEY_FIELD, "id", String.class);
         JsonNode root;
         try {
