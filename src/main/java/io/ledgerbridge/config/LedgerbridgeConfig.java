@@ -70,6 +70,18 @@ public interface LedgerbridgeConfig {
 
     Crm crm();
 
+    Reconciliation reconciliation();
+
+    interface Reconciliation {
+        /** Minutes the ERP may differ from the source's approved time before it is a finding. */
+        @WithDefault("1")
+        int toleranceMinutes();
+
+        /** How long an approved entry may stay untransferred, with nothing pending, before it is STALE. */
+        @WithDefault("PT24H")
+        Duration staleAfter();
+    }
+
     interface Crm {
         /** Base URL of the CRM's REST API (Salesforce: {@code https://<domain>/services/data/v61.0}). */
         String baseUrl();

@@ -1,0 +1,58 @@
+package io.ledgerbridge.reconcile;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.util.List;
+
+/** A difference a reconciliation found, with the records behind it and whether a replay would fix it. */
+@Entity
+@Table(name = "recon_finding")
+public class ReconFinding extends PanacheEntityBase {
+
+    /** What kind of difference. */
+    public enum Type {
+        /** Approved, not in the ERP: failed on the way (a dead letter waits) or transferred but gone from the ERP. */
+        MISSING_IN_TARGET,
+        /** The ERP holds other hours than the source approved, beyond the tolerance. */
+        AMOUNT_DIFFERS,
+        /** The ERP holds the same time twice: one entry is ours, the other matches it exactly. */
+        DUPLICATED_IN_TARGET,
+        /** The ERP holds time no source record is behind. */
+        ORPHAN_IN_TARGET,
+        /** Approved longer ago than the stale limit and never taken in: nothing is pending for it. */
+        STALE
+    }
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+    @Column(name = "run_id")
+    public Long runId;
+    @Column(name = "finding_type")
+    public String type;
+    @Column(name = "project_id")
+    public Long projectId;
+    public String currency;
+    @Column(name = "source_id")
+    public String sourceId;
+    @Column(name = "erp_entry_id")
+    public String erpEntryId;
+    public String expected;
+    public String actual;
+    public String detail;
+    @Column(name = "sync_record_id")
+    public Long syncRecordId;
+    @Column(name = "dead_letter_id")
+    public Long deadLetterId;
+    @Column(name = "replay_candidate")
+    public boolean replayCandidate;
+
+    public static List<ReconFinding> ofRun(Long runId) {
+        return list("runId = ?1 order by type, projectId, sourceId, erpEntryId", runId);
+    }
+}

@@ -1,0 +1,43 @@
+package io.ledgerbridge.reconcile;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** One reconciliation of a period: approved in the source vs transferred by ledgerbridge vs held by the ERP. */
+@Entity
+@Table(name = "recon_run")
+public class ReconRun extends PanacheEntityBase {
+
+    public enum Status { RUNNING, COMPLETED, FAILED }
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+    /** YYYY-MM. */
+    public String period;
+    /** Comma-separated store ids of the projects reconciled; null: every project with a PSA and ERP id. */
+    @Column(name = "project_filter")
+    public String projectFilter;
+    @Enumerated(EnumType.STRING)
+    public Status status;
+    @Column(name = "requested_by")
+    public String requestedBy;
+    @Column(name = "source_entries")
+    public int sourceEntries;
+    @Column(name = "erp_entries")
+    public int erpEntries;
+    public int findings;
+    public String error;
+    @Column(name = "started_at")
+    public Instant startedAt;
+    @Column(name = "finished_at")
+    public Instant finishedAt;
+}

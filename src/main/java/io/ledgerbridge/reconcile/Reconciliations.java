@@ -1,0 +1,326 @@
+package io.ledgerbridge.reconcile;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ledgerbridge.config.LedgerbridgeConfig;
+import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.project.ProjectRecord;
+import io.ledgerbridge.store.BackgroundWorker;
+import io.ledgerbridge.store.StoreTime;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.YearMonth;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
+import org.jboss.logging.Logger;
+
+/**
+ * Three-way reconciliation of approved time: the route {@code reconciliation} reads what the source approved (Harvest)
+ * and what the ERP holds (Xero Projects time) into snapshot tables of the run, page by page in JDBC batches; then
+ * {@link #match} compares them with what ledgerbridge transferred ({@code sync_record}) and what waits
+ * ({@code dead_letter}) in set-based SQL, one statement per kind of finding.
+ */
+@ApplicationScoped
+@Named("reconciliations")
+public class Reconciliations {
+
+    private static final Logger LOG = Logger.getLogger(Reconciliations.class);
+    static final String RUN = "ledgerbridgeReconRun";
+    static final String PROJECT = "ledgerbridgeReconProject";
+    static final String PAGE = "ledgerbridgeReconPage";
+    static final String MORE = "ledgerbridgeReconMore";
+    private static final String TIME_FLOW = "approved-time-to-erp";
+
+    private final DataSource dataSource;
+    private final ObjectMapper json;
+    private final ProducerTemplate producer;
+    private final LedgerbridgeConfig config;
+    private final ExecutorService runner = BackgroundWorker.named("ledgerbridge-reconciliation");
+
+    Reconciliations(DataSource dataSource, ObjectMapper json, ProducerTemplate producer, LedgerbridgeConfig config) {
+        this.dataSource = dataSource;
+        this.json = json;
+        this.producer = producer;
+        this.config = config;
+    }
+
+    /** Records a run and starts it in the background; returns the run (status RUNNING). */
+    public ReconRun start(String period, List<Long> projects, String actor) {
+        YearMonth.parse(period);
+        ReconRun run = QuarkusTransaction.requiringNew().call(() -> {
+            ReconRun created = new ReconRun();
+            created.period = period;
+            created.projectFilter = projects == null || projects.isEmpty() ? null
+                    : String.join(",", projects.stream().map(String::valueOf).toList());
+            created.status = ReconRun.Status.RUNNING;
+            created.requestedBy = actor;
+            created.startedAt = StoreTime.now();
+            created.persist();
+            return created;
+        });
+        runner.submit(() -> execute(run.id));
+        return run;
+    }
+
+    private void execute(Long runId) {
+        Exchange result = producer.send("direct:reconciliation", e -> e.getMessage().setHeader(RUN, runId));
+        if (result.isFailed()) {
+            Exception failure = result.getException();
+            LOG.errorf(failure, "reconciliation %d failed", runId);
+            QuarkusTransaction.requiringNew().run(() -> ReconRun.update(
+                    "status = ?1, error = ?2, finishedAt = ?3 where id = ?4", ReconRun.Status.FAILED,
+                    truncate(String.valueOf(failure.getMessage())), StoreTime.now(), runId));
+        }
+    }
+
+    /** The projects of the run: those named, or every project known in both PSA and ERP. */
+    public List<Long> scope(Exchange exchange) {
+        Long runId = exchange.getMessage().getHeader(RUN, Long.class);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            ReconRun run = ReconRun.findById(runId);
+            List<ProjectRecord> projects = run.projectFilter == null
+                    ? ProjectRecord.list("psaId is not null and erpProjectId is not null order by id")
+                    : ProjectRecord.list("id in ?1 order by id", Arrays.stream(run.projectFilter.split(","))
+                            .map(Long::valueOf).toList());
+            return projects.stream().map(p -> p.id).toList();
+        });
+    }
+
+    /** Starts reading one project: page 1 of the source. */
+    public void beginProject(Exchange exchange) {
+        exchange.setProperty(PROJECT, exchange.getMessage().getBody(Long.class));
+        exchange.setProperty(PAGE, 1);
+        exchange.setProperty(MORE, true);
+    }
+
+    /** Harvest's time entries of the project and period, the current page. */
+    public void sourceRequest(Exchange exchange) {
+        ProjectRecord project = project(exchange);
+        YearMonth period = period(exchange);
+        Message in = exchange.getMessage();
+        in.setHeader(Exchange.HTTP_METHOD, "GET");
+        in.setHeader("ledgerbridgeApiPath", "/time_entries");
+        in.setHeader("ledgerbridgeApiQuery", "project_id=" + project.psaId + "&from=" + period.atDay(1) + "&to="
+                + period.atEndOfMonth() + "&per_page=2000&page=" + exchange.getProperty(PAGE));
+        in.removeHeader("ledgerbridgeIdField");
+        in.setBody("");
+    }
+
+    /** Keeps the page's approved entries in the run's source snapshot (one JDBC batch). */
+    public void sourcePage(Exchange exchange) throws SQLException {
+        JsonNode page = read(exchange.getMessage().getBody(String.class));
+        Long runId = exchange.getMessage().getHeader(RUN, Long.class);
+        Long projectId = exchange.getProperty(PROJECT, Long.class);
+        int kept = 0;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement("insert into recon_source_entry (run_id, "
+                        + "project_id, source_id, source_version, psa_user_id, work_date, hours, approved_at) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (JsonNode entry : page.path("time_entries")) {
+                if (!entry.path("is_closed").asBoolean(false)) {
+                    continue;
+                }
+                insert.setLong(1, runId);
+                insert.setLong(2, projectId);
+                insert.setString(3, entry.path("id").asText());
+                insert.setString(4, entry.path("updated_at").asText());
+                insert.setString(5, entry.path("user").path("id").asText());
+                insert.setDate(6, Date.valueOf(LocalDate.parse(entry.path("spent_date").asText())));
+                insert.setBigDecimal(7, entry.path("hours").decimalValue());
+                insert.setTimestamp(8, Timestamp.from(OffsetDateTime.parse(entry.path("updated_at").asText())
+                        .toInstant()));
+                insert.addBatch();
+                kept++;
+            }
+            insert.executeBatch();
+        }
+        advance(exchange, page.path("next_page").isNumber());
+        int count = kept;
+        QuarkusTransaction.requiringNew().run(() -> ReconRun.update("sourceEntries = sourceEntries + ?1 where id = ?2",
+                count, runId));
+    }
+
+    /** Xero's time entries of the project's ERP project in the period, the current page. */
+    public void erpRequest(Exchange exchange) {
+        ProjectRecord project = project(exchange);
+        YearMonth period = period(exchange);
+        Message in = exchange.getMessage();
+        in.setHeader(Exchange.HTTP_METHOD, "GET");
+        in.setHeader("ledgerbridgeApiPath", "/Projects/" + project.erpProjectId + "/Time");
+        in.setHeader("ledgerbridgeApiQuery", "dateAfterUtc=" + period.atDay(1) + "T00:00:00Z&dateBeforeUtc="
+                + period.plusMonths(1).atDay(1) + "T00:00:00Z&pageSize=500&page=" + exchange.getProperty(PAGE));
+        in.removeHeader("ledgerbridgeIdField");
+        in.setBody("");
+    }
+
+    /** Keeps the page's ERP time entries in the run's ERP snapshot (one JDBC batch). */
+    public void erpPage(Exchange exchange) throws SQLException {
+        JsonNode page = read(exchange.getMessage().getBody(String.class));
+        Long runId = exchange.getMessage().getHeader(RUN, Long.class);
+        Long projectId = exchange.getProperty(PROJECT, Long.class);
+        int kept = 0;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement("insert into recon_erp_entry (run_id, "
+                        + "project_id, erp_entry_id, erp_user_id, erp_task_id, work_date, minutes) "
+                        + "values (?, ?, ?, ?, ?, ?, ?)")) {
+            for (JsonNode entry : page.path("items")) {
+                insert.setLong(1, runId);
+                insert.setLong(2, projectId);
+                insert.setString(3, entry.path("timeEntryId").asText());
+                insert.setString(4, entry.path("userId").asText(null));
+                insert.setString(5, entry.path("taskId").asText(null));
+                insert.setDate(6, Date.valueOf(OffsetDateTime.parse(entry.path("dateUtc").asText()).toLocalDate()));
+                insert.setInt(7, entry.path("duration").asInt());
+                insert.addBatch();
+                kept++;
+            }
+            insert.executeBatch();
+        }
+        JsonNode pagination = page.path("pagination");
+        advance(exchange, pagination.path("page").asInt(1) < pagination.path("pageCount").asInt(1));
+        int count = kept;
+        QuarkusTransaction.requiringNew().run(() -> ReconRun.update("erpEntries = erpEntries + ?1 where id = ?2",
+                count, runId));
+    }
+
+    /** Whether another page of the current read follows. */
+    public boolean more(Exchange exchange) {
+        return exchange.getProperty(MORE, false, Boolean.class);
+    }
+
+    /** Back to page 1 for the next read of the same project. */
+    public void restart(Exchange exchange) {
+        exchange.setProperty(PAGE, 1);
+        exchange.setProperty(MORE, true);
+    }
+
+    private static void advance(Exchange exchange, boolean more) {
+        exchange.setProperty(MORE, more);
+        exchange.setProperty(PAGE, exchange.getProperty(PAGE, Integer.class) + 1);
+    }
+
+    /**
+     * Compares the snapshots with the store, one SQL statement per kind of finding, and completes the run.
+     */
+    public void match(Exchange exchange) throws SQLException {
+        Long runId = exchange.getMessage().getHeader(RUN, Long.class);
+        Timestamp staleBefore = Timestamp.from(StoreTime.now().minus(config.reconciliation().staleAfter()));
+        int tolerance = config.reconciliation().toleranceMinutes();
+        String posted = "select 1 from sync_record r where r.flow = '" + TIME_FLOW + "' and r.source_system = 'harvest' "
+                + "and r.source_id = s.source_id and r.source_version = s.source_version and r.status = 'POSTED'";
+        String waiting = "select 1 from dead_letter d where d.business_key = 'harvest:time-entry:' || s.source_id "
+                + "and d.status in ('OPEN', 'REPLAYING')";
+        String insert = "insert into recon_finding (run_id, finding_type, project_id, currency, source_id, "
+                + "erp_entry_id, expected, actual, detail, sync_record_id, dead_letter_id, replay_candidate) ";
+        String ours = "select 1 from sync_record r where r.flow = '" + TIME_FLOW + "' and r.status = 'POSTED' "
+                + "and r.target_id = e.erp_entry_id";
+        int findings = 0;
+        try (Connection connection = dataSource.getConnection()) {
+            // approved, not transferred, a dead letter waits: replaying it is the fix
+            findings += update(connection, insert + "select s.run_id, 'MISSING_IN_TARGET', s.project_id, p.currency, "
+                    + "s.source_id, null, s.source_version, d.error_class, 'approved version ' || s.source_version "
+                    + "|| ' not transferred: dead letter ' || cast(d.id as varchar(20)) || ' (' || d.error_class "
+                    + "|| ') waits for it', null, d.id, true from recon_source_entry s join project p on p.id = "
+                    + "s.project_id join dead_letter d on d.business_key = 'harvest:time-entry:' || s.source_id "
+                    + "and d.status in ('OPEN', 'REPLAYING') where s.run_id = ? and not exists (" + posted + ")",
+                    runId);
+            // approved long ago, never taken in, nothing pending
+            findings += update(connection, insert + "select s.run_id, 'STALE', s.project_id, p.currency, s.source_id, "
+                    + "null, s.source_version, null, 'approved version ' || s.source_version || ' is older than the "
+                    + "stale limit and was never transferred; nothing is pending for it: take it in again (Harvest "
+                    + "poll or topic replay)', null, null, false from recon_source_entry s join project p on p.id = "
+                    + "s.project_id where s.run_id = ? and s.approved_at < ? and not exists (" + posted + ") and not "
+                    + "exists (" + waiting + ")", runId, staleBefore);
+            // transferred, but the ERP does not hold it (any more)
+            findings += update(connection, insert + "select s.run_id, 'MISSING_IN_TARGET', s.project_id, p.currency, "
+                    + "s.source_id, r.target_id, r.target_id, null, 'transferred as ' || r.target_id || ' but the ERP "
+                    + "does not hold it', r.id, null, false from recon_source_entry s join project p on p.id = "
+                    + "s.project_id join sync_record r on r.flow = '" + TIME_FLOW + "' and r.source_system = "
+                    + "'harvest' and r.source_id = s.source_id and r.source_version = s.source_version and r.status "
+                    + "= 'POSTED' where s.run_id = ? and not exists (select 1 from recon_erp_entry e where e.run_id "
+                    + "= s.run_id and e.erp_entry_id = r.target_id)", runId);
+            // the ERP holds other minutes than the source approved
+            findings += update(connection, insert + "select s.run_id, 'AMOUNT_DIFFERS', s.project_id, p.currency, "
+                    + "s.source_id, e.erp_entry_id, cast(round(s.hours * 60) as varchar(20)), cast(e.minutes as "
+                    + "varchar(20)), 'the ERP holds ' || cast(e.minutes as varchar(20)) || ' min, the source approved "
+                    + "' || cast(round(s.hours * 60) as varchar(20)) || ' min', r.id, null, false from "
+                    + "recon_source_entry s join project p on p.id = s.project_id join sync_record r on r.flow = '"
+                    + TIME_FLOW + "' and r.source_system = 'harvest' and r.source_id = s.source_id and "
+                    + "r.source_version = s.source_version and r.status = 'POSTED' join recon_erp_entry e on e.run_id "
+                    + "= s.run_id and e.erp_entry_id = r.target_id where s.run_id = ? and abs(e.minutes - round("
+                    + "s.hours * 60)) > ?", runId, tolerance);
+            // ERP time not ours: the twin of one of ours, or nobody's
+            String twin = "select 1 from recon_erp_entry o join sync_record r2 on r2.flow = '" + TIME_FLOW
+                    + "' and r2.status = 'POSTED' and r2.target_id = o.erp_entry_id where o.run_id = e.run_id and "
+                    + "o.project_id = e.project_id and o.erp_entry_id <> e.erp_entry_id and o.erp_user_id = "
+                    + "e.erp_user_id and o.erp_task_id = e.erp_task_id and o.work_date = e.work_date and o.minutes = "
+                    + "e.minutes";
+            findings += update(connection, insert + "select e.run_id, 'DUPLICATED_IN_TARGET', e.project_id, p.currency, "
+                    + "null, e.erp_entry_id, null, cast(e.minutes as varchar(20)), 'the ERP holds this time twice: "
+                    + "same person, task, day and minutes as an entry ledgerbridge posted', null, null, false from "
+                    + "recon_erp_entry e join project p on p.id = e.project_id where e.run_id = ? and not exists ("
+                    + ours + ") and exists (" + twin + ")", runId);
+            findings += update(connection, insert + "select e.run_id, 'ORPHAN_IN_TARGET', e.project_id, p.currency, "
+                    + "null, e.erp_entry_id, null, cast(e.minutes as varchar(20)), 'the ERP holds time no approved "
+                    + "source entry is behind', null, null, false from recon_erp_entry e join project p on p.id = "
+                    + "e.project_id where e.run_id = ? and not exists (" + ours + ") and not exists (" + twin + ")",
+                    runId);
+        }
+        int total = findings;
+        QuarkusTransaction.requiringNew().run(() -> ReconRun.update(
+                "status = ?1, findings = ?2, finishedAt = ?3 where id = ?4", ReconRun.Status.COMPLETED, total,
+                StoreTime.now(), runId));
+    }
+
+    private static int update(Connection connection, String sql, Object... params) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                statement.setObject(i + 1, params[i]);
+            }
+            return statement.executeUpdate();
+        }
+    }
+
+    private ProjectRecord project(Exchange exchange) {
+        Long id = exchange.getProperty(PROJECT, Long.class);
+        return QuarkusTransaction.requiringNew().call(() -> ProjectRecord.findById(id));
+    }
+
+    private YearMonth period(Exchange exchange) {
+        Long runId = exchange.getMessage().getHeader(RUN, Long.class);
+        return YearMonth.parse(QuarkusTransaction.requiringNew().call(() -> ReconRun.<ReconRun>findById(runId).period));
+    }
+
+    private JsonNode read(String body) {
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new FlowFailure(ErrorClass.TARGET_REJECTED, "not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static String truncate(String text) {
+        return text.length() <= 2000 ? text : text.substring(0, 1999) + "…";
+    }
+
+    @PreDestroy
+    void stop() {
+        runner.shutdownNow();
+    }
+}

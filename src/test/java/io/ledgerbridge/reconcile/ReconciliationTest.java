@@ -1,0 +1,164 @@
+package io.ledgerbridge.reconcile;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ledgerbridge.sync.SyncRecord;
+import io.ledgerbridge.testing.Admin;
+import io.ledgerbridge.testing.TimeEntryFixtures;
+import io.ledgerbridge.testing.VendorStubs;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A period with deliberate gaps between Harvest, ledgerbridge and Xero produces exactly the expected findings: an
+ * entry waiting as a dead letter, one transferred but gone from Xero, minutes changed in Xero, a duplicate and an
+ * orphan in Xero, a stale approval; a recent untransferred approval and the matching entries produce none.
+ */
+@QuarkusTest
+class ReconciliationTest {
+
+    private static final String V1 = "2026-11-02T09:00:00Z";
+    private final long psaProject = TimeEntryFixtures.nextId() % 2_000_000_000L;
+    private final long user = TimeEntryFixtures.nextId();
+    private final String erpProject = UUID.randomUUID().toString();
+    private final String erpUser = UUID.randomUUID().toString();
+    private final String erpTask = UUID.randomUUID().toString();
+
+    @AfterEach
+    void noContractViolations() {
+        assertThat(VendorStubs.violations()).isEmpty();
+    }
+
+    @Test
+    void seededGapsGiveExactlyTheExpectedFindings() {
+        VendorStubs.reset();
+        String card = "RECON-" + psaProject;
+        Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of(
+                "crossReferences", List.of(Map.of("entityType", "PERSON", "sourceSystem", "harvest", "sourceId",
+                        String.valueOf(user), "targetSystem", "erp", "targetId", erpUser)),
+                "rateCards", List.of(Map.of("card", card, "role", "Consultant", "currency", "EUR", "billRate", "100.00",
+                        "costRate", "50.00", "effectiveFrom", "2026-01-01")),
+                "projects", List.of(Map.ofEntries(Map.entry("psaId", String.valueOf(psaProject)),
+                        Map.entry("erpProjectId", erpProject), Map.entry("name", "Reconciled"),
+                        Map.entry("clientName", "Initech"), Map.entry("region", "EU"), Map.entry("currency", "EUR"),
+                        Map.entry("contractType", "TIME_AND_MATERIALS"), Map.entry("rateCard", card),
+                        Map.entry("status", "ACTIVE"), Map.entry("startsOn", "2026-10-01"))),
+                "assignments", List.of(Map.of("sourceId", "recon-" + psaProject, "psaProjectId",
+                        String.valueOf(psaProject), "psaUserId", String.valueOf(user), "role", "Consultant",
+                        "startsOn", "2026-10-03", "erpTaskId", erpTask))))
+                .put("/admin/reference-data").then().statusCode(200);
+
+        long matching = post("2026-10-05", "2");
+        long changedInErp = post("2026-10-06", "3");
+        long duplicated = post("2026-10-07", "1");
+        long goneFromErp = post("2026-10-08", "1.5");
+        long deadLettered = post("2026-10-02", "4"); // before the assignment: REFERENCE dead letter
+        long stale = TimeEntryFixtures.nextId();     // approved in Harvest, never sent to ledgerbridge
+        long recent = TimeEntryFixtures.nextId();    // approved an hour ago, not yet sent: in flight, no finding
+        await().atMost(Duration.ofSeconds(60)).until(() -> List.of(matching, changedInErp, duplicated, goneFromErp)
+                .stream().allMatch(id -> target(id) != null) && deadLetter(deadLettered));
+
+        String now = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS).toString();
+        VendorStubs.server().stubFor(get(urlPathEqualTo(VendorStubs.HARVEST_BASE + "/time_entries")).atPriority(1)
+                .withQueryParam("project_id", equalTo(String.valueOf(psaProject))).willReturn(okJson("""
+                        {"time_entries": [%s, %s, %s, %s, %s, %s, %s,
+                          {"id": 1, "spent_date": "2026-10-09", "hours": 8, "is_closed": false,
+                           "updated_at": "%s", "user": {"id": %d}}],
+                         "per_page": 2000, "total_pages": 1, "next_page": null, "page": 1}
+                        """.formatted(entry(matching, "2026-10-05", "2", V1), entry(changedInErp, "2026-10-06", "3", V1),
+                        entry(duplicated, "2026-10-07", "1", V1), entry(goneFromErp, "2026-10-08", "1.5", V1),
+                        entry(deadLettered, "2026-10-02", "4", V1), entry(stale, "2026-10-09", "6", V1),
+                        entry(recent, "2026-10-09", "5", now), V1, user))));
+        String twin = UUID.randomUUID().toString();
+        String orphan = UUID.randomUUID().toString();
+        VendorStubs.server().stubFor(get(urlPathEqualTo(VendorStubs.XERO_BASE + "/Projects/" + erpProject + "/Time"))
+                .atPriority(1).willReturn(okJson("""
+                        {"pagination": {"page": 1, "pageSize": 500, "pageCount": 1, "itemCount": 5},
+                         "items": [%s, %s, %s, %s, %s]}
+                        """.formatted(erp(target(matching), "2026-10-05", 120, erpTask),
+                        erp(target(changedInErp), "2026-10-06", 200, erpTask),
+                        erp(target(duplicated), "2026-10-07", 60, erpTask), erp(twin, "2026-10-07", 60, erpTask),
+                        erp(orphan, "2026-10-09", 45, UUID.randomUUID().toString())))));
+
+        long projectId = Admin.as(Admin.VIEWER).queryParam("psaId", psaProject).get("/admin/projects").then()
+                .extract().jsonPath().getLong("[0].id");
+        long run = Admin.as(Admin.OPERATOR).contentType("application/json")
+                .body(Map.of("period", "2026-10", "projects", List.of(projectId)))
+                .post("/admin/reconciliations").then().statusCode(202).extract().jsonPath().getLong("id");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !"RUNNING".equals(Admin.as(Admin.VIEWER)
+                .get("/admin/reconciliations/" + run).then().extract().path("status")));
+        JsonPath result = Admin.as(Admin.VIEWER).get("/admin/reconciliations/" + run).then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(result.getString("status")).as(result.prettify()).isEqualTo("COMPLETED");
+        assertThat(result.getInt("sourceEntries")).isEqualTo(7);
+        assertThat(result.getInt("erpEntries")).isEqualTo(5);
+
+        List<Map<String, Object>> findings = result.getList("findings");
+        assertThat(findings).as(result.prettify()).hasSize(6);
+        assertThat(finding(findings, "AMOUNT_DIFFERS", changedInErp, null))
+                .containsEntry("expected", "180").containsEntry("actual", "200");
+        assertThat(finding(findings, "MISSING_IN_TARGET", deadLettered, null))
+                .containsEntry("replayCandidate", true).extracting("deadLetter").asString().startsWith("/admin/dead-letters/");
+        assertThat(finding(findings, "MISSING_IN_TARGET", goneFromErp, null))
+                .containsEntry("erpEntryId", target(goneFromErp)).containsEntry("replayCandidate", false);
+        assertThat(finding(findings, "STALE", stale, null)).containsEntry("replayCandidate", false);
+        assertThat(finding(findings, "DUPLICATED_IN_TARGET", null, twin)).containsEntry("actual", "60");
+        assertThat(finding(findings, "ORPHAN_IN_TARGET", null, orphan)).containsEntry("actual", "45");
+    }
+
+    private static Map<String, Object> finding(List<Map<String, Object>> findings, String type, Long source,
+            String erpEntry) {
+        return findings.stream().filter(f -> type.equals(f.get("type"))
+                && (source == null || String.valueOf(source).equals(f.get("sourceId")))
+                && (erpEntry == null || erpEntry.equals(f.get("erpEntryId")))).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type + " finding for " + source + "/" + erpEntry
+                        + " in " + findings));
+    }
+
+    private long post(String date, String hours) {
+        long id = TimeEntryFixtures.nextId();
+        given().contentType("application/json").body(entry(id, date, hours, V1)).post("/api/v1/time-entries").then()
+                .statusCode(202);
+        return id;
+    }
+
+    private String entry(long id, String date, String hours, String updatedAt) {
+        return """
+                {"id": %d, "spent_date": "%s", "hours": %s, "billable": true, "is_closed": true,
+                 "updated_at": "%s", "user": {"id": %d}, "project": {"id": %d}, "task": {"id": 1}}
+                """.formatted(id, date, hours, updatedAt, user, psaProject);
+    }
+
+    private String erp(String id, String date, int minutes, String task) {
+        return """
+                {"timeEntryId": "%s", "userId": "%s", "projectId": "%s", "taskId": "%s",
+                 "dateUtc": "%sT00:00:00Z", "duration": %d, "status": "ACTIVE"}
+                """.formatted(id, erpUser, erpProject, task, date, minutes);
+    }
+
+    private static String target(long entry) {
+        return QuarkusTransaction.requiringNew().call(() -> SyncRecord.<SyncRecord>find(
+                "flow = ?1 and sourceId = ?2 and status = ?3", "approved-time-to-erp", String.valueOf(entry),
+                SyncRecord.Status.POSTED).firstResultOptional().map(r -> r.targetId).orElse(null));
+    }
+
+    private static boolean deadLetter(long entry) {
+        return QuarkusTransaction.requiringNew().call(() -> io.ledgerbridge.deadletter.DeadLetter
+                .byBusinessKey("harvest:time-entry:" + entry).stream().findFirst().isPresent());
+    }
+}
