@@ -80,6 +80,10 @@ public interface LedgerbridgeConfig {
         /** How long an approved entry may stay untransferred, with nothing pending, before it is STALE. */
         @WithDefault("PT24H")
         Duration staleAfter();
+
+        /** When the schedule reconciles the current and the previous month (cron, seconds first; off: never). */
+        @WithDefault("0 30 2 * * ?")
+        String cron();
     }
 
     interface Crm {

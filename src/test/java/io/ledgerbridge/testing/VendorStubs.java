@@ -123,6 +123,12 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
                 .atPriority(10).willReturn(okJson("{\"projects\":[],\"per_page\":2000,\"total_pages\":1,\"page\":1}")));
         server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathMatching(HARVEST_BASE + "/projects/[0-9]+/task_assignments"))
                 .atPriority(10).willReturn(okJson("{\"task_assignments\":[],\"per_page\":2000,\"total_pages\":1,\"page\":1}")));
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo(HARVEST_BASE + "/time_entries"))
+                .atPriority(10).willReturn(okJson("{\"time_entries\":[],\"per_page\":2000,\"total_pages\":1,"
+                        + "\"next_page\":null,\"page\":1}")));
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathMatching(XERO_BASE + "/Projects/[^/]+/Time"))
+                .atPriority(10).willReturn(okJson("{\"pagination\":{\"page\":1,\"pageSize\":500,\"pageCount\":1,"
+                        + "\"itemCount\":0},\"items\":[]}")));
         server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo(HARVEST_BASE + "/users"))
                 .atPriority(10).willReturn(okJson("{\"users\":[],\"per_page\":2000,\"total_pages\":1,\"page\":1}")));
         server.stubFor(post(urlPathEqualTo(HARVEST_BASE + "/users")).atPriority(10).willReturn(okJson(
