@@ -16,7 +16,10 @@ public class ReconFinding extends PanacheEntityBase {
 
     /** What kind of difference. */
     public enum Type {
-        /** Approved, not in the ERP: failed on the way (a dead letter waits) or transferred but gone from the ERP. */
+        /**
+         * Approved, not in the ERP: failed on the way (a dead letter waits) or transferred but gone from the ERP; or a
+         * planned invoice line the ERP's invoice does not have.
+         */
         MISSING_IN_TARGET,
         /** The ERP holds other hours than the source approved, beyond the tolerance. */
         AMOUNT_DIFFERS,
@@ -49,6 +52,9 @@ public class ReconFinding extends PanacheEntityBase {
     public Long syncRecordId;
     @Column(name = "dead_letter_id")
     public Long deadLetterId;
+    /** The billing run whose invoice the finding is about (invoice findings). */
+    @Column(name = "billing_run_id")
+    public Long billingRunId;
     @Column(name = "replay_candidate")
     public boolean replayCandidate;
 

@@ -34,6 +34,8 @@ public class ReconRun extends PanacheEntityBase {
     public int sourceEntries;
     @Column(name = "erp_entries")
     public int erpEntries;
+    @Column(name = "erp_invoice_lines")
+    public int erpInvoiceLines;
     public int findings;
     public String error;
     @Column(name = "started_at")

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ledgerbridge.config.LedgerbridgeConfig;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.billing.BillingRun;
 import io.ledgerbridge.project.ProjectRecord;
 import io.ledgerbridge.store.BackgroundWorker;
 import io.ledgerbridge.store.StoreTime;
@@ -199,6 +200,59 @@ public class Reconciliations {
                 count, runId));
     }
 
+    /** The billing runs whose ERP invoice the run compares: invoiced runs of the period and projects in scope. */
+    public List<Long> invoices(Exchange exchange) {
+        Long runId = exchange.getMessage().getHeader(RUN, Long.class);
+        List<Long> projects = scope(exchange);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            ReconRun run = ReconRun.findById(runId);
+            return projects.isEmpty() ? List.<Long>of() : BillingRun.<BillingRun>list(
+                    "period = ?1 and projectId in ?2 and status = ?3 and erpInvoiceId is not null order by id",
+                    run.period, projects, BillingRun.Status.INVOICED).stream().map(r -> r.id).toList();
+        });
+    }
+
+    /** Xero's invoice of one billing run. */
+    public void invoiceRequest(Exchange exchange) {
+        Long billingRunId = exchange.getMessage().getBody(Long.class);
+        BillingRun billing = QuarkusTransaction.requiringNew().call(() -> BillingRun.findById(billingRunId));
+        exchange.setProperty("ledgerbridgeReconBillingRun", billingRunId);
+        exchange.setProperty(PROJECT, billing.projectId);
+        Message in = exchange.getMessage();
+        in.setHeader(Exchange.HTTP_METHOD, "GET");
+        in.setHeader("ledgerbridgeApiPath", "/Invoices/" + billing.erpInvoiceId);
+        in.removeHeader("ledgerbridgeIdField");
+        in.setBody("");
+    }
+
+    /** Keeps the invoice's lines, in their order, in the run's snapshot. */
+    public void invoiceLines(Exchange exchange) throws SQLException {
+        JsonNode invoice = read(exchange.getMessage().getBody(String.class)).path("Invoices").path(0);
+        Long runId = exchange.getMessage().getHeader(RUN, Long.class);
+        Long billingRunId = exchange.getProperty("ledgerbridgeReconBillingRun", Long.class);
+        Long projectId = exchange.getProperty(PROJECT, Long.class);
+        int kept = 0;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement("insert into recon_erp_line (run_id, "
+                        + "billing_run_id, project_id, line_no, description, quantity, line_amount) "
+                        + "values (?, ?, ?, ?, ?, ?, ?)")) {
+            for (JsonNode line : invoice.path("LineItems")) {
+                insert.setLong(1, runId);
+                insert.setLong(2, billingRunId);
+                insert.setLong(3, projectId);
+                insert.setInt(4, ++kept);
+                insert.setString(5, line.path("Description").asText(""));
+                insert.setBigDecimal(6, line.path("Quantity").isNumber() ? line.path("Quantity").decimalValue() : null);
+                insert.setBigDecimal(7, line.path("LineAmount").decimalValue());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        int count = kept;
+        QuarkusTransaction.requiringNew().run(() -> ReconRun.update(
+                "erpInvoiceLines = erpInvoiceLines + ?1 where id = ?2", count, runId));
+    }
+
     /** Whether another page of the current read follows. */
     public boolean more(Exchange exchange) {
         return exchange.getProperty(MORE, false, Boolean.class);
@@ -281,11 +335,56 @@ public class Reconciliations {
                     + "source entry is behind', null, null, false from recon_erp_entry e join project p on p.id = "
                     + "e.project_id where e.run_id = ? and not exists (" + ours + ") and not exists (" + twin + ")",
                     runId);
+            findings += matchInvoices(connection, runId);
         }
         int total = findings;
         QuarkusTransaction.requiringNew().run(() -> ReconRun.update(
                 "status = ?1, findings = ?2, finishedAt = ?3 where id = ?4", ReconRun.Status.COMPLETED, total,
                 StoreTime.now(), runId));
+    }
+
+    /**
+     * The ERP's invoice lines against the planned ones, paired by description (the n-th ERP line of a description
+     * with the n-th planned one): a paired line of another amount, a planned line the invoice lacks, an extra copy of
+     * a planned line, a line nothing was planned for.
+     */
+    private static int matchInvoices(Connection connection, Long runId) throws SQLException {
+        String erp = "(select l.*, row_number() over (partition by l.billing_run_id, l.description order by "
+                + "l.line_no) as n from recon_erp_line l where l.run_id = ?)";
+        String planned = "(select i.*, row_number() over (partition by i.billing_run_id, i.description order by "
+                + "i.line_no) as n from invoice_line i where i.billing_run_id in (select distinct billing_run_id from "
+                + "recon_erp_line where run_id = ?))";
+        String insert = "insert into recon_finding (run_id, finding_type, project_id, currency, billing_run_id, "
+                + "erp_entry_id, expected, actual, detail, replay_candidate) ";
+        int findings = 0;
+        findings += update(connection, insert + "select ?, 'AMOUNT_DIFFERS', b.project_id, b.currency, b.id, "
+                + "b.erp_invoice_id, cast(p.line_amount as varchar(30)), cast(e.line_amount as varchar(30)), "
+                + "'invoice ' || coalesce(b.erp_invoice_number, b.erp_invoice_id) || ' line ' || cast(e.line_no as "
+                + "varchar(10)) || ' (' || e.description || ') holds another amount than planned', false from " + erp
+                + " e join " + planned + " p on p.billing_run_id = e.billing_run_id and p.description = e.description "
+                + "and p.n = e.n join billing_run b on b.id = e.billing_run_id where e.line_amount <> p.line_amount",
+                runId, runId, runId);
+        findings += update(connection, insert + "select ?, 'MISSING_IN_TARGET', b.project_id, b.currency, b.id, "
+                + "b.erp_invoice_id, cast(p.line_amount as varchar(30)), null, 'invoice ' || coalesce("
+                + "b.erp_invoice_number, b.erp_invoice_id) || ' lacks the planned line ' || cast(p.line_no as "
+                + "varchar(10)) || ' (' || p.description || ')', false from " + planned + " p join billing_run b on "
+                + "b.id = p.billing_run_id where not exists (select 1 from " + erp + " e where e.billing_run_id = "
+                + "p.billing_run_id and e.description = p.description and e.n = p.n)", runId, runId, runId);
+        findings += update(connection, insert + "select ?, 'DUPLICATED_IN_TARGET', b.project_id, b.currency, b.id, "
+                + "b.erp_invoice_id, null, cast(e.line_amount as varchar(30)), 'invoice ' || coalesce("
+                + "b.erp_invoice_number, b.erp_invoice_id) || ' line ' || cast(e.line_no as varchar(10)) || ' repeats "
+                + "a planned line (' || e.description || ')', false from " + erp + " e join billing_run b on b.id = "
+                + "e.billing_run_id where e.n > (select count(*) from invoice_line c where c.billing_run_id = "
+                + "e.billing_run_id and c.description = e.description) and exists (select 1 from invoice_line p2 "
+                + "where p2.billing_run_id = e.billing_run_id and p2.description = e.description)",
+                runId, runId);
+        findings += update(connection, insert + "select ?, 'ORPHAN_IN_TARGET', b.project_id, b.currency, b.id, "
+                + "b.erp_invoice_id, null, cast(e.line_amount as varchar(30)), 'invoice ' || coalesce("
+                + "b.erp_invoice_number, b.erp_invoice_id) || ' line ' || cast(e.line_no as varchar(10)) || ' (' || "
+                + "e.description || ') was not planned by any billing run', false from " + erp + " e join billing_run "
+                + "b on b.id = e.billing_run_id where not exists (select 1 from invoice_line p where p.billing_run_id "
+                + "= e.billing_run_id and p.description = e.description)", runId, runId);
+        return findings;
     }
 
     private static int update(Connection connection, String sql, Object... params) throws SQLException {

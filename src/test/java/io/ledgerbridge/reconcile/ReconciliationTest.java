@@ -55,6 +55,7 @@ class ReconciliationTest {
                         "costRate", "50.00", "effectiveFrom", "2026-01-01")),
                 "projects", List.of(Map.ofEntries(Map.entry("psaId", String.valueOf(psaProject)),
                         Map.entry("erpProjectId", erpProject), Map.entry("name", "Reconciled"),
+                        Map.entry("erpContactId", UUID.randomUUID().toString()),
                         Map.entry("clientName", "Initech"), Map.entry("region", "EU"), Map.entry("currency", "EUR"),
                         Map.entry("contractType", "TIME_AND_MATERIALS"), Map.entry("rateCard", card),
                         Map.entry("status", "ACTIVE"), Map.entry("startsOn", "2026-10-01"))),
@@ -70,8 +71,33 @@ class ReconciliationTest {
         long deadLettered = post("2026-10-02", "4"); // before the assignment: REFERENCE dead letter
         long stale = TimeEntryFixtures.nextId();     // approved in Harvest, never sent to ledgerbridge
         long recent = TimeEntryFixtures.nextId();    // approved an hour ago, not yet sent: in flight, no finding
+        long taxi = TimeEntryFixtures.nextId();
+        given().contentType("application/json").body("""
+                {"id": %d, "spent_date": "2026-10-10", "total_cost": 50.00, "billable": true, "is_closed": true,
+                 "updated_at": "%s", "user": {"id": %d}, "project": {"id": %d}, "client": {"currency": "EUR"},
+                 "expense_category": {"name": "Taxi"}}
+                """.formatted(taxi, V1, user, psaProject)).post("/api/v1/expenses").then().statusCode(202);
         await().atMost(Duration.ofSeconds(60)).until(() -> List.of(matching, changedInErp, duplicated, goneFromErp)
-                .stream().allMatch(id -> target(id) != null) && deadLetter(deadLettered));
+                .stream().allMatch(id -> target(id) != null) && deadLetter(deadLettered)
+                && posted("approved-expenses-to-erp", taxi));
+
+        // October is billed: 7.5 h x 100.00 = 750.00 and the taxi 50.00; Xero's invoice then changes by hand:
+        // the time line's amount edited, the time line copied, a line added, the taxi line removed
+        long projectId = Admin.as(Admin.VIEWER).queryParam("psaId", psaProject).get("/admin/projects").then()
+                .extract().jsonPath().getLong("[0].id");
+        long billingRun = Admin.as(Admin.OPERATOR).contentType("application/json")
+                .body(Map.of("period", "2026-10", "projects", List.of(projectId))).post("/admin/billing-runs").then()
+                .statusCode(200).extract().jsonPath().getLong("outcomes[0].billingRunId");
+        JsonPath planned = Admin.as(Admin.VIEWER).get("/admin/billing-runs/" + billingRun).then().extract().jsonPath();
+        String timeLine = planned.getString("lines[0].description");
+        String invoice = planned.getString("erpInvoiceId");
+        VendorStubs.server().stubFor(get(urlPathEqualTo(VendorStubs.XERO_ACCOUNTING_BASE + "/Invoices/" + invoice))
+                .atPriority(1).willReturn(okJson("""
+                        {"Invoices": [{"InvoiceID": "%s", "Status": "DRAFT", "LineItems": [
+                          {"Description": "%s", "Quantity": 7.5, "LineAmount": 760.00},
+                          {"Description": "%s", "Quantity": 7.5, "LineAmount": 750.00},
+                          {"Description": "Goodwill credit", "Quantity": 1, "LineAmount": 99.00}]}]}
+                        """.formatted(invoice, timeLine, timeLine))));
 
         String now = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS).toString();
         VendorStubs.server().stubFor(get(urlPathEqualTo(VendorStubs.HARVEST_BASE + "/time_entries")).atPriority(1)
@@ -95,8 +121,6 @@ class ReconciliationTest {
                         erp(target(duplicated), "2026-10-07", 60, erpTask), erp(twin, "2026-10-07", 60, erpTask),
                         erp(orphan, "2026-10-09", 45, UUID.randomUUID().toString())))));
 
-        long projectId = Admin.as(Admin.VIEWER).queryParam("psaId", psaProject).get("/admin/projects").then()
-                .extract().jsonPath().getLong("[0].id");
         long run = Admin.as(Admin.OPERATOR).contentType("application/json")
                 .body(Map.of("period", "2026-10", "projects", List.of(projectId)))
                 .post("/admin/reconciliations").then().statusCode(202).extract().jsonPath().getLong("id");
@@ -107,9 +131,16 @@ class ReconciliationTest {
         assertThat(result.getString("status")).as(result.prettify()).isEqualTo("COMPLETED");
         assertThat(result.getInt("sourceEntries")).isEqualTo(7);
         assertThat(result.getInt("erpEntries")).isEqualTo(5);
+        assertThat(result.getInt("erpInvoiceLines")).isEqualTo(3);
 
         List<Map<String, Object>> findings = result.getList("findings");
-        assertThat(findings).as(result.prettify()).hasSize(6);
+        assertThat(findings).as(result.prettify()).hasSize(10);
+        // the invoice: the edited line, the copy, the unplanned line, the removed taxi line
+        assertThat(invoiceFinding(findings, "AMOUNT_DIFFERS")).containsEntry("expected", "750.0000")
+                .containsEntry("actual", "760.0000");
+        assertThat(invoiceFinding(findings, "DUPLICATED_IN_TARGET")).containsEntry("actual", "750.0000");
+        assertThat(invoiceFinding(findings, "ORPHAN_IN_TARGET").get("detail").toString()).contains("Goodwill credit");
+        assertThat(invoiceFinding(findings, "MISSING_IN_TARGET").get("detail").toString()).contains("Taxi");
         assertThat(finding(findings, "AMOUNT_DIFFERS", changedInErp, null))
                 .containsEntry("expected", "180").containsEntry("actual", "200");
         assertThat(finding(findings, "MISSING_IN_TARGET", deadLettered, null))
@@ -119,6 +150,16 @@ class ReconciliationTest {
         assertThat(finding(findings, "STALE", stale, null)).containsEntry("replayCandidate", false);
         assertThat(finding(findings, "DUPLICATED_IN_TARGET", null, twin)).containsEntry("actual", "60");
         assertThat(finding(findings, "ORPHAN_IN_TARGET", null, orphan)).containsEntry("actual", "45");
+    }
+
+    private static Map<String, Object> invoiceFinding(List<Map<String, Object>> findings, String type) {
+        return findings.stream().filter(f -> type.equals(f.get("type")) && f.get("billingRun") != null).findFirst()
+                .orElseThrow(() -> new AssertionError("no invoice " + type + " finding in " + findings));
+    }
+
+    private static boolean posted(String flow, long id) {
+        return QuarkusTransaction.requiringNew().call(() -> SyncRecord.count("flow = ?1 and sourceId = ?2 and status = ?3",
+                flow, String.valueOf(id), SyncRecord.Status.POSTED) > 0);
     }
 
     private static Map<String, Object> finding(List<Map<String, Object>> findings, String type, Long source,

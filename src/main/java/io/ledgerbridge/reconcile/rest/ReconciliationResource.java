@@ -74,6 +74,7 @@ public class ReconciliationResource {
         view.put("requestedBy", run.requestedBy);
         view.put("sourceEntries", run.sourceEntries);
         view.put("erpEntries", run.erpEntries);
+        view.put("erpInvoiceLines", run.erpInvoiceLines);
         view.put("findingCount", run.findings);
         view.put("error", run.error);
         view.put("startedAt", run.startedAt);
@@ -91,6 +92,7 @@ public class ReconciliationResource {
             finding.put("syncRecord", f.syncRecordId == null ? null : "/admin/sync-records?key=harvest:time-entry:"
                     + f.sourceId);
             finding.put("deadLetter", f.deadLetterId == null ? null : "/admin/dead-letters/" + f.deadLetterId);
+            finding.put("billingRun", f.billingRunId == null ? null : "/admin/billing-runs/" + f.billingRunId);
             finding.put("replayCandidate", f.replayCandidate);
             return finding;
         }).toList());
