@@ -72,6 +72,14 @@ public interface LedgerbridgeConfig {
 
     Reconciliation reconciliation();
 
+    Kpis kpis();
+
+    interface Kpis {
+        /** How often the KPI gauges at /q/metrics are recomputed from the store. */
+        @WithDefault("60s")
+        String refreshInterval();
+    }
+
     interface Reconciliation {
         /** Minutes the ERP may differ from the source's approved time before it is a finding. */
         @WithDefault("1")

@@ -1,0 +1,93 @@
+package io.ledgerbridge.kpi;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
+import org.jboss.logging.Logger;
+
+/**
+ * The KPIs of the current month as Prometheus gauges at {@code /q/metrics} ({@code ledgerbridge_kpi_*},
+ * {@code ledgerbridge_dead_letters_open}, {@code ledgerbridge_reconciliation_findings}), refreshed from the store every
+ * {@code ledgerbridge.kpis.refresh-interval}.
+ */
+@ApplicationScoped
+public class KpiMetrics {
+
+    private static final Logger LOG = Logger.getLogger(KpiMetrics.class);
+
+    private final Kpis kpis;
+    private final AtomicReference<Kpis.Report> current = new AtomicReference<>();
+    private final MultiGauge openDeadLetters;
+    private final MultiGauge findings;
+    private final MultiGauge manualActions;
+
+    KpiMetrics(Kpis kpis, MeterRegistry registry) {
+        this.kpis = kpis;
+        gauge(registry, "ledgerbridge_kpi_synced_without_intervention_ratio",
+                "Share of this month's approved time that reached the ERP without a dead letter",
+                r -> number(r.syncedWithoutInterventionShare()));
+        gauge(registry, "ledgerbridge_kpi_invoice_exception_ratio",
+                "Share of this month's billing runs that needed an operator", r -> number(r.invoiceExceptionRate()));
+        gauge(registry, "ledgerbridge_kpi_approval_to_erp_lag_p50_seconds", "Approval to ERP, median",
+                r -> seconds(r.approvalToErpLagSeconds().p50()));
+        gauge(registry, "ledgerbridge_kpi_approval_to_erp_lag_p95_seconds", "Approval to ERP, 95th percentile",
+                r -> seconds(r.approvalToErpLagSeconds().p95()));
+        gauge(registry, "ledgerbridge_kpi_billing_cycle_p50_seconds", "Approval to invoice, median",
+                r -> seconds(r.billingCycleSeconds().p50()));
+        gauge(registry, "ledgerbridge_kpi_billing_cycle_p95_seconds", "Approval to invoice, 95th percentile",
+                r -> seconds(r.billingCycleSeconds().p95()));
+        openDeadLetters = MultiGauge.builder("ledgerbridge_dead_letters_open")
+                .description("Open dead letters by flow and error class").register(registry);
+        findings = MultiGauge.builder("ledgerbridge_reconciliation_findings")
+                .description("Findings of this month's last reconciliation by type").register(registry);
+        manualActions = MultiGauge.builder("ledgerbridge_kpi_manual_actions")
+                .description("Operators' replays, resolves and discards this month (reconciliation effort)")
+                .register(registry);
+    }
+
+    private void gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<Kpis.Report> value) {
+        Gauge.builder(name, current, ref -> ref.get() == null ? Double.NaN : value.applyAsDouble(ref.get()))
+                .description(description).register(registry);
+    }
+
+    @Scheduled(identity = "kpi-metrics", every = "{ledgerbridge.kpis.refresh-interval}", delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void refresh() {
+        try {
+            Kpis.Report report = kpis.report(YearMonth.now(ZoneOffset.UTC), null);
+            current.set(report);
+            List<MultiGauge.Row<?>> open = new ArrayList<>();
+            report.openDeadLetters().forEach((flow, classes) -> classes.forEach((errorClass, count) ->
+                    open.add(MultiGauge.Row.of(Tags.of("flow", flow, "error_class", errorClass), count))));
+            openDeadLetters.register(open, true);
+            List<MultiGauge.Row<?>> found = new ArrayList<>();
+            report.reconciliationFindings().forEach((type, count) -> found.add(MultiGauge.Row.of(Tags.of("type", type),
+                    count)));
+            findings.register(found, true);
+            List<MultiGauge.Row<?>> manual = new ArrayList<>();
+            report.manualActions().forEach((action, count) -> manual.add(MultiGauge.Row.of(Tags.of("action", action),
+                    count)));
+            manualActions.register(manual, true);
+        } catch (RuntimeException failed) {
+            LOG.warnf("KPI gauges not refreshed: %s", failed.getMessage());
+        }
+    }
+
+    private static double number(BigDecimal value) {
+        return value == null ? Double.NaN : value.doubleValue();
+    }
+
+    private static double seconds(Long value) {
+        return value == null ? Double.NaN : value;
+    }
+}
