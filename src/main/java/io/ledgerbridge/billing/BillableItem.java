@@ -79,10 +79,15 @@ public class BillableItem extends PanacheEntityBase {
         return list("kind = ?1 and sourceSystem = ?2 and sourceId = ?3 order by id", kind, system, sourceId);
     }
 
-    /** Unbilled items of a project up to the last day of a period (late entries of earlier periods included). */
+    /**
+     * Unbilled items of a project up to the last day of a period (late entries of earlier periods included), locked
+     * for the caller's transaction: a billing run of another period or instance waits and then no longer sees them
+     * as unbilled, so no item is planned on two invoices.
+     */
     public static List<BillableItem> unbilled(Long projectId, LocalDate through) {
-        return list("projectId = ?1 and status = ?2 and workDate <= ?3 order by kind, role, unitPrice, workDate, id",
-                projectId, Status.UNBILLED, through);
+        return find("projectId = ?1 and status = ?2 and workDate <= ?3 order by kind, role, unitPrice, workDate, id",
+                projectId, Status.UNBILLED, through).withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .list();
     }
 
     public static List<BillableItem> ofRun(Long runId) {

@@ -77,6 +77,16 @@ public class BillingRuns {
         if (in.getHeader(FlowHeaders.CORRELATION_ID) == null) {
             in.setHeader(FlowHeaders.CORRELATION_ID, UUID.randomUUID().toString());
         }
+        try {
+            return planIn(in, projectId, period, month);
+        } catch (jakarta.persistence.PersistenceException raced) {
+            // another instance planned the same project and period a moment ago (unique per project and period):
+            // take up its plan, which carries the same idempotency key
+            return planIn(in, projectId, period, month);
+        }
+    }
+
+    private String planIn(Message in, long projectId, String period, YearMonth month) {
         return QuarkusTransaction.requiringNew().call(() -> {
             ProjectRecord project = ProjectRecord.<ProjectRecord>findByIdOptional(projectId)
                     .orElseThrow(() -> new FlowFailure(ErrorClass.VALIDATION, "no project " + projectId));

@@ -215,6 +215,38 @@ class BillingRunTest {
     }
 
     @Test
+    void twoRunsOfOnePeriodAtOnceMakeOneInvoiceAndBillEachItemOnce() throws Exception {
+        long e1 = time("2026-10-05", "4");
+        long e2 = time("2026-10-06", "2");
+        await().atMost(Duration.ofSeconds(60)).until(() -> posted("approved-time-to-erp", e1, e2));
+        long projectId = projectId();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<String>> runs = pool.invokeAll(List.of(() -> run(projectId),
+                    () -> run(projectId)));
+            for (var run : runs) {
+                assertThat(run.get()).isIn("INVOICED", "SKIPPED");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        var sent = VendorStubs.server().findAll(putRequestedFor(urlPathEqualTo(XERO_INVOICES)));
+        assertThat(sent).isNotEmpty();
+        assertThat(sent.stream().map(r -> r.getHeader("Idempotency-Key")).distinct())
+                .containsExactly("billing-" + projectId + "-2026-10");
+        Admin.as(Admin.VIEWER).queryParam("projectId", projectId).get("/admin/billing-runs").then()
+                .body("size()", is(1)).body("[0].status", is("INVOICED")).body("[0].total", is(600.0f));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> BillableItem.count(
+                "projectId = ?1 and status = ?2", projectId, BillableItem.Status.BILLED))).isEqualTo(2);
+    }
+
+    private static String run(long projectId) {
+        return Admin.as(Admin.OPERATOR).contentType("application/json")
+                .body(Map.of("period", "2026-10", "projects", List.of(projectId))).post("/admin/billing-runs").then()
+                .statusCode(200).extract().jsonPath().getString("outcomes[0].outcome");
+    }
+
+    @Test
     void expenseChangedAfterItsReceiptWasPostedIsHeldNotBookedTwice() {
         long id = expense("2026-10-08", "89.90", "EUR", "Hotel");
         await().atMost(Duration.ofSeconds(60)).until(() -> posted("approved-expenses-to-erp", id));
