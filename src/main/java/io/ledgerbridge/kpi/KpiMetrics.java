@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -18,12 +19,21 @@ import org.jboss.logging.Logger;
 /**
  * The KPIs of the current month as Prometheus gauges at {@code /q/metrics} ({@code ledgerbridge_kpi_*},
  * {@code ledgerbridge_dead_letters_open}, {@code ledgerbridge_reconciliation_findings}), refreshed from the store every
- * {@code ledgerbridge.kpis.refresh-interval}.
+ * {@code ledgerbridge.kpis.refresh-interval}. Created at start, so the gauges exist from the first scrape on.
  */
 @ApplicationScoped
+@Startup
 public class KpiMetrics {
 
     private static final Logger LOG = Logger.getLogger(KpiMetrics.class);
+    /** Gauges with one series each (present from the start). */
+    public static final List<String> GAUGES = List.of("ledgerbridge_kpi_synced_without_intervention_ratio",
+            "ledgerbridge_kpi_invoice_exception_ratio", "ledgerbridge_kpi_approval_to_erp_lag_p50_seconds",
+            "ledgerbridge_kpi_approval_to_erp_lag_p95_seconds", "ledgerbridge_kpi_billing_cycle_p50_seconds",
+            "ledgerbridge_kpi_billing_cycle_p95_seconds");
+    /** Gauges with a series per tag value (present once there is something to count). */
+    public static final List<String> MULTI_GAUGES = List.of("ledgerbridge_dead_letters_open",
+            "ledgerbridge_reconciliation_findings", "ledgerbridge_kpi_manual_actions");
 
     private final Kpis kpis;
     private final AtomicReference<Kpis.Report> current = new AtomicReference<>();
@@ -33,24 +43,24 @@ public class KpiMetrics {
 
     KpiMetrics(Kpis kpis, MeterRegistry registry) {
         this.kpis = kpis;
-        gauge(registry, "ledgerbridge_kpi_synced_without_intervention_ratio",
+        gauge(registry, GAUGES.get(0),
                 "Share of this month's approved time that reached the ERP without a dead letter",
                 r -> number(r.syncedWithoutInterventionShare()));
-        gauge(registry, "ledgerbridge_kpi_invoice_exception_ratio",
+        gauge(registry, GAUGES.get(1),
                 "Share of this month's billing runs that needed an operator", r -> number(r.invoiceExceptionRate()));
-        gauge(registry, "ledgerbridge_kpi_approval_to_erp_lag_p50_seconds", "Approval to ERP, median",
+        gauge(registry, GAUGES.get(2), "Approval to ERP, median",
                 r -> seconds(r.approvalToErpLagSeconds().p50()));
-        gauge(registry, "ledgerbridge_kpi_approval_to_erp_lag_p95_seconds", "Approval to ERP, 95th percentile",
+        gauge(registry, GAUGES.get(3), "Approval to ERP, 95th percentile",
                 r -> seconds(r.approvalToErpLagSeconds().p95()));
-        gauge(registry, "ledgerbridge_kpi_billing_cycle_p50_seconds", "Approval to invoice, median",
+        gauge(registry, GAUGES.get(4), "Approval to invoice, median",
                 r -> seconds(r.billingCycleSeconds().p50()));
-        gauge(registry, "ledgerbridge_kpi_billing_cycle_p95_seconds", "Approval to invoice, 95th percentile",
+        gauge(registry, GAUGES.get(5), "Approval to invoice, 95th percentile",
                 r -> seconds(r.billingCycleSeconds().p95()));
-        openDeadLetters = MultiGauge.builder("ledgerbridge_dead_letters_open")
+        openDeadLetters = MultiGauge.builder(MULTI_GAUGES.get(0))
                 .description("Open dead letters by flow and error class").register(registry);
-        findings = MultiGauge.builder("ledgerbridge_reconciliation_findings")
+        findings = MultiGauge.builder(MULTI_GAUGES.get(1))
                 .description("Findings of this month's last reconciliation by type").register(registry);
-        manualActions = MultiGauge.builder("ledgerbridge_kpi_manual_actions")
+        manualActions = MultiGauge.builder(MULTI_GAUGES.get(2))
                 .description("Operators' replays, resolves and discards this month (reconciliation effort)")
                 .register(registry);
     }
