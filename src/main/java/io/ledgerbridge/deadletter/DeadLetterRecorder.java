@@ -76,8 +76,17 @@ public class DeadLetterRecorder {
             return failed;
         });
         syncRecords.fail(exchange.getMessage().getHeader(FlowHeaders.SYNC_RECORD_ID, Long.class));
-        LOG.warnf("dead letter %d: flow=%s step=%s key=%s class=%s attempts=%d: %s", letter.id, letter.flow,
-                letter.step, letter.businessKey, errorClass, letter.attempts, letter.errorMessage);
+        org.jboss.logging.MDC.put("correlationId", String.valueOf(letter.correlationId));
+        org.jboss.logging.MDC.put("businessKey", String.valueOf(letter.businessKey));
+        org.jboss.logging.MDC.put("flow", String.valueOf(letter.flow));
+        try {
+            LOG.warnf("dead letter %d: flow=%s step=%s key=%s class=%s attempts=%d: %s", letter.id, letter.flow,
+                    letter.step, letter.businessKey, errorClass, letter.attempts, letter.errorMessage);
+        } finally {
+            org.jboss.logging.MDC.remove("correlationId");
+            org.jboss.logging.MDC.remove("businessKey");
+            org.jboss.logging.MDC.remove("flow");
+        }
         exchange.getMessage().setHeader(FlowHeaders.DEAD_LETTER_ID, letter.id);
         return letter;
     }

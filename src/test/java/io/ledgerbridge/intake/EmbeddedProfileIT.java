@@ -54,6 +54,8 @@ class EmbeddedProfileIT {
                 "ledgerbridge.erp.outbox.dir", outbox.toString(),
                 "ledgerbridge.retry.initial-delay", "50",
                 "ledgerbridge.retry.maximum-delay", "200",
+                // the log format of the cluster profile: JSON lines with the MDC
+                "quarkus.log.console.json.enabled", "true",
                 "ledgerbridge.seed.reference-data", Path.of("mappings/seed/reference-data.example.json").toAbsolutePath().toString());
 
         try (ServiceProcess service = ServiceProcess.start(config, work.resolve("service.log"))) {
@@ -71,6 +73,22 @@ class EmbeddedProfileIT {
                     .queryParam("key", key).queryParam("status", "OPEN").get("/admin/dead-letters")
                     .then().statusCode(200).body("items[0].errorClass", is("TARGET_UNAVAILABLE"))
                     .body("items[0].attempts", is(7)).extract().path("items[0].id");
+
+            // the dead letter's log line is JSON and carries its business key and correlation id
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            com.fasterxml.jackson.databind.JsonNode line = Files.readAllLines(work.resolve("service.log")).stream()
+                    .filter(l -> l.startsWith("{") && l.contains("dead letter " + id + ":")).findFirst()
+                    .map(l -> {
+                        try {
+                            return json.readTree(l);
+                        } catch (java.io.IOException e) {
+                            throw new AssertionError("not a JSON log line: " + l, e);
+                        }
+                    }).orElseThrow(() -> new AssertionError("no JSON log line of dead letter " + id));
+            assertThat(line.path("level").asText()).isEqualTo("WARN");
+            assertThat(line.path("mdc").path("businessKey").asText()).isEqualTo(key);
+            assertThat(line.path("mdc").path("correlationId").asText()).isNotBlank().isNotEqualTo("null");
+            assertThat(line.path("mdc").path("camel.routeId").asText()).isNotBlank();
 
             given().baseUri(service.baseUrl()).auth().preemptive().basic("viewer", "viewer-local")
                     .post("/admin/dead-letters/" + id + "/replay").then().statusCode(403);
