@@ -1,11 +1,10 @@
 package io.ledgerbridge.billing;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.flow.ReferenceMissing;
 import io.ledgerbridge.money.FxRates;
@@ -36,13 +35,13 @@ import org.apache.camel.Message;
 @Named("billables")
 public class Billables {
 
-    private final ObjectMapper json;
+    private final FlowJson json;
     private final RateCards rateCards;
     private final FxRates fxRates;
     private final Regions regions;
     private final SyncRecords syncRecords;
 
-    Billables(ObjectMapper json, RateCards rateCards, FxRates fxRates, Regions regions, SyncRecords syncRecords) {
+    Billables(FlowJson json, RateCards rateCards, FxRates fxRates, Regions regions, SyncRecords syncRecords) {
         this.json = json;
         this.rateCards = rateCards;
         this.fxRates = fxRates;
@@ -87,7 +86,7 @@ public class Billables {
         if (fx != null) {
             billing.put("fxRate", fx);
         }
-        return write(entry);
+        return json.write(entry);
     }
 
     /**
@@ -127,7 +126,7 @@ public class Billables {
         erp.put("accountCode", region.expenseAccount());
         erp.put("legalEntity", region.legalEntity());
         exchange.getMessage().setHeader(FlowHeaders.ERP_PROJECT_ID, project.erpProjectId);
-        return write(expense);
+        return json.write(expense);
     }
 
     private Staffed staffed(String system, String psaProjectId, String psaUserId, LocalDate date) {
@@ -156,7 +155,7 @@ public class Billables {
      */
     public void complete(Exchange exchange, String kind) {
         Message in = exchange.getMessage();
-        JsonNode record = readTree(exchange.getProperty("ledgerbridgeCanonical", String.class));
+        JsonNode record = json.read(exchange.getProperty("ledgerbridgeCanonical", String.class));
         BillableItem.Kind itemKind = BillableItem.Kind.valueOf(kind);
         Long syncId = in.getHeader(FlowHeaders.SYNC_RECORD_ID, Long.class);
         String targetId = in.getHeader(FlowHeaders.TARGET_ID, String.class);
@@ -223,26 +222,10 @@ public class Billables {
     }
 
     private ObjectNode read(Exchange exchange) {
-        JsonNode node = readTree(exchange.getMessage().getBody(String.class));
+        JsonNode node = json.read(exchange.getMessage().getBody(String.class));
         if (!(node instanceof ObjectNode object)) {
             throw new FlowFailure(ErrorClass.VALIDATION, "expected a JSON object");
         }
         return object;
-    }
-
-    private JsonNode readTree(String body) {
-        try {
-            return json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new FlowFailure(ErrorClass.VALIDATION, "not JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    private String write(JsonNode node) {
-        try {
-            return json.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,12 +1,11 @@
 package io.ledgerbridge.billing;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.flow.ReferenceMissing;
 import io.ledgerbridge.money.Money;
@@ -42,11 +41,11 @@ import org.apache.camel.Message;
 @Named("billingRuns")
 public class BillingRuns {
 
-    private final ObjectMapper json;
+    private final FlowJson json;
     private final Regions regions;
     private final Clock clock = Clock.systemUTC();
 
-    BillingRuns(ObjectMapper json, Regions regions) {
+    BillingRuns(FlowJson json, Regions regions) {
         this.json = json;
         this.regions = regions;
     }
@@ -62,7 +61,7 @@ public class BillingRuns {
      */
     public String plan(Exchange exchange) {
         Message in = exchange.getMessage();
-        JsonNode request = read(in.getBody(String.class));
+        JsonNode request = json.read(in.getBody(String.class));
         String period = request.path("period").asText();
         YearMonth month;
         try {
@@ -110,7 +109,7 @@ public class BillingRuns {
             in.setHeader(FlowHeaders.SYNC_ACTION, "CREATE");
             in.setHeader(FlowHeaders.IDEMPOTENCY_KEY, run.idempotencyKey);
             in.setHeader("ledgerbridgeBillingRunId", run.id);
-            return write(invoice(project, run));
+            return json.write(invoice(project, run));
         });
     }
 
@@ -193,7 +192,7 @@ public class BillingRuns {
     /** The canonical invoice of a planned run, for the ERP mapping. */
     private ObjectNode invoice(ProjectRecord project, BillingRun run) {
         Regions.Region region = regions.of(project.region);
-        ObjectNode invoice = json.createObjectNode();
+        ObjectNode invoice = json.object();
         invoice.put("runId", run.id);
         invoice.put("period", run.period);
         invoice.put("currency", run.currency);
@@ -230,7 +229,7 @@ public class BillingRuns {
     public void complete(Exchange exchange) {
         Message in = exchange.getMessage();
         Long runId = in.getHeader("ledgerbridgeBillingRunId", Long.class);
-        JsonNode answer = read(in.getBody(String.class)).path("Invoices").path(0);
+        JsonNode answer = json.read(in.getBody(String.class)).path("Invoices").path(0);
         QuarkusTransaction.requiringNew().run(() -> {
             BillingRun run = BillingRun.findById(runId);
             BigDecimal erpSubTotal = answer.path("SubTotal").decimalValue();
@@ -274,26 +273,10 @@ public class BillingRuns {
             List<String> requests = new ArrayList<>();
             for (Long project : projects) {
                 if (BillingRun.of(project, last.toString()).isEmpty()) {
-                    requests.add(write(json.createObjectNode().put("projectId", project).put("period", last.toString())));
+                    requests.add(json.write(json.object().put("projectId", project).put("period", last.toString())));
                 }
             }
             return requests;
         });
-    }
-
-    private JsonNode read(String body) {
-        try {
-            return json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new FlowFailure(ErrorClass.VALIDATION, "not JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    private String write(JsonNode node) {
-        try {
-            return json.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

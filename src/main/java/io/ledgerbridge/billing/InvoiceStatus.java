@@ -1,12 +1,9 @@
 package io.ledgerbridge.billing;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ledgerbridge.flow.ErrorClass;
-import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.project.ProjectRecord;
 import io.ledgerbridge.project.Projects;
@@ -41,10 +38,10 @@ public class InvoiceStatus {
     private static final Set<String> FINAL = Set.of("PAID", "VOIDED", "DELETED");
     private static final Pattern MS_DATE = Pattern.compile("/Date\\((-?\\d+)([+-]\\d{4})?\\)/");
 
-    private final ObjectMapper json;
+    private final FlowJson json;
     private final CrossReferences crossReferences;
 
-    InvoiceStatus(ObjectMapper json, CrossReferences crossReferences) {
+    InvoiceStatus(FlowJson json, CrossReferences crossReferences) {
         this.json = json;
         this.crossReferences = crossReferences;
     }
@@ -75,7 +72,7 @@ public class InvoiceStatus {
     public String changed(Exchange exchange) {
         Message in = exchange.getMessage();
         Long runId = in.getHeader("ledgerbridgeBillingRunId", Long.class);
-        JsonNode invoice = read(in.getBody(String.class)).path("Invoices").path(0);
+        JsonNode invoice = json.read(in.getBody(String.class)).path("Invoices").path(0);
         String status = invoice.path("Status").asText();
         BigDecimal paid = invoice.path("AmountPaid").isNumber() ? invoice.path("AmountPaid").decimalValue() : null;
         return QuarkusTransaction.requiringNew().call(() -> {
@@ -86,7 +83,7 @@ public class InvoiceStatus {
             ProjectRecord project = ProjectRecord.findById(run.projectId);
             in.setHeader("kafka.KEY", String.valueOf(project.id));
             in.setHeader("ledgerbridgeInvoiceStatus", status);
-            return write(event(run, project, status, paid, paidOn(invoice)));
+            return json.write(event(run, project, status, paid, paidOn(invoice)));
         });
     }
 
@@ -100,7 +97,7 @@ public class InvoiceStatus {
     }
 
     private ObjectNode event(BillingRun run, ProjectRecord project, String status, BigDecimal paid, LocalDate paidOn) {
-        ObjectNode event = json.createObjectNode();
+        ObjectNode event = json.object();
         event.put("specversion", "1.0");
         event.put("id", UUID.randomUUID().toString());
         event.put("source", "/ledgerbridge/invoice-status");
@@ -147,7 +144,7 @@ public class InvoiceStatus {
      */
     public String psaState(Exchange exchange) {
         Message in = exchange.getMessage();
-        ObjectNode event = (ObjectNode) read(in.getBody(String.class));
+        ObjectNode event = (ObjectNode) json.read(in.getBody(String.class));
         JsonNode data = event.path("data");
         String invoice = data.path("erpInvoiceId").asText();
         in.setHeader(FlowHeaders.BUSINESS_KEY, "erp:invoice:" + invoice);
@@ -174,7 +171,7 @@ public class InvoiceStatus {
             }
             event.putObject("psa").put("clientId", client);
         });
-        return write(event);
+        return json.write(event);
     }
 
     public void psaInvoiceCreated(Exchange exchange) {
@@ -188,25 +185,9 @@ public class InvoiceStatus {
     private void recordPsa(Exchange exchange, String type, String header) {
         Message in = exchange.getMessage();
         String target = in.getHeader(FlowHeaders.TARGET_ID, String.class);
-        String invoice = read(exchange.getProperty(FlowHeaders.ORIGINAL_PAYLOAD, String.class)).path("data")
+        String invoice = json.read(exchange.getProperty(FlowHeaders.ORIGINAL_PAYLOAD, String.class)).path("data")
                 .path("erpInvoiceId").asText();
         crossReferences.upsert(List.of(new Entry(type, Projects.ERP, invoice, Projects.PSA, target)));
         in.setHeader(header, target);
-    }
-
-    private JsonNode read(String body) {
-        try {
-            return json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new FlowFailure(ErrorClass.VALIDATION, "not JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    private String write(JsonNode node) {
-        try {
-            return json.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,12 +1,11 @@
 package io.ledgerbridge.deal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ledgerbridge.canonical.Canonical.ProjectStatus;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.flow.ReferenceMissing;
 import io.ledgerbridge.money.RateCards;
@@ -49,14 +48,14 @@ public class Deals {
     public static final String ERP_PROJECT = "ledgerbridgeErpProjectId";
     private static final String CANONICAL = "ledgerbridgeCanonical";
 
-    private final ObjectMapper json;
+    private final FlowJson json;
     private final Projects projects;
     private final CrossReferences crossReferences;
     private final RateCards rateCards;
     private final ProducerTemplate producer;
     private final String mappings;
 
-    Deals(ObjectMapper json, Projects projects, CrossReferences crossReferences, RateCards rateCards,
+    Deals(FlowJson json, Projects projects, CrossReferences crossReferences, RateCards rateCards,
             ProducerTemplate producer, @ConfigProperty(name = "ledgerbridge.mappings.location") String mappings) {
         this.json = json;
         this.projects = projects;
@@ -71,12 +70,12 @@ public class Deals {
         Message in = exchange.getMessage();
         in.setHeader(FlowHeaders.SOURCE_SYSTEM, "salesforce");
         try {
-            JsonNode raw = json.readTree(in.getBody(String.class));
+            JsonNode raw = json.read(in.getBody(String.class));
             if (raw != null && raw.path("Id").isTextual() && raw.path("Id").asText().length() <= 18) {
                 in.setHeader(FlowHeaders.SOURCE_ID, raw.path("Id").asText());
                 in.setHeader(FlowHeaders.BUSINESS_KEY, "salesforce:opportunity:" + raw.path("Id").asText());
             }
-        } catch (JsonProcessingException | RuntimeException notReadable) {
+        } catch (RuntimeException notReadable) {
             // not JSON: validation says so next
         }
     }
@@ -88,11 +87,11 @@ public class Deals {
     public void begin(Exchange exchange) {
         Message in = exchange.getMessage();
         String body = in.getBody(String.class);
-        JsonNode deal = read(body);
+        JsonNode deal = json.read(body);
         for (String part : List.of("client", "contract", "project")) {
             try {
                 producer.requestBody("json-validator:" + mappings + "/schemas/" + part + ".schema.json",
-                        write(deal.path(part)));
+                        json.write(deal.path(part)));
             } catch (CamelExecutionException invalid) {
                 throw new FlowFailure(ErrorClass.VALIDATION, "canonical " + part + ": "
                         + invalid.getCause().getMessage(), invalid.getCause());
@@ -127,7 +126,7 @@ public class Deals {
 
     /** The canonical deal with the ids known so far ({@code psa}, {@code erp}), for the next mapping. */
     public String document(Exchange exchange) {
-        ObjectNode deal = (ObjectNode) read(exchange.getProperty(CANONICAL, String.class));
+        ObjectNode deal = (ObjectNode) json.read(exchange.getProperty(CANONICAL, String.class));
         Message in = exchange.getMessage();
         ObjectNode psa = deal.putObject("psa");
         psa.put("clientId", in.getHeader(PSA_CLIENT, Long.class));
@@ -135,13 +134,13 @@ public class Deals {
         ObjectNode erp = deal.putObject("erp");
         erp.put("contactId", in.getHeader(ERP_CONTACT, String.class));
         erp.put("projectId", in.getHeader(ERP_PROJECT, String.class));
-        return write(deal);
+        return json.write(deal);
     }
 
     /** Takes Harvest's list of clients: a client of the deal's name is the one to use (no second one). */
     public void findClient(Exchange exchange) {
-        String name = read(exchange.getProperty(CANONICAL, String.class)).path("client").path("name").asText();
-        for (JsonNode client : read(exchange.getMessage().getBody(String.class)).path("clients")) {
+        String name = json.read(exchange.getProperty(CANONICAL, String.class)).path("client").path("name").asText();
+        for (JsonNode client : json.read(exchange.getMessage().getBody(String.class)).path("clients")) {
             if (name.equalsIgnoreCase(client.path("name").asText())) {
                 recordClient(exchange, client.path("id").asText());
                 return;
@@ -155,7 +154,7 @@ public class Deals {
     }
 
     private void recordClient(Exchange exchange, String harvestId) {
-        String account = read(exchange.getProperty(CANONICAL, String.class)).path("client").path("ref").path("id")
+        String account = json.read(exchange.getProperty(CANONICAL, String.class)).path("client").path("ref").path("id")
                 .asText();
         crossReferences.upsert(List.of(new Entry("CLIENT", "salesforce", account, Projects.PSA, harvestId)));
         exchange.getMessage().setHeader(PSA_CLIENT, harvestId);
@@ -163,8 +162,8 @@ public class Deals {
 
     /** Takes Harvest's projects of the client: one with the deal's project code is the one already created. */
     public void findProject(Exchange exchange) {
-        String code = read(exchange.getProperty(CANONICAL, String.class)).path("project").path("code").asText();
-        for (JsonNode project : read(exchange.getMessage().getBody(String.class)).path("projects")) {
+        String code = json.read(exchange.getProperty(CANONICAL, String.class)).path("project").path("code").asText();
+        for (JsonNode project : json.read(exchange.getMessage().getBody(String.class)).path("projects")) {
             if (code.equals(project.path("code").asText())) {
                 recordPsaProject(exchange, project.path("id").asText());
                 return;
@@ -190,9 +189,9 @@ public class Deals {
      * its create (the role's Harvest task, and its bill rate on the project's first day).
      */
     public List<String> missingTaskAssignments(Exchange exchange) {
-        JsonNode deal = read(exchange.getProperty(CANONICAL, String.class));
+        JsonNode deal = json.read(exchange.getProperty(CANONICAL, String.class));
         Set<String> assigned = new HashSet<>();
-        for (JsonNode existing : read(exchange.getMessage().getBody(String.class)).path("task_assignments")) {
+        for (JsonNode existing : json.read(exchange.getMessage().getBody(String.class)).path("task_assignments")) {
             assigned.add(existing.path("task").path("id").asText());
         }
         List<String> roles = new ArrayList<>();
@@ -218,7 +217,7 @@ public class Deals {
                 continue;
             }
             RateCards.Rates rates = rateCards.ratesOn(card, roles.get(i), start);
-            creates.add(write(json.createObjectNode().put("task_id", Long.parseLong(tasks.get(i)))
+            creates.add(json.write(json.object().put("task_id", Long.parseLong(tasks.get(i)))
                     .put("is_active", true).put("billable", true).put("hourly_rate", rates.billRate().amount())));
         }
         return creates;
@@ -227,7 +226,7 @@ public class Deals {
     public void createdErpContact(Exchange exchange) {
         Message in = exchange.getMessage();
         String contact = in.getHeader(FlowHeaders.TARGET_ID, String.class);
-        String account = read(exchange.getProperty(CANONICAL, String.class)).path("client").path("ref").path("id")
+        String account = json.read(exchange.getProperty(CANONICAL, String.class)).path("client").path("ref").path("id")
                 .asText();
         crossReferences.upsert(List.of(new Entry("CLIENT", "salesforce", account, Projects.ERP, contact)));
         projects.upsert(new ProjectData(in.getHeader(FlowHeaders.SOURCE_ID, String.class), null, null, contact, null,
@@ -251,7 +250,7 @@ public class Deals {
         Message in = exchange.getMessage();
         Long key = in.getHeader(PROJECT_KEY, Long.class);
         ProjectRecord project = QuarkusTransaction.requiringNew().call(() -> ProjectRecord.findById(key));
-        ObjectNode event = json.createObjectNode();
+        ObjectNode event = json.object();
         event.put("specversion", "1.0");
         event.put("id", UUID.randomUUID().toString());
         event.put("source", "/ledgerbridge/deal-won-to-project");
@@ -271,12 +270,12 @@ public class Deals {
         data.put("currency", project.currency);
         in.setHeader(FlowHeaders.TARGET_ID, project.erpProjectId);
         in.setHeader("kafka.KEY", String.valueOf(project.id));
-        return write(event);
+        return json.write(event);
     }
 
     /** The CRM id of the project a project event is about, or null when it was not set up from the CRM. */
     public String crmIdOf(String event) {
-        JsonNode crmId = read(event).path("data").path("crmId");
+        JsonNode crmId = json.read(event).path("data").path("crmId");
         return crmId.isTextual() ? crmId.asText() : null;
     }
 
@@ -285,22 +284,6 @@ public class Deals {
             in.setHeader(header, value);
         } else {
             in.removeHeader(header);
-        }
-    }
-
-    private JsonNode read(String body) {
-        try {
-            return json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new FlowFailure(ErrorClass.VALIDATION, "not JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    private String write(JsonNode node) {
-        try {
-            return json.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

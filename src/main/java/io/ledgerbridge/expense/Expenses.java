@@ -1,11 +1,8 @@
 package io.ledgerbridge.expense;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ledgerbridge.flow.ErrorClass;
-import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.xref.CrossReferences;
 import io.ledgerbridge.xref.CrossReferences.Wanted;
@@ -22,10 +19,10 @@ import org.apache.camel.Message;
 @Named("expenses")
 public class Expenses {
 
-    private final ObjectMapper json;
+    private final FlowJson json;
     private final CrossReferences crossReferences;
 
-    Expenses(ObjectMapper json, CrossReferences crossReferences) {
+    Expenses(FlowJson json, CrossReferences crossReferences) {
         this.json = json;
         this.crossReferences = crossReferences;
     }
@@ -34,13 +31,13 @@ public class Expenses {
     public void identifySource(Exchange exchange) {
         Message in = exchange.getMessage();
         try {
-            JsonNode raw = json.readTree(in.getBody(String.class));
+            JsonNode raw = json.read(in.getBody(String.class));
             JsonNode id = raw == null ? null : raw.get("id");
             if (id != null && id.isIntegralNumber()) {
                 in.setHeader(FlowHeaders.SOURCE_ID, id.asText());
                 in.setHeader(FlowHeaders.BUSINESS_KEY, "harvest:expense:" + id.asText());
             }
-        } catch (JsonProcessingException | RuntimeException notReadable) {
+        } catch (RuntimeException notReadable) {
             // not JSON at all: validation says so next
         }
         in.setHeader(FlowHeaders.SOURCE_SYSTEM, "harvest");
@@ -48,7 +45,7 @@ public class Expenses {
 
     /** Source system, id, version, business key and correlation id from the canonical expense. */
     public void identify(Exchange exchange) {
-        JsonNode expense = read(exchange.getMessage().getBody(String.class));
+        JsonNode expense = json.read(exchange.getMessage().getBody(String.class));
         Message in = exchange.getMessage();
         String system = expense.path("ref").path("system").asText();
         String id = expense.path("ref").path("id").asText();
@@ -63,12 +60,12 @@ public class Expenses {
 
     /** Adds the consultant's ERP user id (REFERENCE when the onboarding flow has not provided it). */
     public String enrich(Exchange exchange) {
-        ObjectNode expense = (ObjectNode) read(exchange.getMessage().getBody(String.class));
+        ObjectNode expense = (ObjectNode) json.read(exchange.getMessage().getBody(String.class));
         String system = expense.path("ref").path("system").asText();
         Map<String, String> erp = crossReferences.resolveAll(system, "erp",
                 List.of(new Wanted("PERSON", expense.path("resource").path("id").asText())));
         expense.putObject("erp").put("userId", erp.get("PERSON"));
-        return write(expense);
+        return json.write(expense);
     }
 
     /**
@@ -82,21 +79,5 @@ public class Expenses {
                 + " changed (version " + in.getHeader(FlowHeaders.SOURCE_VERSION) + ") after its receipt "
                 + in.getHeader(FlowHeaders.TARGET_ID) + " was posted; a second receipt would book it twice: correct "
                 + "the receipt in Xero, then resolve this dead letter");
-    }
-
-    private JsonNode read(String body) {
-        try {
-            return json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new FlowFailure(ErrorClass.VALIDATION, "not JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    private String write(JsonNode node) {
-        try {
-            return json.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

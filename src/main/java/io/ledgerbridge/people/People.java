@@ -1,10 +1,7 @@
 package io.ledgerbridge.people;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ledgerbridge.flow.ErrorClass;
-import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.project.AssignmentRecord;
 import io.ledgerbridge.project.Projects;
@@ -35,12 +32,12 @@ public class People {
     public static final String ERP_USER = "ledgerbridgeErpUserId";
     private static final String CANONICAL = "ledgerbridgeCanonical";
 
-    private final ObjectMapper json;
+    private final FlowJson json;
     private final CrossReferences crossReferences;
     private final Projects projects;
     private final Clock clock = Clock.systemUTC();
 
-    People(ObjectMapper json, CrossReferences crossReferences, Projects projects) {
+    People(FlowJson json, CrossReferences crossReferences, Projects projects) {
         this.json = json;
         this.crossReferences = crossReferences;
         this.projects = projects;
@@ -51,11 +48,11 @@ public class People {
         Message in = exchange.getMessage();
         in.setHeader(FlowHeaders.SOURCE_SYSTEM, "hr");
         try {
-            JsonNode id = json.readTree(in.getBody(String.class)).path("employeeId");
+            JsonNode id = json.read(in.getBody(String.class)).path("employeeId");
             if (id.isTextual() && id.asText().length() <= 64) {
                 in.setHeader(FlowHeaders.BUSINESS_KEY, "hr:person:" + id.asText());
             }
-        } catch (JsonProcessingException | RuntimeException notReadable) {
+        } catch (RuntimeException notReadable) {
             // validation says so next
         }
     }
@@ -64,7 +61,7 @@ public class People {
     public void begin(Exchange exchange) {
         Message in = exchange.getMessage();
         String body = in.getBody(String.class);
-        JsonNode person = read(body);
+        JsonNode person = json.read(body);
         String id = person.path("ref").path("id").asText();
         in.setHeader(FlowHeaders.SOURCE_ID, id);
         in.setHeader(FlowHeaders.SOURCE_VERSION, person.path("version").asText());
@@ -94,8 +91,8 @@ public class People {
 
     /** Takes Harvest's users: one with the person's email is them (no second account). */
     public void findPsaUser(Exchange exchange) {
-        String email = read(exchange.getProperty(CANONICAL, String.class)).path("email").asText();
-        for (JsonNode user : read(exchange.getMessage().getBody(String.class)).path("users")) {
+        String email = json.read(exchange.getProperty(CANONICAL, String.class)).path("email").asText();
+        for (JsonNode user : json.read(exchange.getMessage().getBody(String.class)).path("users")) {
             if (email.equalsIgnoreCase(user.path("email").asText())) {
                 recordPsaUser(exchange, user.path("id").asText());
                 return;
@@ -119,9 +116,9 @@ public class People {
      * posted under. A person Xero does not know yet is a REFERENCE: they must be invited to the Xero organisation.
      */
     public void matchErpUser(Exchange exchange) {
-        JsonNode person = read(exchange.getProperty(CANONICAL, String.class));
+        JsonNode person = json.read(exchange.getProperty(CANONICAL, String.class));
         String email = person.path("email").asText();
-        for (JsonNode user : read(exchange.getMessage().getBody(String.class)).path("items")) {
+        for (JsonNode user : json.read(exchange.getMessage().getBody(String.class)).path("items")) {
             if (email.equalsIgnoreCase(user.path("email").asText())) {
                 String erpId = user.path("userId").asText();
                 String hrId = exchange.getMessage().getHeader(FlowHeaders.SOURCE_ID, String.class);
@@ -142,7 +139,7 @@ public class People {
      * assignments to deactivate now, as {@code projectId/assignmentId} paths, when the last day has passed.
      */
     public List<String> leave(Exchange exchange) {
-        JsonNode person = read(exchange.getProperty(CANONICAL, String.class));
+        JsonNode person = json.read(exchange.getProperty(CANONICAL, String.class));
         String psaUser = exchange.getMessage().getHeader(PSA_USER, String.class);
         LocalDate lastDay = LocalDate.parse(person.path("left").asText());
         List<AssignmentRecord> closed = projects.closeAssignments(psaUser, lastDay);
@@ -166,14 +163,6 @@ public class People {
             in.setHeader(header, value);
         } else {
             in.removeHeader(header);
-        }
-    }
-
-    private JsonNode read(String body) {
-        try {
-            return json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new FlowFailure(ErrorClass.VALIDATION, "not JSON: " + e.getOriginalMessage());
         }
     }
 }

@@ -1,11 +1,8 @@
 package io.ledgerbridge.project;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ledgerbridge.flow.ErrorClass;
-import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.flow.ReferenceMissing;
 import io.ledgerbridge.money.FxRates;
@@ -29,12 +26,12 @@ public class Staffing {
 
     public static final String ERP_TASK = "ledgerbridgeErpTaskId";
 
-    private final ObjectMapper json;
+    private final FlowJson json;
     private final Projects projects;
     private final RateCards rateCards;
     private final FxRates fxRates;
 
-    Staffing(ObjectMapper json, Projects projects, RateCards rateCards, FxRates fxRates) {
+    Staffing(FlowJson json, Projects projects, RateCards rateCards, FxRates fxRates) {
         this.json = json;
         this.projects = projects;
         this.rateCards = rateCards;
@@ -46,11 +43,11 @@ public class Staffing {
         Message in = exchange.getMessage();
         in.setHeader(FlowHeaders.SOURCE_SYSTEM, "harvest");
         try {
-            JsonNode id = json.readTree(in.getBody(String.class)).path("id");
+            JsonNode id = json.read(in.getBody(String.class)).path("id");
             if (id.isIntegralNumber()) {
                 in.setHeader(FlowHeaders.BUSINESS_KEY, "harvest:assignment:" + id.asText());
             }
-        } catch (JsonProcessingException | RuntimeException notReadable) {
+        } catch (RuntimeException notReadable) {
             // validation says so next
         }
     }
@@ -62,7 +59,7 @@ public class Staffing {
      */
     public String prepare(Exchange exchange) {
         Message in = exchange.getMessage();
-        ObjectNode assignment = (ObjectNode) read(in.getBody(String.class));
+        ObjectNode assignment = (ObjectNode) json.read(in.getBody(String.class));
         String id = assignment.path("ref").path("id").asText();
         in.setHeader(FlowHeaders.SOURCE_ID, id);
         in.setHeader(FlowHeaders.SOURCE_VERSION, assignment.path("version").asText());
@@ -95,10 +92,10 @@ public class Staffing {
         } else {
             in.removeHeader(ERP_TASK);
         }
-        exchange.setProperty("ledgerbridgeCanonical", write(assignment));
+        exchange.setProperty("ledgerbridgeCanonical", json.write(assignment));
         // the idempotency key of the task: the role, reduced to what a header value holds safely
         exchange.setProperty("ledgerbridgeRoleKey", role.replaceAll("[^A-Za-z0-9]+", "-"));
-        return write(assignment);
+        return json.write(assignment);
     }
 
     /** Records the task the ERP just created for the role. */
@@ -109,7 +106,7 @@ public class Staffing {
     /** Keeps the assignment (and with it the project's task for the role) in the store. */
     public void record(Exchange exchange) {
         Message in = exchange.getMessage();
-        JsonNode assignment = read(exchange.getProperty("ledgerbridgeCanonical", String.class));
+        JsonNode assignment = json.read(exchange.getProperty("ledgerbridgeCanonical", String.class));
         String task = in.getHeader(ERP_TASK, String.class);
         projects.assign(new AssignmentData(assignment.path("ref").path("id").asText(),
                 assignment.path("project").path("id").asText(), assignment.path("resource").path("id").asText(),
@@ -117,21 +114,5 @@ public class Staffing {
                 assignment.hasNonNull("end") ? LocalDate.parse(assignment.path("end").asText()) : null,
                 assignment.path("active").asBoolean(true), task, assignment.path("version").asText()));
         in.setHeader(FlowHeaders.TARGET_ID, task);
-    }
-
-    private JsonNode read(String body) {
-        try {
-            return json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new FlowFailure(ErrorClass.VALIDATION, "not JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    private String write(JsonNode node) {
-        try {
-            return json.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,11 +1,10 @@
 package io.ledgerbridge.timeentry;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.xref.CrossReferences;
 import io.ledgerbridge.xref.CrossReferences.Wanted;
@@ -30,10 +29,10 @@ public class TimeEntries {
     /** Xero Projects accepts 1..59940 minutes per time entry. */
     private static final int MAX_MINUTES = 59_940;
 
-    private final ObjectMapper json;
+    private final FlowJson json;
     private final CrossReferences crossReferences;
 
-    TimeEntries(ObjectMapper json, CrossReferences crossReferences) {
+    TimeEntries(FlowJson json, CrossReferences crossReferences) {
         this.json = json;
         this.crossReferences = crossReferences;
     }
@@ -46,7 +45,7 @@ public class TimeEntries {
         Message in = exchange.getMessage();
         String system = in.getHeader(FlowHeaders.SOURCE_SYSTEM, "harvest", String.class);
         try {
-            JsonNode raw = json.readTree(in.getBody(String.class));
+            JsonNode raw = json.read(in.getBody(String.class));
             JsonNode id = raw == null ? null : raw.get("id");
             if (id != null && (id.isIntegralNumber() || id.isTextual()) && !id.asText().isBlank()
                     && id.asText().length() <= 128) {
@@ -57,7 +56,7 @@ public class TimeEntries {
                     in.setHeader(FlowHeaders.SOURCE_VERSION, version.asText());
                 }
             }
-        } catch (JsonProcessingException | RuntimeException notReadable) {
+        } catch (RuntimeException notReadable) {
             // not JSON at all: validation says so next, under no business key
         }
         in.setHeader(FlowHeaders.SOURCE_SYSTEM, system);
@@ -65,7 +64,7 @@ public class TimeEntries {
 
     /** Sets source system, id, version, business key and correlation id from the canonical entry. */
     public void identify(Exchange exchange) {
-        JsonNode entry = read(exchange.getMessage().getBody(String.class));
+        JsonNode entry = json.read(exchange.getMessage().getBody(String.class));
         Message in = exchange.getMessage();
         String system = entry.path("sourceSystem").asText();
         String id = entry.path("sourceId").asText();
@@ -83,7 +82,7 @@ public class TimeEntries {
      * missing; the staffing flow creates the task) and the duration in whole minutes, rounded half-even.
      */
     public String enrich(Exchange exchange) {
-        ObjectNode entry = (ObjectNode) read(exchange.getMessage().getBody(String.class));
+        ObjectNode entry = (ObjectNode) json.read(exchange.getMessage().getBody(String.class));
         String system = entry.path("sourceSystem").asText();
         String project = entry.path("project").path("sourceId").asText();
         Map<String, String> erp = crossReferences.resolveAll(system, ERP, List.of(
@@ -103,33 +102,17 @@ public class TimeEntries {
         }
         entry.put("durationMinutes", minutes);
         exchange.getMessage().setHeader(FlowHeaders.ERP_PROJECT_ID, erp.get("PROJECT"));
-        return write(entry);
+        return json.write(entry);
     }
 
     /** Adds what the claim decided (operation, the target record replaced, idempotency key) for the mapping. */
     public String posting(Exchange exchange) {
-        ObjectNode entry = (ObjectNode) read(exchange.getMessage().getBody(String.class));
+        ObjectNode entry = (ObjectNode) json.read(exchange.getMessage().getBody(String.class));
         Message in = exchange.getMessage();
         ObjectNode posting = entry.putObject("posting");
         posting.put("operation", in.getHeader(FlowHeaders.SYNC_ACTION, String.class));
         posting.put("replaces", in.getHeader(FlowHeaders.TARGET_ID, String.class));
         posting.put("idempotencyKey", in.getHeader(FlowHeaders.IDEMPOTENCY_KEY, String.class));
-        return write(entry);
-    }
-
-    private JsonNode read(String body) {
-        try {
-            return json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new FlowFailure(ErrorClass.VALIDATION, "not JSON: " + e.getOriginalMessage());
-        }
-    }
-
-    private String write(JsonNode node) {
-        try {
-            return json.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return json.write(entry);
     }
 }
