@@ -58,8 +58,12 @@ logger.broker.level=INFO
 PROPS
   cp="$jars/*"
   java -cp "$cp" -Dlog4j2.configurationFile="$dir/log4j2.properties" -Dkafka.logs.dir="$dir" \
-    kafka.tools.StorageTool format --standalone -t "$(python3 -c 'import uuid,base64;print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')" \
-    -c "$dir/server.properties" >"$dir/format.log" 2>&1
+    kafka.tools.StorageTool format --standalone -t "$(python3 -c 'import uuid,base64
+# a cluster id must not start with "-" (the tool would read it as an option): Kafka retries such ids too
+while (cid := base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")).startswith("-"): pass
+print(cid)')" \
+    -c "$dir/server.properties" >"$dir/format.log" 2>&1 \
+    || { echo "kafka storage format failed:" >&2; cat "$dir/format.log" >&2; exit 1; }
   nohup java -Xms256m -Xmx512m -cp "$cp" -Dlog4j2.configurationFile="$dir/log4j2.properties" -Dkafka.logs.dir="$dir" \
     kafka.Kafka "$dir/server.properties" >"$dir/stdout.log" 2>&1 &
   echo $! > "$dir/pid"
