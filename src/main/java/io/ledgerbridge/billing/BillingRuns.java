@@ -7,6 +7,7 @@ import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.flow.FlowIdentity;
 import io.ledgerbridge.flow.ReferenceMissing;
 import io.ledgerbridge.money.Money;
 import io.ledgerbridge.money.Regions;
@@ -27,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -70,12 +70,8 @@ public class BillingRuns {
             throw new FlowFailure(ErrorClass.VALIDATION, "period '" + period + "' is not YYYY-MM");
         }
         long projectId = request.path("projectId").asLong();
-        in.setHeader(FlowHeaders.BUSINESS_KEY, "billing:project-" + projectId + ":" + period);
-        in.setHeader(FlowHeaders.SOURCE_SYSTEM, "ledgerbridge");
-        in.setHeader(FlowHeaders.SOURCE_ID, projectId + ":" + period);
-        if (in.getHeader(FlowHeaders.CORRELATION_ID) == null) {
-            in.setHeader(FlowHeaders.CORRELATION_ID, UUID.randomUUID().toString());
-        }
+        FlowIdentity.identify(in, "ledgerbridge", projectId + ":" + period, null,
+                "billing:project-" + projectId + ":" + period);
         try {
             return planIn(in, projectId, period, month);
         } catch (jakarta.persistence.PersistenceException raced) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.observe.TraceAttributes;
 import io.ledgerbridge.flow.ReferenceMissing;
 import io.ledgerbridge.sync.SyncRecords;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -88,6 +89,8 @@ public class DeadLetterRecorder {
             org.jboss.logging.MDC.remove("flow");
         }
         exchange.getMessage().setHeader(FlowHeaders.DEAD_LETTER_ID, letter.id);
+        TraceAttributes.tagCurrentSpan(exchange.getMessage());
+        TraceAttributes.tagDeadLetter(letter.id);
         return letter;
     }
 

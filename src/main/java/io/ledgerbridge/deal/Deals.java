@@ -7,6 +7,7 @@ import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.flow.FlowIdentity;
 import io.ledgerbridge.flow.ReferenceMissing;
 import io.ledgerbridge.money.RateCards;
 import io.ledgerbridge.project.ProjectRecord;
@@ -98,13 +99,7 @@ public class Deals {
             }
         }
         String id = deal.path("ref").path("id").asText();
-        in.setHeader(FlowHeaders.SOURCE_SYSTEM, "salesforce");
-        in.setHeader(FlowHeaders.SOURCE_ID, id);
-        in.setHeader(FlowHeaders.SOURCE_VERSION, deal.path("version").asText());
-        in.setHeader(FlowHeaders.BUSINESS_KEY, "salesforce:opportunity:" + id);
-        if (in.getHeader(FlowHeaders.CORRELATION_ID) == null) {
-            in.setHeader(FlowHeaders.CORRELATION_ID, UUID.randomUUID().toString());
-        }
+        FlowIdentity.identify(in, "salesforce", id, deal.path("version").asText(), "salesforce:opportunity:" + id);
         JsonNode project = deal.path("project");
         JsonNode contract = deal.path("contract");
         ProjectRecord record = projects.upsert(new ProjectData(id, null, null, null, project.path("name").asText(),

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.flow.FlowIdentity;
 import io.ledgerbridge.xref.CrossReferences;
 import io.ledgerbridge.xref.CrossReferences.Wanted;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -49,13 +49,7 @@ public class Expenses {
         Message in = exchange.getMessage();
         String system = expense.path("ref").path("system").asText();
         String id = expense.path("ref").path("id").asText();
-        in.setHeader(FlowHeaders.SOURCE_SYSTEM, system);
-        in.setHeader(FlowHeaders.SOURCE_ID, id);
-        in.setHeader(FlowHeaders.SOURCE_VERSION, expense.path("version").asText());
-        in.setHeader(FlowHeaders.BUSINESS_KEY, system + ":expense:" + id);
-        if (in.getHeader(FlowHeaders.CORRELATION_ID) == null) {
-            in.setHeader(FlowHeaders.CORRELATION_ID, UUID.randomUUID().toString());
-        }
+        FlowIdentity.identify(in, system, id, expense.path("version").asText(), system + ":expense:" + id);
     }
 
     /** Adds the consultant's ERP user id (REFERENCE when the onboarding flow has not provided it). */

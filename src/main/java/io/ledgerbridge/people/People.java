@@ -3,6 +3,7 @@ package io.ledgerbridge.people;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.flow.FlowIdentity;
 import io.ledgerbridge.project.AssignmentRecord;
 import io.ledgerbridge.project.Projects;
 import io.ledgerbridge.store.StoreTime;
@@ -15,7 +16,6 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -63,12 +63,7 @@ public class People {
         String body = in.getBody(String.class);
         JsonNode person = json.read(body);
         String id = person.path("ref").path("id").asText();
-        in.setHeader(FlowHeaders.SOURCE_ID, id);
-        in.setHeader(FlowHeaders.SOURCE_VERSION, person.path("version").asText());
-        in.setHeader(FlowHeaders.BUSINESS_KEY, "hr:person:" + id);
-        if (in.getHeader(FlowHeaders.CORRELATION_ID) == null) {
-            in.setHeader(FlowHeaders.CORRELATION_ID, UUID.randomUUID().toString());
-        }
+        FlowIdentity.identify(in, "hr", id, person.path("version").asText(), "hr:person:" + id);
         ResourceRecord resource = QuarkusTransaction.requiringNew().call(() -> {
             ResourceRecord r = ResourceRecord.byHrId(id).orElseGet(ResourceRecord::new);
             r.hrId = id;

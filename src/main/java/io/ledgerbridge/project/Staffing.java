@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.flow.FlowIdentity;
 import io.ledgerbridge.flow.ReferenceMissing;
 import io.ledgerbridge.money.FxRates;
 import io.ledgerbridge.money.Money;
@@ -15,7 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -61,12 +61,7 @@ public class Staffing {
         Message in = exchange.getMessage();
         ObjectNode assignment = (ObjectNode) json.read(in.getBody(String.class));
         String id = assignment.path("ref").path("id").asText();
-        in.setHeader(FlowHeaders.SOURCE_ID, id);
-        in.setHeader(FlowHeaders.SOURCE_VERSION, assignment.path("version").asText());
-        in.setHeader(FlowHeaders.BUSINESS_KEY, "harvest:assignment:" + id);
-        if (in.getHeader(FlowHeaders.CORRELATION_ID) == null) {
-            in.setHeader(FlowHeaders.CORRELATION_ID, UUID.randomUUID().toString());
-        }
+        FlowIdentity.identify(in, "harvest", id, assignment.path("version").asText(), "harvest:assignment:" + id);
         String psaProject = assignment.path("project").path("id").asText();
         String role = assignment.path("role").asText();
         LocalDate start = LocalDate.parse(assignment.path("start").asText());

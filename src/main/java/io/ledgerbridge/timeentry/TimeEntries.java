@@ -6,6 +6,7 @@ import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.flow.FlowIdentity;
 import io.ledgerbridge.xref.CrossReferences;
 import io.ledgerbridge.xref.CrossReferences.Wanted;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +15,6 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -68,13 +68,7 @@ public class TimeEntries {
         Message in = exchange.getMessage();
         String system = entry.path("sourceSystem").asText();
         String id = entry.path("sourceId").asText();
-        in.setHeader(FlowHeaders.SOURCE_SYSTEM, system);
-        in.setHeader(FlowHeaders.SOURCE_ID, id);
-        in.setHeader(FlowHeaders.SOURCE_VERSION, entry.path("version").asText());
-        in.setHeader(FlowHeaders.BUSINESS_KEY, system + ":time-entry:" + id);
-        if (in.getHeader(FlowHeaders.CORRELATION_ID) == null) {
-            in.setHeader(FlowHeaders.CORRELATION_ID, UUID.randomUUID().toString());
-        }
+        FlowIdentity.identify(in, system, id, entry.path("version").asText(), system + ":time-entry:" + id);
     }
 
     /**
