@@ -2,7 +2,7 @@
 SERVERS ?= target/local-servers
 JAR := target/quarkus-app/quarkus-run.jar
 
-.PHONY: run test package servers-up servers-down run-cluster clean k8s sandbox run-sandbox
+.PHONY: run test test-console package servers-up servers-down run-cluster clean k8s sandbox run-sandbox
 
 ## Start the service on its embedded default (H2 under data/, file outbox under data/erp-outbox/) on port 8080.
 run: package
@@ -11,6 +11,10 @@ run: package
 ## Run every test against real PostgreSQL and Kafka (started on free ports by the tests themselves).
 test:
 	mvn -B verify
+
+## Only the operator console's browser test (Debian chromium + npm playwright-core; screenshots in target/console-screenshots).
+test-console:
+	mvn -B test -Dtest=ConsoleBrowserTest -Dsurefire.failIfNoSpecifiedTests=false
 
 package:
 	mvn -B -q package -DskipTests

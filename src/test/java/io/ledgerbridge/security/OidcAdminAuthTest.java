@@ -1,6 +1,7 @@
 package io.ledgerbridge.security;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.is;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -45,6 +46,15 @@ class OidcAdminAuthTest {
         given().auth().oauth2(token("victor", "viewer")).contentType("application/json").body("[]")
                 .put("/admin/cross-references").then().statusCode(403).contentType("application/problem+json");
         given().auth().oauth2(token("nobody")).get("/admin/dead-letters").then().statusCode(403);
+    }
+
+    @Test
+    void theConsoleSignsInWithAnAccessToken() {
+        // the console's token sign-in: who the token names and which ledgerbridge roles it carries
+        given().auth().oauth2(token("olivia", "operator", "unrelated-group")).get("/admin/me").then().statusCode(200)
+                .body("name", is("olivia")).body("roles", contains("operator"));
+        given().auth().oauth2("not-a-token").header("X-Requested-With", "ledgerbridge-console").get("/admin/me")
+                .then().statusCode(401);
     }
 
     @Test

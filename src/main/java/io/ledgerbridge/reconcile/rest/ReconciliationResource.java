@@ -2,20 +2,25 @@ package io.ledgerbridge.reconcile.rest;
 
 import io.ledgerbridge.audit.Audit;
 import io.ledgerbridge.problem.Problem;
+import io.ledgerbridge.problem.ProblemException;
 import io.ledgerbridge.reconcile.ReconFinding;
 import io.ledgerbridge.reconcile.ReconRun;
 import io.ledgerbridge.reconcile.Reconciliations;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -55,14 +60,35 @@ public class ReconciliationResource {
     }
 
     @GET
+    @Transactional
+    @RolesAllowed({"viewer", "operator", "approver"})
+    @Operation(summary = "Reconciliation runs, newest first (optionally of one period), without their findings")
+    public List<Map<String, Object>> list(@QueryParam("period") @Pattern(regexp = "\\d{4}-(0[1-9]|1[0-2])",
+            message = "period must be YYYY-MM") String period,
+            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit) {
+        List<ReconRun> runs = period == null
+                ? ReconRun.<ReconRun>find("order by id desc").page(0, limit).list()
+                : ReconRun.<ReconRun>find("period = ?1 order by id desc", period).page(0, limit).list();
+        return runs.stream().map(run -> view(run, null)).toList();
+    }
+
+    @GET
     @Path("/{id}")
     @Transactional
     @RolesAllowed({"viewer", "operator", "approver"})
-    @Operation(summary = "A reconciliation run with its findings and the records and dead letters behind them")
-    public Map<String, Object> get(@PathParam("id") long id) {
+    @Operation(summary = "A reconciliation run with its findings and the records and dead letters behind them",
+            description = "projectId and type narrow the findings listed (the counts stay those of the whole run).")
+    public Map<String, Object> get(@PathParam("id") long id, @QueryParam("projectId") Long projectId,
+            @QueryParam("type") String type) {
         ReconRun run = ReconRun.<ReconRun>findByIdOptional(id)
                 .orElseThrow(() -> Problem.notFound("reconciliation", id));
-        return view(run, ReconFinding.ofRun(id));
+        if (type != null && java.util.Arrays.stream(ReconFinding.Type.values()).noneMatch(t -> t.name().equals(type))) {
+            throw new ProblemException(Problem.of(400, "invalid-filter", "Invalid filter", "type must be one of "
+                    + java.util.Arrays.toString(ReconFinding.Type.values())));
+        }
+        return view(run, ReconFinding.ofRun(id).stream()
+                .filter(f -> projectId == null || projectId.equals(f.projectId))
+                .filter(f -> type == null || type.equals(f.type)).toList());
     }
 
     private static Map<String, Object> view(ReconRun run, List<ReconFinding> findings) {
@@ -79,8 +105,12 @@ public class ReconciliationResource {
         view.put("error", run.error);
         view.put("startedAt", run.startedAt);
         view.put("finishedAt", run.finishedAt);
+        if (findings == null) {
+            return view;
+        }
         view.put("findings", findings.stream().map(f -> {
             Map<String, Object> finding = new LinkedHashMap<>();
+            finding.put("id", f.id);
             finding.put("type", f.type);
             finding.put("projectId", f.projectId);
             finding.put("currency", f.currency);

@@ -1,0 +1,135 @@
+package io.ledgerbridge.console;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ledgerbridge.deadletter.DeadLetter;
+import io.ledgerbridge.testing.Admin;
+import io.ledgerbridge.testing.Store;
+import io.ledgerbridge.testing.TimeEntryFixtures;
+import io.ledgerbridge.testing.TimeEntryFixtures.Project;
+import io.ledgerbridge.testing.VendorStubs;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator console in Debian's headless Chromium (playwright-core, src/test/console): an operator signs in, sees
+ * the dead letter seeded here, replays it, sees it replayed, opens a reconciliation finding with the records behind
+ * it and the KPI chart. Screenshots go to target/console-screenshots.
+ */
+@QuarkusTest
+class ConsoleBrowserTest {
+
+    static final Path SCRIPTS = Path.of("src/test/console");
+    static final Path SCREENSHOTS = Path.of("target/console-screenshots");
+    static final String V1 = "2026-11-20T10:15:00Z";
+
+    @TestHTTPResource("/")
+    URL service;
+
+    @Test
+    void anOperatorReplaysADeadLetterAndOpensAReconciliationFinding() throws Exception {
+        String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
+        assertThat(Path.of(chromium)).as("Debian's chromium (apt-get install chromium; .ci/run installs it)")
+                .isExecutable();
+        installPlaywright();
+
+        // a dead letter: the ERP refused the entry (period locked), then the period was opened again
+        VendorStubs.reset();
+        Project project = TimeEntryFixtures.knownProject();
+        String timePath = VendorStubs.XERO_BASE + "/Projects/" + project.erpProjectId() + "/Time";
+        VendorStubs.server().stubFor(post(urlPathEqualTo(timePath)).atPriority(1).willReturn(aResponse()
+                .withStatus(400).withHeader("Content-Type", "application/json")
+                .withBody("{\"message\":\"period locked\"}")));
+        long entry = TimeEntryFixtures.nextId();
+        given().contentType("application/json").body(project.approvedEntry(entry, "2.5", V1))
+                .post("/api/v1/time-entries").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Store.deadLetters(entry).isEmpty());
+        DeadLetter letter = Store.deadLetters(entry).get(0);
+        VendorStubs.reset();
+
+        // a reconciliation of November: Harvest approved the entry, Xero holds an entry nobody sent
+        long projectId = Admin.as(Admin.VIEWER).queryParam("psaId", project.projectId()).get("/admin/projects")
+                .then().extract().jsonPath().getLong("[0].id");
+        VendorStubs.server().stubFor(get(urlPathEqualTo(VendorStubs.HARVEST_BASE + "/time_entries")).atPriority(1)
+                .withQueryParam("project_id", equalTo(String.valueOf(project.projectId()))).willReturn(okJson("""
+                        {"time_entries": [%s], "per_page": 2000, "total_pages": 1, "next_page": null, "page": 1}
+                        """.formatted(project.approvedEntry(entry, "2.5", V1)))));
+        VendorStubs.server().stubFor(get(urlPathEqualTo(timePath)).atPriority(1).willReturn(okJson("""
+                {"pagination": {"page": 1, "pageSize": 500, "pageCount": 1, "itemCount": 1},
+                 "items": [{"timeEntryId": "%s", "userId": "%s", "projectId": "%s", "taskId": "%s",
+                            "dateUtc": "2026-11-18T00:00:00Z", "duration": 45, "status": "ACTIVE"}]}
+                """.formatted(UUID.randomUUID(), project.erpUserId(), project.erpProjectId(), project.erpTaskId()))));
+        long run = Admin.as(Admin.OPERATOR).contentType("application/json")
+                .body(Map.of("period", "2026-11", "projects", List.of(projectId)))
+                .post("/admin/reconciliations").then().statusCode(202).extract().jsonPath().getLong("id");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "COMPLETED".equals(Admin.as(Admin.VIEWER)
+                .get("/admin/reconciliations/" + run).then().extract().path("status")));
+        List<String> types = Admin.as(Admin.VIEWER).get("/admin/reconciliations/" + run).then().extract()
+                .jsonPath().getList("findings.type");
+        assertThat(types).containsExactlyInAnyOrder("MISSING_IN_TARGET", "ORPHAN_IN_TARGET");
+
+        Path log = SCREENSHOTS.resolve("walkthrough.log");
+        Files.createDirectories(SCREENSHOTS);
+        try (var old = Files.list(SCREENSHOTS)) {
+            for (Path file : old.toList()) {
+                Files.delete(file);
+            }
+        }
+        ProcessBuilder walkthrough = new ProcessBuilder("node", "console-walkthrough.mjs")
+                .directory(SCRIPTS.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        walkthrough.environment().putAll(Map.of(
+                "CONSOLE_URL", service.toString().replaceAll("/$", ""),
+                "CONSOLE_USER", Admin.OPERATOR, "CONSOLE_PASSWORD", Admin.OPERATOR_PASSWORD,
+                "DEAD_LETTER_ID", String.valueOf(letter.id), "BUSINESS_KEY", letter.businessKey,
+                "RECON_RUN_ID", String.valueOf(run), "RECON_PERIOD", "2026-11", "FINDING_TYPE", "MISSING_IN_TARGET",
+                "SCREENSHOTS", SCREENSHOTS.toAbsolutePath().toString(), "CHROMIUM", chromium));
+        Process browser = walkthrough.start();
+        boolean finished = browser.waitFor(180, TimeUnit.SECONDS);
+        if (!finished) {
+            browser.destroyForcibly().waitFor();
+        }
+        String output = Files.readString(log);
+        System.out.println(output);
+        assertThat(finished).as("the walkthrough finished within 3 minutes:\n" + output).isTrue();
+        assertThat(browser.exitValue()).as(output).isZero();
+
+        // what the browser did is what the store holds: the dead letter replayed by the operator, once
+        DeadLetter after = QuarkusTransaction.requiringNew().call(() -> DeadLetter.findById(letter.id));
+        assertThat(after.status).isEqualTo(DeadLetter.Status.REPLAYED);
+        assertThat(Store.posted(entry, V1)).isTrue();
+        assertThat(Admin.as(Admin.VIEWER).get("/admin/dead-letters/" + letter.id).then().extract().jsonPath()
+                .getString("replays[0].requestedBy")).isEqualTo(Admin.OPERATOR);
+        assertThat(SCREENSHOTS.resolve("console-dead-letters.png")).isNotEmptyFile();
+        assertThat(SCREENSHOTS.resolve("console-reconciliation.png")).isNotEmptyFile();
+        assertThat(VendorStubs.violations()).isEmpty();
+    }
+
+    /** playwright-core from npm (package-lock.json), once per checkout. */
+    private static void installPlaywright() throws IOException, InterruptedException {
+        if (Files.exists(SCRIPTS.resolve("node_modules/playwright-core/package.json"))) {
+            return;
+        }
+        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(SCRIPTS.toFile())
+                .inheritIO().start();
+        assertThat(npm.waitFor(300, TimeUnit.SECONDS) && npm.exitValue() == 0).as("npm ci in " + SCRIPTS).isTrue();
+    }
+}
