@@ -286,6 +286,7 @@ public class Reconciliations {
                 + "and r.target_id = e.erp_entry_id";
         int findings = 0;
         try (Connection connection = dataSource.getConnection()) {
+            analyzeSnapshots(connection);
             // approved, not transferred, a dead letter waits: replaying it is the fix
             findings += update(connection, insert + "select s.run_id, 'MISSING_IN_TARGET', s.project_id, p.currency, "
                     + "s.source_id, null, s.source_version, d.error_class, 'approved version ' || s.source_version "
@@ -385,6 +386,19 @@ public class Reconciliations {
                 + "b on b.id = e.billing_run_id where not exists (select 1 from invoice_line p where p.billing_run_id "
                 + "= e.billing_run_id and p.description = e.description)", runId, runId);
         return findings;
+    }
+
+    /**
+     * Fresh statistics of the snapshot tables before they are joined: a run has just added up to millions of rows,
+     * which the planner would otherwise take for the few it saw last time (and join them row by row).
+     */
+    private static void analyzeSnapshots(Connection connection) throws SQLException {
+        boolean postgres = connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+        try (var statement = connection.createStatement()) {
+            for (String table : List.of("recon_source_entry", "recon_erp_entry", "recon_erp_line")) {
+                statement.execute(postgres ? "analyze " + table : "analyze table " + table);
+            }
+        }
     }
 
     private static int update(Connection connection, String sql, Object... params) throws SQLException {
