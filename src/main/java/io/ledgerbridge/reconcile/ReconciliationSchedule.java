@@ -1,6 +1,8 @@
 package io.ledgerbridge.reconcile;
 
+import io.ledgerbridge.store.ScheduleClaims;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.ScheduledExecution;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.YearMonth;
@@ -8,7 +10,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Reconciles the current month so far and the month before it (where late approvals still land) on the cron
- * expression {@code ledgerbridge.reconciliation.cron} (Quarkus scheduler syntax; {@code off} disables it).
+ * expression {@code ledgerbridge.reconciliation.cron} (Quarkus scheduler syntax; {@code off} disables it), once per
+ * firing however many instances run.
  */
 @ApplicationScoped
 public class ReconciliationSchedule {
@@ -18,15 +21,22 @@ public class ReconciliationSchedule {
     private static final Logger LOG = Logger.getLogger(ReconciliationSchedule.class);
 
     private final Reconciliations reconciliations;
+    private final ScheduleClaims claims;
     private final Clock clock = Clock.systemUTC();
 
-    ReconciliationSchedule(Reconciliations reconciliations) {
+    ReconciliationSchedule(Reconciliations reconciliations, ScheduleClaims claims) {
         this.reconciliations = reconciliations;
+        this.claims = claims;
     }
 
     @Scheduled(identity = "reconciliation", cron = "{ledgerbridge.reconciliation.cron}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void reconcile() {
+    void reconcile(ScheduledExecution execution) {
+        // every replica fires; one runs the reconciliation of this firing
+        if (!claims.claim("reconciliation", execution.getScheduledFireTime())) {
+            LOG.debugf("scheduled reconciliation of %s runs on another instance", execution.getScheduledFireTime());
+            return;
+        }
         YearMonth now = YearMonth.now(clock);
         for (YearMonth period : new YearMonth[] {now.minusMonths(1), now}) {
             ReconRun run = reconciliations.start(period.toString(), null, ACTOR);
