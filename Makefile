@@ -59,6 +59,7 @@ run-sandbox: package
 clean:
 	mvn -B -q clean
 
-## Render the Kubernetes manifests (routes/ ConfigMap generated from the repository's routes).
+## Render the Kubernetes manifests of an overlay (OVERLAY=dev|prod; routes/ and mappings/ become ConfigMaps).
+OVERLAY ?= prod
 k8s:
-	kubectl kustomize --load-restrictor LoadRestrictionsNone k8s/base
+	kubectl kustomize --load-restrictor LoadRestrictionsNone k8s/overlays/$(OVERLAY)
