@@ -1,5 +1,7 @@
 package io.ledgerbridge.config;
 
+import java.util.Map;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -38,6 +40,25 @@ public interface LedgerbridgeConfig {
     Topics topics();
 
     Billing billing();
+
+    Webhooks webhooks();
+
+    /** Signatures of source webhooks (HMAC-SHA256 of the raw body, {@code sha256=<hex>}). */
+    interface Webhooks {
+        /** The secret every source signs with, unless it has its own; absent: signatures are not checked. */
+        Optional<String> secret();
+
+        /** Header that carries the signature. */
+        @WithDefault("X-Ledgerbridge-Signature")
+        String signatureHeader();
+
+        /** Per source system (e.g. {@code hr}): its own secret. */
+        Map<String, Source> sources();
+
+        interface Source {
+            Optional<String> secret();
+        }
+    }
 
     /** Kafka topics the project-to-cash flows take their records from (cluster profile). */
     interface Topics {
