@@ -7,6 +7,7 @@ import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.observe.TraceAttributes;
+import io.ledgerbridge.privacy.PersonalData;
 import io.ledgerbridge.flow.ReferenceMissing;
 import io.ledgerbridge.sync.SyncRecords;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -82,7 +83,8 @@ public class DeadLetterRecorder {
         org.jboss.logging.MDC.put("flow", String.valueOf(letter.flow));
         try {
             LOG.warnf("dead letter %d: flow=%s step=%s key=%s class=%s attempts=%d: %s", letter.id, letter.flow,
-                    letter.step, letter.businessKey, errorClass, letter.attempts, letter.errorMessage);
+                    letter.step, letter.businessKey, errorClass, letter.attempts,
+                    PersonalData.maskText(letter.errorMessage));
         } finally {
             org.jboss.logging.MDC.remove("correlationId");
             org.jboss.logging.MDC.remove("businessKey");

@@ -8,6 +8,8 @@ import io.ledgerbridge.deadletter.DeadLetterFilter;
 import io.ledgerbridge.deadletter.DeadLetterReplay;
 import io.ledgerbridge.deadletter.DeadLetters;
 import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.privacy.PersonalData;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.ledgerbridge.replay.ReplayJob;
 import io.ledgerbridge.replay.ReplayJobResource;
 import io.ledgerbridge.replay.ReplayJobs;
@@ -88,11 +90,16 @@ public class DeadLetterResource {
     private final DeadLetters deadLetters;
     private final ReplayJobs replayJobs;
     private final ObjectMapper json;
+    private final PersonalData personalData;
+    private final SecurityIdentity identity;
 
-    DeadLetterResource(DeadLetters deadLetters, ReplayJobs replayJobs, ObjectMapper json) {
+    DeadLetterResource(DeadLetters deadLetters, ReplayJobs replayJobs, ObjectMapper json, PersonalData personalData,
+            SecurityIdentity identity) {
         this.deadLetters = deadLetters;
         this.replayJobs = replayJobs;
         this.json = json;
+        this.personalData = personalData;
+        this.identity = identity;
     }
 
     @POST
@@ -133,13 +140,21 @@ public class DeadLetterResource {
     @GET
     @Path("/{id}")
     @RolesAllowed({"viewer", "operator", "approver"})
-    @Operation(summary = "One dead letter: original and edited payload, headers, error, attempts, replays")
+    @Operation(summary = "One dead letter: original and edited payload, headers, error, attempts, replays",
+            description = "For the viewer role, personal data (names, e-mails, phones, addresses, notes, rates) in "
+                    + "payload, headers and error message is masked as ***.")
     public Detail get(@PathParam("id") long id) {
         DeadLetter letter = deadLetters.get(id);
+        // viewers read what failed and why, not the people in it: names, e-mails, notes and rates are masked
+        boolean masked = !identity.hasRole("operator") && !identity.hasRole("approver");
+        JsonNode headers = readHeaders(letter.headers);
         return new Detail(letter.id, letter.flow, letter.step, letter.businessKey, letter.sourceSystem,
-                letter.sourceId, letter.sourceVersion, letter.errorClass, letter.errorMessage, letter.attempts,
+                letter.sourceId, letter.sourceVersion, letter.errorClass,
+                masked ? PersonalData.maskText(letter.errorMessage) : letter.errorMessage, letter.attempts,
                 letter.status, letter.correlationId, letter.createdAt, letter.updatedAt, letter.resolution,
-                readHeaders(letter.headers), letter.payload, letter.editedPayload,
+                masked ? personalData.mask(headers) : headers,
+                masked ? personalData.mask(letter.payload) : letter.payload,
+                masked ? personalData.mask(letter.editedPayload) : letter.editedPayload,
                 deadLetters.replays(id).stream().map(Replay::of).toList());
     }
 

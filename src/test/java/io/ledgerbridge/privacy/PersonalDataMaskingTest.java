@@ -1,0 +1,60 @@
+package io.ledgerbridge.privacy;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ledgerbridge.deadletter.DeadLetter;
+import io.ledgerbridge.testing.Admin;
+import io.ledgerbridge.testing.Store;
+import io.ledgerbridge.testing.TimeEntryFixtures;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Viewers see what failed and why, not the people in it; operators, who replay and edit, see everything. */
+@QuarkusTest
+class PersonalDataMaskingTest {
+
+    @Inject
+    PersonalData personalData;
+
+    @Test
+    void aViewerSeesTheDeadLetterWithoutPersonalData() {
+        long entry = TimeEntryFixtures.nextId();
+        // a project nobody knows: REFERENCE dead letter with the person's name and notes in its payload
+        given().contentType("application/json").body(TimeEntryFixtures.unknownProject()
+                .approvedEntry(entry, "1", "2026-11-20T10:15:00Z").replace("Sprint planning", "call kim@example.com"))
+                .post("/api/v1/time-entries").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Store.deadLetters(entry).isEmpty());
+        DeadLetter letter = Store.deadLetters(entry).get(0);
+
+        JsonPath viewer = Admin.as(Admin.VIEWER).get("/admin/dead-letters/" + letter.id).then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(viewer.getString("payload")).doesNotContain("Kim Allen").doesNotContain("kim@example.com")
+                .contains("\"name\":\"***\"").contains("\"id\":" + entry).contains("\"hours\":1");
+        assertThat(viewer.getString("businessKey")).isEqualTo("harvest:time-entry:" + entry);
+
+        JsonPath operator = Admin.as(Admin.OPERATOR).get("/admin/dead-letters/" + letter.id).then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(operator.getString("payload")).contains("Kim Allen").contains("kim@example.com");
+    }
+
+    @Test
+    void namesEmailsNotesAndRatesAreMaskedAtAnyDepth() {
+        String person = """
+                {"ref": {"system": "hr", "id": "E-7"}, "first_name": "Ana", "lastName": "Lima",
+                 "work-email": "ana.lima@firm.example", "contact": {"phone": "+351 21 000 0000"},
+                 "roles": [{"role": "Data Scientist", "billRate": 150.00, "cost_rate": 80}],
+                 "comment": "see ana.lima@firm.example", "startsOn": "2026-11-01"}
+                """;
+        String masked = personalData.mask(person);
+        assertThat(masked).doesNotContain("Ana").doesNotContain("Lima").doesNotContain("+351")
+                .doesNotContain("150").doesNotContain("80").doesNotContain("@firm.example")
+                .contains("E-7").contains("Data Scientist").contains("2026-11-01");
+        assertThat(personalData.mask("not json")).isEqualTo("*** (not JSON: hidden)");
+        assertThat(PersonalData.maskText("rejected: user bob@example.com exists")).isEqualTo("rejected: user *** exists");
+    }
+}
