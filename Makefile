@@ -2,7 +2,7 @@
 SERVERS ?= target/local-servers
 JAR := target/quarkus-app/quarkus-run.jar
 
-.PHONY: run test test-console bench package servers-up servers-down run-cluster clean k8s sandbox run-sandbox
+.PHONY: run test test-console bench validate-routes package servers-up servers-down run-cluster clean k8s sandbox run-sandbox
 
 ## Start the service on its embedded default (H2 under data/, file outbox under data/erp-outbox/) on port 8080.
 run: package
@@ -15,6 +15,14 @@ test:
 ## Only the operator console's browser test (Debian chromium + npm playwright-core; screenshots in target/console-screenshots).
 test-console:
 	mvn -B test -Dtest=ConsoleBrowserTest -Dsurefire.failIfNoSpecifiedTests=false
+
+## Check a folder of route files the way the service would load them, without running it (ROUTES=folder, default
+## routes/): unknown components or options, bad expressions, unknown beans, missing placeholders or mapping files,
+## duplicate route ids. The same checks as POST /admin/routes/validate; exits non-zero with the problems.
+ROUTES ?= routes
+validate-routes:
+	mvn -B test -Dtest=RouteFolderValidation -Dsurefire.failIfNoSpecifiedTests=false \
+	    -Dvalidate.routes.folder=$(abspath $(ROUTES))
 
 ## Benchmarks (not part of make test): prints figures, also written under target/bench/.
 ## Reconciliation of a period of 1,000,000 entries on PostgreSQL (started by the test resources like make test's).

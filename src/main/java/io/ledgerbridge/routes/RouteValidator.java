@@ -1,0 +1,283 @@
+package io.ledgerbridge.routes;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Component;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Processor;
+import org.apache.camel.Route;
+import org.apache.camel.component.platform.http.PlatformHttpConstants;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
+import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
+import org.apache.camel.component.ResourceEndpoint;
+import org.apache.camel.component.microprofile.config.CamelMicroProfilePropertiesSource;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.BeanRepository;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.DefaultConsumer;
+import org.apache.camel.support.DefaultRegistry;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.support.PropertyBindingSupport;
+import org.apache.camel.util.StringHelper;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Checks a set of route files the way Camel would load it, without running any of it: the files are parsed and their
+ * routes created in a throwaway Camel context (beans looked up in the running application's registry, placeholders
+ * resolved from its configuration) whose consumers are never started — no HTTP path, Kafka subscription or timer is
+ * taken. Caught: YAML the DSL does not know, unknown components or endpoint options, bad expressions, unknown beans,
+ * missing placeholders, route templates that do not exist, duplicate route ids, and mapping or schema files that
+ * are not there.
+ */
+@ApplicationScoped
+public class RouteValidator {
+
+    /** The outcome: valid with the route ids the set creates, or the problems found. */
+    public record Result(boolean valid, List<String> routes, List<String> problems) {
+    }
+
+    private final CamelContext live;
+    private final String routesLocation;
+
+    RouteValidator(CamelContext live, @ConfigProperty(name = "ledgerbridge.routes.location") String routesLocation) {
+        this.live = live;
+        this.routesLocation = routesLocation;
+    }
+
+    /** The route files of the routes folder, by file name. */
+    public Map<String, String> currentFiles() {
+        Path folder = folder();
+        Map<String, String> files = new TreeMap<>();
+        if (folder == null) {
+            return files;
+        }
+        try (Stream<Path> list = Files.list(folder)) {
+            for (Path file : list.filter(p -> p.getFileName().toString().endsWith(".camel.yaml")).toList()) {
+                files.put(file.getFileName().toString(), Files.readString(file));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the routes folder " + folder, e);
+        }
+        return files;
+    }
+
+    /** The folder of {@code ledgerbridge.routes.location} when it is a file location, else null (classpath). */
+    public Path folder() {
+        return routesLocation.startsWith("file:") ? Path.of(routesLocation.substring("file:".length())) : null;
+    }
+
+    /** Validates the current route files with {@code changed} (file name to YAML; null removes the file) applied. */
+    public Result validate(Map<String, String> changed) {
+        Map<String, String> set = new TreeMap<>(currentFiles());
+        changed.forEach((name, yaml) -> {
+            if (yaml == null) {
+                set.remove(name);
+            } else {
+                set.put(name, yaml);
+            }
+        });
+        return validateSet(set);
+    }
+
+    /** Validates exactly this set of route files. */
+    public Result validateSet(Map<String, String> files) {
+        List<String> problems = new ArrayList<>();
+        DefaultCamelContext trial = new DefaultCamelContext(false);
+        try {
+            trial.getCamelContextExtension().setName("route-validation");
+            // the application's beans (flow beans, strategies), never its Camel components, endpoints or services:
+            // a trial sharing the live "direct" component would take the live consumers away when it closes
+            DefaultRegistry registry = new DefaultRegistry(new ApplicationBeans(live.getRegistry()));
+            // HTTP consumers of the trial must not reach the service's router: an engine that makes inert ones
+            registry.bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, new InertHttpEngine());
+            trial.getCamelContextExtension().setRegistry(registry);
+            trial.getPropertiesComponent().addPropertiesSource(new CamelMicroProfilePropertiesSource());
+            trial.getRestConfiguration().setComponent("platform-http");
+            trial.setAutoStartup(false);
+            trial.build();
+            configureComponents(trial);
+            List<Resource> resources = new ArrayList<>();
+            files.forEach((name, yaml) -> resources.add(ResourceHelper.fromString(name, yaml)));
+            for (Resource resource : resources) {
+                try {
+                    PluginHelper.getRoutesLoader(trial).preParseRoute(resource, false);
+                } catch (Exception unreadable) {
+                    problems.add(resource.getLocation() + ": " + describe(unreadable));
+                }
+            }
+            if (problems.isEmpty()) {
+                problems.addAll(duplicateIds(files));
+            }
+            if (!problems.isEmpty()) {
+                return new Result(false, List.of(), problems);
+            }
+            PluginHelper.getRoutesLoader(trial).loadRoutes(resources);
+            trial.start();
+            for (Endpoint endpoint : trial.getEndpoints()) {
+                if (endpoint instanceof ResourceEndpoint resource && !resource.getResourceUri().contains("${")) {
+                    try (InputStream in = ResourceHelper.resolveMandatoryResourceAsInputStream(trial,
+                            resource.getResourceUri())) {
+                        in.read();
+                    } catch (IOException | RuntimeException missing) {
+                        problems.add(endpoint.getEndpointUri() + ": " + resource.getResourceUri()
+                                + " cannot be read (" + describe(missing) + ")");
+                    }
+                }
+            }
+            List<String> routes = trial.getRoutes().stream().map(Route::getRouteId).sorted().toList();
+            return new Result(problems.isEmpty(), routes, problems);
+        } catch (Exception invalid) {
+            problems.add(describe(invalid));
+            return new Result(false, List.of(), problems);
+        } finally {
+            try {
+                trial.stop();
+                trial.close();
+            } catch (Exception closing) {
+                // a throwaway context: nothing of it is left running either way
+            }
+        }
+    }
+
+    /**
+     * Route ids defined twice (Camel would silently keep the last one): the {@code id} of every {@code route} and the
+     * {@code routeId} of every {@code templatedRoute}, across all files.
+     */
+    static List<String> duplicateIds(Map<String, String> files) {
+        Map<String, String> seen = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        files.forEach((file, yaml) -> {
+            Object document = new Load(LoadSettings.builder().build()).loadFromString(yaml);
+            if (!(document instanceof List<?> items)) {
+                return;
+            }
+            for (Object item : items) {
+                if (!(item instanceof Map<?, ?> element)) {
+                    continue;
+                }
+                Object id = element.get("route") instanceof Map<?, ?> route ? route.get("id")
+                        : element.get("templatedRoute") instanceof Map<?, ?> templated ? templated.get("routeId")
+                        : null;
+                if (id == null) {
+                    continue;
+                }
+                String previous = seen.putIfAbsent(String.valueOf(id), file);
+                if (previous != null) {
+                    problems.add("route id " + id + " is defined twice: in " + previous + " and in " + file);
+                }
+            }
+        });
+        return problems;
+    }
+
+    /** The components' settings of the configuration ({@code camel.component.<name>.<option>}), as Camel Main does. */
+    private static void configureComponents(CamelContext trial) {
+        Map<String, Map<String, Object>> byComponent = new TreeMap<>();
+        org.eclipse.microprofile.config.Config config = ConfigProvider.getConfig();
+        for (String key : config.getPropertyNames()) {
+            if (!key.startsWith("camel.component.") || key.chars().filter(c -> c == '.').count() != 3) {
+                continue;
+            }
+            String[] parts = key.split("\\.");
+            config.getOptionalValue(key, String.class).ifPresent(value -> byComponent
+                    .computeIfAbsent(parts[2], c -> new LinkedHashMap<>())
+                    .put(StringHelper.dashToCamelCase(parts[3]), value));
+        }
+        byComponent.forEach((name, options) -> PropertyBindingSupport.build().withCamelContext(trial)
+                .withTarget(trial.getComponent(name, true)).withProperties(options).withIgnoreCase(true)
+                .withRemoveParameters(false).bind());
+    }
+
+    /** The running application's own beans, without anything of Camel's that belongs to the live context. */
+    static final class ApplicationBeans implements BeanRepository {
+        private final BeanRepository live;
+
+        ApplicationBeans(BeanRepository live) {
+            this.live = live;
+        }
+
+        private static boolean own(Object bean) {
+            return bean != null && !bean.getClass().getName().startsWith("org.apache.camel.")
+                    && !(bean instanceof Component) && !(bean instanceof Endpoint);
+        }
+
+        @Override
+        public Object lookupByName(String name) {
+            Object bean = live.lookupByName(name);
+            return own(bean) ? bean : null;
+        }
+
+        @Override
+        public <T> T lookupByNameAndType(String name, Class<T> type) {
+            if (Component.class.isAssignableFrom(type) || Endpoint.class.isAssignableFrom(type)
+                    || type.getName().startsWith("org.apache.camel.")) {
+                return null;
+            }
+            T bean = live.lookupByNameAndType(name, type);
+            return own(bean) ? bean : null;
+        }
+
+        @Override
+        public <T> Map<String, T> findByTypeWithName(Class<T> type) {
+            if (type.getName().startsWith("org.apache.camel.")) {
+                return Map.of();
+            }
+            Map<String, T> found = new LinkedHashMap<>();
+            live.findByTypeWithName(type).forEach((name, bean) -> {
+                if (own(bean)) {
+                    found.put(name, bean);
+                }
+            });
+            return found;
+        }
+
+        @Override
+        public <T> java.util.Set<T> findByType(Class<T> type) {
+            return new java.util.LinkedHashSet<>(findByTypeWithName(type).values());
+        }
+    }
+
+    /** Creates HTTP consumers that never register a path (the trial's routes are built, never served). */
+    static final class InertHttpEngine implements PlatformHttpEngine {
+        @Override
+        public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
+            return new InertHttpConsumer(endpoint, processor);
+        }
+    }
+
+    static final class InertHttpConsumer extends DefaultConsumer implements PlatformHttpConsumer {
+        InertHttpConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
+            super(endpoint, processor);
+        }
+
+        @Override
+        public PlatformHttpEndpoint getEndpoint() {
+            return (PlatformHttpEndpoint) super.getEndpoint();
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        Map<String, Boolean> messages = new LinkedHashMap<>();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                messages.putIfAbsent(t.getMessage().strip(), true);
+            }
+        }
+        return String.join(" — because: ", messages.keySet());
+    }
+}
