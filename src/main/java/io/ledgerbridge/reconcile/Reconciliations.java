@@ -63,8 +63,15 @@ public class Reconciliations {
 
     /** Records a run and starts it in the background; returns the run (status RUNNING). */
     public ReconRun start(String period, List<Long> projects, String actor) {
+        ReconRun run = record(period, projects, actor);
+        runner.submit(() -> execute(run.id));
+        return run;
+    }
+
+    /** Records a run (status RUNNING) in its own transaction, without starting it. */
+    ReconRun record(String period, List<Long> projects, String actor) {
         YearMonth.parse(period);
-        ReconRun run = QuarkusTransaction.requiringNew().call(() -> {
+        return QuarkusTransaction.requiringNew().call(() -> {
             ReconRun created = new ReconRun();
             created.period = period;
             created.projectFilter = projects == null || projects.isEmpty() ? null
@@ -75,8 +82,6 @@ public class Reconciliations {
             created.persist();
             return created;
         });
-        runner.submit(() -> execute(run.id));
-        return run;
     }
 
     private void execute(Long runId) {

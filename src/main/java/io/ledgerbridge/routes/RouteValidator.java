@@ -62,10 +62,12 @@ public class RouteValidator {
     /** The route files of the routes folder, by file name. */
     public Map<String, String> currentFiles() {
         Path folder = folder();
+        return folder == null ? new TreeMap<>() : filesIn(folder);
+    }
+
+    /** The route files ({@code *.camel.yaml}) of a folder, by file name. */
+    public static Map<String, String> filesIn(Path folder) {
         Map<String, String> files = new TreeMap<>();
-        if (folder == null) {
-            return files;
-        }
         try (Stream<Path> list = Files.list(folder)) {
             for (Path file : list.filter(p -> p.getFileName().toString().endsWith(".camel.yaml")).toList()) {
                 files.put(file.getFileName().toString(), Files.readString(file));

@@ -2,10 +2,8 @@ package io.ledgerbridge.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.testing.Admin;
 import io.ledgerbridge.testing.TimeEntryFixtures;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
@@ -15,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
@@ -60,16 +59,7 @@ class ReconciliationBench {
                 + "?) g", base, VERSION, base, base, GAP + 1, ENTRIES);
         double seedSeconds = seconds(seedStart);
 
-        ReconRun run = QuarkusTransaction.requiringNew().call(() -> {
-            ReconRun created = new ReconRun();
-            created.period = "2026-11";
-            created.projectFilter = String.valueOf(projectId);
-            created.status = ReconRun.Status.RUNNING;
-            created.requestedBy = "bench";
-            created.startedAt = StoreTime.now();
-            created.persist();
-            return created;
-        });
+        ReconRun run = reconciliations.record("2026-11", List.of(projectId), "bench");
 
         long loadStart = System.nanoTime();
         for (int first = 1; first <= ENTRIES; first += 2000) {

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,14 +20,9 @@ class RouteFolderValidation {
     RouteValidator validator;
 
     @Test
-    void theFolderLoads() throws Exception {
+    void theFolderLoads() {
         Path folder = Path.of(System.getProperty("validate.routes.folder", "routes"));
-        Map<String, String> files = new TreeMap<>();
-        try (Stream<Path> list = Files.list(folder)) {
-            for (Path file : list.filter(p -> p.getFileName().toString().endsWith(".camel.yaml")).toList()) {
-                files.put(file.getFileName().toString(), Files.readString(file));
-            }
-        }
+        Map<String, String> files = RouteValidator.filesIn(folder);
         assertThat(files).as("route files (*.camel.yaml) in " + folder.toAbsolutePath()).isNotEmpty();
         RouteValidator.Result result = validator.validateSet(files);
         System.out.println(result.valid()
