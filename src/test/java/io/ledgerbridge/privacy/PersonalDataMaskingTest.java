@@ -7,7 +7,9 @@ import static org.awaitility.Awaitility.await;
 import io.ledgerbridge.deadletter.DeadLetter;
 import io.ledgerbridge.testing.Admin;
 import io.ledgerbridge.testing.Store;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import io.ledgerbridge.testing.TimeEntryFixtures;
+import io.ledgerbridge.testing.VendorStubs;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -40,6 +42,28 @@ class PersonalDataMaskingTest {
         JsonPath operator = Admin.as(Admin.OPERATOR).get("/admin/dead-letters/" + letter.id).then().statusCode(200)
                 .extract().jsonPath();
         assertThat(operator.getString("payload")).contains("Kim Allen").contains("kim@example.com");
+    }
+
+    @Test
+    void aViewerListsDeadLettersWithoutTheAddressesInTheirErrors() {
+        VendorStubs.reset();
+        TimeEntryFixtures.Project project = TimeEntryFixtures.knownProject();
+        VendorStubs.server().stubFor(WireMock.post(WireMock.urlPathEqualTo(VendorStubs.XERO_BASE + "/Projects/"
+                + project.erpProjectId() + "/Time")).atPriority(1).willReturn(WireMock.aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"message\":\"user kim@example.com is not on the project\"}")));
+        long entry = TimeEntryFixtures.nextId();
+        given().contentType("application/json").body(project.approvedEntry(entry, "1", "2026-11-20T10:15:00Z"))
+                .post("/api/v1/time-entries").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Store.deadLetters(entry).isEmpty());
+        VendorStubs.reset();
+        String key = "harvest:time-entry:" + entry;
+
+        assertThat(Admin.as(Admin.VIEWER).queryParam("key", key).get("/admin/dead-letters").then().statusCode(200)
+                .extract().jsonPath().getString("items[0].errorMessage")).contains("user *** is not")
+                .doesNotContain("kim@example.com");
+        assertThat(Admin.as(Admin.OPERATOR).queryParam("key", key).get("/admin/dead-letters").then().statusCode(200)
+                .extract().jsonPath().getString("items[0].errorMessage")).contains("kim@example.com");
     }
 
     @Test

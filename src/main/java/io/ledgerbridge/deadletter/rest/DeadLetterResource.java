@@ -48,6 +48,11 @@ public class DeadLetterResource {
     public record Summary(long id, String flow, String step, String businessKey, ErrorClass errorClass,
             String errorMessage, int attempts, DeadLetter.Status status, Instant createdAt, Instant updatedAt) {
 
+        Summary withErrorMessage(String message) {
+            return new Summary(id, flow, step, businessKey, errorClass, message, attempts, status, createdAt,
+                    updatedAt);
+        }
+
         static Summary of(DeadLetter letter) {
             return new Summary(letter.id, letter.flow, letter.step, letter.businessKey, letter.errorClass,
                     letter.errorMessage, letter.attempts, letter.status, letter.createdAt, letter.updatedAt);
@@ -133,8 +138,10 @@ public class DeadLetterResource {
             @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
         DeadLetters.Page found = deadLetters.find(DeadLetterFilter.parse(flow, status, errorClass, key, from, to),
                 page, size);
-        return new SummaryPage(found.items().stream().map(Summary::of).toList(), found.page(), found.size(),
-                found.total());
+        boolean masked = masked();
+        return new SummaryPage(found.items().stream().map(Summary::of)
+                .map(d -> masked ? d.withErrorMessage(PersonalData.maskText(d.errorMessage())) : d).toList(),
+                found.page(), found.size(), found.total());
     }
 
     @GET
@@ -145,8 +152,7 @@ public class DeadLetterResource {
                     + "payload, headers and error message is masked as ***.")
     public Detail get(@PathParam("id") long id) {
         DeadLetter letter = deadLetters.get(id);
-        // viewers read what failed and why, not the people in it: names, e-mails, notes and rates are masked
-        boolean masked = !identity.hasRole("operator") && !identity.hasRole("approver");
+        boolean masked = masked();
         JsonNode headers = readHeaders(letter.headers);
         return new Detail(letter.id, letter.flow, letter.step, letter.businessKey, letter.sourceSystem,
                 letter.sourceId, letter.sourceVersion, letter.errorClass,
@@ -196,6 +202,11 @@ public class DeadLetterResource {
     @Operation(summary = "Close an open dead letter as discarded (never to be sent), with a reason")
     public Summary discard(@PathParam("id") long id, @Valid @NotNull Reason reason) {
         return Summary.of(deadLetters.close(id, DeadLetter.Status.DISCARDED, reason.reason()));
+    }
+
+    /** Viewers read what failed and why, not the people in it: names, e-mails, notes and rates are masked. */
+    private boolean masked() {
+        return !identity.hasRole("operator") && !identity.hasRole("approver");
     }
 
     private JsonNode readHeaders(String headers) {
