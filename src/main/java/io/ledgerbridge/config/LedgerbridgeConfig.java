@@ -11,8 +11,8 @@ import java.util.Optional;
 @ConfigMapping(prefix = "ledgerbridge")
 public interface LedgerbridgeConfig {
 
-    /** Where the operator-editable Camel YAML routes are loaded from. */
-    Location routes();
+    /** Where the operator-editable Camel YAML routes are loaded from, and whether edits apply without a restart. */
+    Routes routes();
 
     /** Where mapping files and JSON Schemas are loaded from. */
     Location mappings();
@@ -159,6 +159,16 @@ public interface LedgerbridgeConfig {
     interface Location {
         /** A Camel resource location: {@code file:routes} or {@code classpath:routes}; see {@link LocationDefaults}. */
         String location();
+    }
+
+    interface Routes extends Location {
+        /** Watch the routes folder and apply a changed set once it validates (file locations only). */
+        @WithDefault("true")
+        boolean watch();
+
+        /** How long the folder must stay quiet after a change before it is applied (editors write in steps). */
+        @WithDefault("2s")
+        Duration quietPeriod();
     }
 
     interface Kafka {

@@ -15,6 +15,7 @@ import org.apache.camel.Component;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Processor;
 import org.apache.camel.Route;
+import org.apache.camel.StartupSummaryLevel;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
@@ -31,8 +32,6 @@ import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.support.PropertyBindingSupport;
 import org.apache.camel.util.StringHelper;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -78,6 +77,11 @@ public class RouteValidator {
         return files;
     }
 
+    /** The configured routes location ({@code file:…} or {@code classpath:…}). */
+    public String location() {
+        return routesLocation;
+    }
+
     /** The folder of {@code ledgerbridge.routes.location} when it is a file location, else null (classpath). */
     public Path folder() {
         return routesLocation.startsWith("file:") ? Path.of(routesLocation.substring("file:".length())) : null;
@@ -111,6 +115,7 @@ public class RouteValidator {
             trial.getPropertiesComponent().addPropertiesSource(new CamelMicroProfilePropertiesSource());
             trial.getRestConfiguration().setComponent("platform-http");
             trial.setAutoStartup(false);
+            trial.setStartupSummaryLevel(StartupSummaryLevel.Off); // a trial is not news in the service's log
             trial.build();
             configureComponents(trial);
             List<Resource> resources = new ArrayList<>();
@@ -123,7 +128,7 @@ public class RouteValidator {
                 }
             }
             if (problems.isEmpty()) {
-                problems.addAll(duplicateIds(files));
+                problems.addAll(idProblems(files));
             }
             if (!problems.isEmpty()) {
                 return new Result(false, List.of(), problems);
@@ -157,32 +162,23 @@ public class RouteValidator {
     }
 
     /**
-     * Route ids defined twice (Camel would silently keep the last one): the {@code id} of every {@code route} and the
-     * {@code routeId} of every {@code templatedRoute}, across all files.
+     * Route ids defined twice (Camel would silently keep the last one): the {@code id} of every {@code route}, the
+     * {@code routeId} of every {@code templatedRoute} and the {@code id} of every REST operation, across all files;
+     * and routes without an id (a reload replaces routes by id, so every route needs one).
      */
-    static List<String> duplicateIds(Map<String, String> files) {
+    static List<String> idProblems(Map<String, String> files) {
         Map<String, String> seen = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
-        files.forEach((file, yaml) -> {
-            Object document = new Load(LoadSettings.builder().build()).loadFromString(yaml);
-            if (!(document instanceof List<?> items)) {
-                return;
-            }
-            for (Object item : items) {
-                if (!(item instanceof Map<?, ?> element)) {
-                    continue;
-                }
-                Object id = element.get("route") instanceof Map<?, ?> route ? route.get("id")
-                        : element.get("templatedRoute") instanceof Map<?, ?> templated ? templated.get("routeId")
-                        : null;
-                if (id == null) {
-                    continue;
-                }
-                String previous = seen.putIfAbsent(String.valueOf(id), file);
+        files.forEach((name, yaml) -> {
+            RouteFile file = RouteFile.of(name, yaml);
+            for (String id : file.routeIds()) {
+                String previous = seen.putIfAbsent(id, name);
                 if (previous != null) {
-                    problems.add("route id " + id + " is defined twice: in " + previous + " and in " + file);
+                    problems.add("route id " + id + " is defined twice: in " + previous + " and in " + name);
                 }
             }
+            file.withoutId().forEach(what -> problems.add(name + ": " + what
+                    + " has no id (routes are replaced by id when the folder is reloaded)"));
         });
         return problems;
     }
@@ -273,7 +269,7 @@ public class RouteValidator {
         }
     }
 
-    private static String describe(Throwable failure) {
+    static String describe(Throwable failure) {
         Map<String, Boolean> messages = new LinkedHashMap<>();
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t.getMessage() != null) {

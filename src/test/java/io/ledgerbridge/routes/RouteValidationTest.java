@@ -59,6 +59,8 @@ class RouteValidationTest {
                 "- to:\n                uri: \"jsonata:{{ledgerbridge.mappings.location}}/time-entry/gone.jsonata\""),
                 "gone.jsonata");
         assertRefused("duplicate.camel.yaml", route("approved-time-to-erp", "- log: twice"), "approved-time-to-erp");
+        assertRefused("noid.camel.yaml", "- route:\n    from:\n      uri: direct:no-id\n      steps:\n"
+                + "        - log: no id\n", "has no id");
         assertRefused("option.camel.yaml", route("bad-option", "- to:\n                uri: \"direct:x?noSuchOption=1\""),
                 "noSuchOption");
         // removing the file of the route templates breaks every flow that uses them
@@ -83,9 +85,9 @@ class RouteValidationTest {
                 """).then().statusCode(200);
         given().get("/api/v1/trial-only").then().statusCode(404);
         Admin.as(Admin.VIEWER).get("/admin/routes").then().statusCode(200)
-                .body("find { it.id == 'approved-time-to-erp' }.status", is("Started"))
-                .body("find { it.id == 'approved-time-to-erp' }.source", containsString(TIME_FLOW))
-                .body("id", org.hamcrest.Matchers.not(hasItem("trial-only")));
+                .body("routes.find { it.id == 'approved-time-to-erp' }.status", is("Started"))
+                .body("routes.find { it.id == 'approved-time-to-erp' }.source", containsString(TIME_FLOW))
+                .body("routes.id", org.hamcrest.Matchers.not(hasItem("trial-only")));
 
         VendorStubs.reset();
         TimeEntryFixtures.Project project = TimeEntryFixtures.knownProject();

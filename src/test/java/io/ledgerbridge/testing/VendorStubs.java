@@ -43,7 +43,7 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
                 new ContractCheck("xero_accounting.psa-subset.yaml", XERO_ACCOUNTING_BASE),
                 new ContractCheck("harvest-openapi.yaml", HARVEST_BASE));
         server = new WireMockServer(wireMockConfig().dynamicPort()
-                .extensions(new ContractFilter(contracts), new XeroInvoices()));
+                .extensions(new ContractFilter(contracts), new XeroInvoices(), new Held()));
         server.start();
         reset();
         String base = "http://127.0.0.1:" + server.port();
@@ -73,17 +73,14 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
 
     /** Forgets requests and scenario stubs; the default answers of a healthy Xero are back. */
     public static void reset() {
+        Held.gate.countDown();
         server.resetAll();
         VIOLATIONS.clear();
         server.stubFor(post(urlPathEqualTo("/connect/token")).willReturn(okJson(
                 "{\"access_token\":\"xero-token-{{randomValue length=12 type='ALPHANUMERIC'}}\","
                         + "\"expires_in\":1800,\"token_type\":\"Bearer\"}").withTransformers("response-template")));
-        server.stubFor(post(urlPathMatching(XERO_BASE + "/Projects/[^/]+/Time")).atPriority(10).willReturn(okJson(
-                "{\"timeEntryId\":\"{{randomValue type='UUID'}}\",\"userId\":\"{{jsonPath request.body '$.userId'}}\","
-                        + "\"taskId\":\"{{jsonPath request.body '$.taskId'}}\","
-                        + "\"dateUtc\":\"{{jsonPath request.body '$.dateUtc'}}\","
-                        + "\"duration\":{{jsonPath request.body '$.duration'}},\"status\":\"ACTIVE\"}")
-                .withTransformers("response-template")));
+        server.stubFor(post(urlPathMatching(XERO_BASE + "/Projects/[^/]+/Time")).atPriority(10)
+                .willReturn(timeEntryCreated()));
         server.stubFor(put(urlPathMatching(XERO_BASE + "/Projects/[^/]+/Time/[^/]+")).atPriority(10)
                 .willReturn(aResponse().withStatus(204)));
         // Xero Accounting: created documents answer with a fresh id and the request echoed
@@ -144,10 +141,59 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
                         .withTransformers("response-template")));
     }
 
+    /**
+     * Xero holds its answers to time entries of this ERP project until the returned action runs (or a minute has
+     * passed, or {@link #reset()}): the message posting it stays in flight for as long as a test needs.
+     */
+    public static Runnable holdTimeEntries(String erpProjectId) {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        Held.gate = gate;
+        server.stubFor(post(urlPathEqualTo(XERO_BASE + "/Projects/" + erpProjectId + "/Time")).atPriority(1)
+                .willReturn(timeEntryCreated().withTransformers("response-template", Held.NAME)));
+        return gate::countDown;
+    }
+
+    /** Xero's answer to a created time entry: a new id and the request's fields. */
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder timeEntryCreated() {
+        return okJson("{\"timeEntryId\":\"{{randomValue type='UUID'}}\",\"userId\":\"{{jsonPath request.body '$.userId'}}\","
+                + "\"taskId\":\"{{jsonPath request.body '$.taskId'}}\","
+                + "\"dateUtc\":\"{{jsonPath request.body '$.dateUtc'}}\","
+                + "\"duration\":{{jsonPath request.body '$.duration'}},\"status\":\"ACTIVE\"}")
+                .withTransformers("response-template");
+    }
+
     @Override
     public void stop() {
         if (server != null) {
             server.stop();
+        }
+    }
+
+    /** Holds a response until the test opens the gate (see {@link #holdTimeEntries}). */
+    public static final class Held implements com.github.tomakehurst.wiremock.extension.ResponseTransformerV2 {
+
+        static final String NAME = "held";
+        static volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
+
+        @Override
+        public com.github.tomakehurst.wiremock.http.Response transform(com.github.tomakehurst.wiremock.http.Response response,
+                ServeEvent event) {
+            try {
+                gate.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return response;
+        }
+
+        @Override
+        public String getName() {
+            return NAME;
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return false;
         }
     }
 

@@ -2,6 +2,9 @@ package io.ledgerbridge.routes.rest;
 
 import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.problem.ProblemException;
+import io.ledgerbridge.audit.Audit;
+import io.ledgerbridge.routes.RouteFolderWatch;
+import io.ledgerbridge.routes.RouteReloader;
 import io.ledgerbridge.routes.RouteValidator;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -19,7 +22,7 @@ import org.apache.camel.CamelContext;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The running routes, and checking a route file before it is put in the routes folder. */
+/** The running routes, checking a route file before it is put in the routes folder, and applying the folder. */
 @Path("/admin/routes")
 @Tag(name = "routes")
 @Produces(MediaType.APPLICATION_JSON)
@@ -29,22 +32,69 @@ public class RouteResource {
     public record RouteView(String id, String status, String source, long uptimeMillis) {
     }
 
+    /**
+     * The routes of this instance and where they come from: the location, whether edits there are watched, whether
+     * the folder holds exactly what runs, a reload under way, and the last reload (a rejected one names its
+     * problems).
+     */
+    public record RoutesView(String location, boolean watching, boolean inSync, String reloading,
+            RouteReloader.Reload lastReload, List<RouteView> routes) {
+    }
+
     private final CamelContext camel;
     private final RouteValidator validator;
+    private final RouteReloader reloader;
+    private final RouteFolderWatch watch;
+    private final Audit audit;
 
-    RouteResource(CamelContext camel, RouteValidator validator) {
+    RouteResource(CamelContext camel, RouteValidator validator, RouteReloader reloader, RouteFolderWatch watch,
+            Audit audit) {
         this.camel = camel;
+        this.audit = audit;
         this.validator = validator;
+        this.reloader = reloader;
+        this.watch = watch;
     }
 
     @GET
     @RolesAllowed({"viewer", "operator", "approver"})
-    @Operation(summary = "The routes running in this instance, with their status and source file")
-    public List<RouteView> list() {
-        return camel.getRoutes().stream().map(route -> new RouteView(route.getRouteId(),
+    @Operation(summary = "The routes running in this instance, with their status and source file, and the last reload")
+    public RoutesView list() {
+        List<RouteView> routes = camel.getRoutes().stream().map(route -> new RouteView(route.getRouteId(),
                 String.valueOf(camel.getRouteController().getRouteStatus(route.getRouteId())),
                 route.getSourceLocationShort(), route.getUptimeMillis()))
                 .sorted(java.util.Comparator.comparing(RouteView::id)).toList();
+        return new RoutesView(validator.location(), watch.watching(), reloader.inSync(), reloader.inProgress(),
+                reloader.last(), routes);
+    }
+
+    @POST
+    @Path("/reload")
+    @RolesAllowed({"operator", "approver"})
+    @Operation(summary = "Validate the routes folder and apply what changed, without a restart",
+            description = "The whole folder is loaded in a throwaway Camel context first; when it would not load, "
+                    + "nothing running changes and the answer is 422 with every problem. Otherwise the routes of "
+                    + "the changed files are replaced one by one (in-flight exchanges finish first), routes that "
+                    + "are gone are drained and removed, new ones started. Answers once done: APPLIED, or "
+                    + "UNCHANGED when the folder is what runs.")
+    public RouteReloader.Reload reload() {
+        if (!reloader.folderBacked()) {
+            throw new ProblemException(Problem.of(409, "routes-packaged", "The routes are packaged",
+                    "ledgerbridge.routes.location is " + validator.location() + ": point it at a folder (file:…) "
+                            + "to change routes without a rebuild"));
+        }
+        RouteReloader.Reload reload = reloader.reload("api", audit.actor());
+        switch (reload.outcome()) {
+            case REJECTED -> throw new ProblemException(Problem.of(422, "invalid-routes",
+                    "The routes would not load; the running routes are unchanged",
+                    String.join("\n", reload.problems())));
+            case FAILED -> throw new ProblemException(Problem.of(500, "route-reload-failed",
+                    "Applying the routes failed part-way", String.join("\n", reload.problems())
+                            + "\nSee GET /admin/routes for what runs."));
+            default -> {
+                return reload;
+            }
+        }
     }
 
     @POST
