@@ -3,6 +3,8 @@
 # its own log folder, free ports, stopped by its PID.
 #   local-kafka.sh start DIR   -> prints BOOTSTRAP=127.0.0.1:<port> once the broker is up
 #   local-kafka.sh stop DIR
+# With LOCAL_KAFKA_SECURE=1 the broker also has a SASL_SSL listener (SCRAM-SHA-512 user "ledgerbridge", a test CA's
+# certificate); start then also prints SECURE_BOOTSTRAP=127.0.0.1:<port>, CA=<ca.crt> and SASL_PASSWORD_FILE=<file>.
 set -euo pipefail
 cmd=${1:?start|stop}
 dir=$(mkdir -p "${2:?folder}" && cd "$2" && pwd)
@@ -21,6 +23,30 @@ start)
   fi
   port=$(free_port); controller=$(free_port)
   while [ "$controller" = "$port" ]; do controller=$(free_port); done
+  listeners="PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller"
+  advertised="PLAINTEXT://127.0.0.1:$port"
+  protocols="CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"
+  secure_props=""; scram=()
+  if [ "${LOCAL_KAFKA_SECURE:-0}" = 1 ]; then
+    secure=$(free_port)
+    while [ "$secure" = "$port" ] || [ "$secure" = "$controller" ]; do secure=$(free_port); done
+    bash "$here/test-ca.sh" "$dir/tls"
+    store_password=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+    openssl pkcs12 -export -in "$dir/tls/server.crt" -inkey "$dir/tls/server.key" -name broker \
+      -out "$dir/tls/broker.p12" -passout "pass:$store_password"
+    python3 -c 'import secrets; print(secrets.token_urlsafe(18), end="")' > "$dir/sasl-password"
+    chmod 600 "$dir/sasl-password"
+    listeners="$listeners,SASL_SSL://127.0.0.1:$secure"
+    advertised="$advertised,SASL_SSL://127.0.0.1:$secure"
+    protocols="$protocols,SASL_SSL:SASL_SSL"
+    secure_props="inter.broker.listener.name=PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.ssl.keystore.location=$dir/tls/broker.p12
+listener.name.sasl_ssl.ssl.keystore.password=$store_password
+listener.name.sasl_ssl.ssl.keystore.type=PKCS12"
+    scram=(--add-scram "SCRAM-SHA-512=[name=ledgerbridge,password=$(cat "$dir/sasl-password")]")
+  fi
   # a throwaway broker: each start formats a fresh log folder (its ports change from run to run)
   rm -rf "$dir/logs" "$dir/server.log" "$dir/stdout.log" "$dir/format.log" "$dir/bootstrap"
   mkdir -p "$dir/logs"
@@ -28,10 +54,11 @@ start)
 process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=127.0.0.1:$controller
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
+listeners=$listeners
+advertised.listeners=$advertised
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=$protocols
+$secure_props
 log.dirs=$dir/logs
 num.partitions=3
 offsets.topic.replication.factor=1
@@ -62,7 +89,7 @@ PROPS
 # a cluster id must not start with "-" (the tool would read it as an option): Kafka retries such ids too
 while (cid := base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")).startswith("-"): pass
 print(cid)')" \
-    -c "$dir/server.properties" >"$dir/format.log" 2>&1 \
+    -c "$dir/server.properties" "${scram[@]}" >"$dir/format.log" 2>&1 \
     || { echo "kafka storage format failed:" >&2; cat "$dir/format.log" >&2; exit 1; }
   nohup java -Xms256m -Xmx512m -cp "$cp" -Dlog4j2.configurationFile="$dir/log4j2.properties" -Dkafka.logs.dir="$dir" \
     kafka.Kafka "$dir/server.properties" >"$dir/stdout.log" 2>&1 &
@@ -70,6 +97,9 @@ print(cid)')" \
   for _ in $(seq 1 120); do
     if grep -q "Kafka Server started\|started (kafka.server.KafkaRaftServer)" "$dir/server.log" "$dir/stdout.log" 2>/dev/null; then
       echo "127.0.0.1:$port" > "$dir/bootstrap"
+      if [ -n "$secure_props" ]; then
+        echo "SECURE_BOOTSTRAP=127.0.0.1:$secure"; echo "CA=$dir/tls/ca.crt"; echo "SASL_PASSWORD_FILE=$dir/sasl-password"
+      fi
       echo "BOOTSTRAP=127.0.0.1:$port"; exit 0
     fi
     kill -0 "$(cat "$dir/pid")" 2>/dev/null || { echo "kafka exited; see $dir/stdout.log" >&2; tail -20 "$dir/stdout.log" >&2; exit 1; }

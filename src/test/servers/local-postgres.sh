@@ -3,6 +3,8 @@
 #   local-postgres.sh start DIR   -> prints PORT=<port> once the server accepts connections
 #   local-postgres.sh stop DIR
 # Database "ledgerbridge", user "ledgerbridge", password "ledgerbridge" (local throwaway server only).
+# With LOCAL_PG_TLS=1 the server takes TCP connections over TLS only (a test CA's certificate for localhost and
+# 127.0.0.1; plain TCP is rejected); start then also prints CA=<ca.crt>.
 set -euo pipefail
 cmd=${1:?start|stop}
 dir=$(mkdir -p "${2:?folder}" && cd "$2" && pwd)
@@ -29,14 +31,23 @@ start)
     as_owner "$bindir/initdb" -D "$dir/data" -U ledgerbridge --pwfile="$dir/pwfile" -A scram-sha-256 \
       --auth-local=trust >"$dir/initdb.log" 2>&1
   fi
+  tls_options=""
+  if [ "${LOCAL_PG_TLS:-0}" = 1 ]; then
+    bash "$(dirname "$0")/test-ca.sh" "$dir/tls"
+    [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir/tls"
+    printf '%s\n' "local all all trust" "hostnossl all all all reject" \
+      "hostssl all all 127.0.0.1/32 scram-sha-256" > "$dir/data/pg_hba.conf"
+    tls_options="-c ssl=on -c ssl_cert_file=$dir/tls/server.crt -c ssl_key_file=$dir/tls/server.key"
+  fi
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" >/dev/null
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 $tls_options" >/dev/null
   as_owner "$bindir/psql" -h "$dir" -p "$port" -U ledgerbridge -d postgres -tAc \
     "select 1 from pg_database where datname='ledgerbridge'" | grep -q 1 ||
     as_owner "$bindir/psql" -h "$dir" -p "$port" -U ledgerbridge -d postgres -qc "create database ledgerbridge"
   head -n 1 "$dir/data/postmaster.pid" > "$dir/pid"
   echo "$port" > "$dir/port"
+  [ -n "$tls_options" ] && echo "CA=$dir/tls/ca.crt"
   echo "PORT=$port"
   ;;
 stop)

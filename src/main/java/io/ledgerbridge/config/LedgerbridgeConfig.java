@@ -178,6 +178,50 @@ public interface LedgerbridgeConfig {
 
         /** Kafka bootstrap servers. */
         String bootstrapServers();
+
+        /** How every Kafka client connects: {@code PLAINTEXT}, {@code SSL}, {@code SASL_PLAINTEXT} or {@code SASL_SSL}. */
+        @WithDefault("PLAINTEXT")
+        String securityProtocol();
+
+        /** SASL credentials (protocols {@code SASL_*}). */
+        Sasl sasl();
+
+        /** TLS trust and client certificate (protocols {@code SSL} and {@code SASL_SSL}). */
+        Tls tls();
+
+        interface Sasl {
+            /** {@code SCRAM-SHA-512}, {@code SCRAM-SHA-256} or {@code PLAIN}. */
+            @WithDefault("SCRAM-SHA-512")
+            String mechanism();
+
+            Optional<String> username();
+
+            /** From the environment or a Secret ({@code LEDGERBRIDGE_KAFKA_SASL_PASSWORD}), never a file in the repo. */
+            Optional<String> password();
+        }
+
+        interface Tls {
+            /** The CA the brokers' certificates are checked against; absent: the JVM's trusted CAs. */
+            Optional<String> truststore();
+
+            /** {@code PEM} (a CA certificate file), {@code PKCS12} or {@code JKS}. */
+            @WithDefault("PEM")
+            String truststoreType();
+
+            Optional<String> truststorePassword();
+
+            /** A client certificate and key for brokers that require mutual TLS. */
+            Optional<String> keystore();
+
+            @WithDefault("PKCS12")
+            String keystoreType();
+
+            Optional<String> keystorePassword();
+
+            /** Check the broker's host name against its certificate ({@code false} only for brokers addressed by IP). */
+            @WithDefault("true")
+            boolean verifyHostname();
+        }
     }
 
     interface Time {

@@ -1,6 +1,7 @@
 package io.ledgerbridge.health;
 
 import io.ledgerbridge.config.LedgerbridgeConfig;
+import io.ledgerbridge.kafka.KafkaClients;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
@@ -20,10 +21,12 @@ public class KafkaHealthCheck implements HealthCheck {
     private static final int TIMEOUT_MS = 3000;
 
     private final LedgerbridgeConfig config;
+    private final KafkaClients clients;
     private volatile Admin admin;
 
-    KafkaHealthCheck(LedgerbridgeConfig config) {
+    KafkaHealthCheck(LedgerbridgeConfig config, KafkaClients clients) {
         this.config = config;
+        this.clients = clients;
     }
 
     @Override
@@ -45,9 +48,10 @@ public class KafkaHealthCheck implements HealthCheck {
         if (admin == null) {
             synchronized (this) {
                 if (admin == null) {
-                    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                            config.kafka().bootstrapServers(), AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS,
-                            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS));
+                    Map<String, Object> settings = new java.util.HashMap<>(clients.properties());
+                    settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
+                    settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
+                    admin = Admin.create(settings);
                 }
             }
         }

@@ -4,6 +4,7 @@ import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.store.BackgroundWorker;
 import io.ledgerbridge.audit.Audit;
 import io.ledgerbridge.config.LedgerbridgeConfig;
+import io.ledgerbridge.kafka.KafkaClients;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.problem.ProblemException;
@@ -41,9 +42,12 @@ public class TopicReplays {
     private final LedgerbridgeConfig config;
     private final ProducerTemplate producer;
     private final Audit audit;
+    private final KafkaClients clients;
     private final ExecutorService runner = BackgroundWorker.named("ledgerbridge-topic-replays");
 
-    TopicReplays(LedgerbridgeConfig config, ProducerTemplate producer, Audit audit) {
+    TopicReplays(LedgerbridgeConfig config, ProducerTemplate producer, Audit audit,
+            KafkaClients clients) {
+        this.clients = clients;
         this.config = config;
         this.producer = producer;
         this.audit = audit;
@@ -152,7 +156,7 @@ public class TopicReplays {
 
     private KafkaConsumer<String, String> consumer() {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
+        props.putAll(clients.properties());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
         return new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());

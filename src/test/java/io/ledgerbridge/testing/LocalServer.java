@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A server started by one of the scripts in src/test/servers, in its own folder, stopped by its PID. */
@@ -11,8 +13,15 @@ final class LocalServer {
 
     private final String script;
     private final Path folder;
+    private final Map<String, String> environment;
 
     LocalServer(String script, String name) {
+        this(script, name, Map.of());
+    }
+
+    /** A server whose script reads these environment variables (e.g. {@code LOCAL_PG_TLS=1}). */
+    LocalServer(String script, String name, Map<String, String> environment) {
+        this.environment = environment;
         this.script = "src/test/servers/" + script;
         try {
             Path base = Path.of("target", "servers");
@@ -25,9 +34,24 @@ final class LocalServer {
 
     /** Starts the server and returns the value the script printed for {@code key}. */
     String start(String key) {
+        return required(startAll(), key);
+    }
+
+    /** Starts the server and returns every {@code KEY=value} line the script printed. */
+    Map<String, String> startAll() {
         String output = run("start");
-        return output.lines().filter(line -> line.startsWith(key + "=")).map(line -> line.substring(key.length() + 1))
-                .findFirst().orElseThrow(() -> new IllegalStateException(script + " printed no " + key + ": " + output));
+        Map<String, String> printed = new LinkedHashMap<>();
+        output.lines().filter(line -> line.matches("[A-Z_]+=.*"))
+                .forEach(line -> printed.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1)));
+        return printed;
+    }
+
+    String required(Map<String, String> printed, String key) {
+        String value = printed.get(key);
+        if (value == null) {
+            throw new IllegalStateException(script + " printed no " + key + ": " + printed);
+        }
+        return value;
     }
 
     void stop() {
@@ -36,8 +60,10 @@ final class LocalServer {
 
     private String run(String command) {
         try {
-            Process process = new ProcessBuilder("bash", script, command, folder.toString())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            ProcessBuilder builder = new ProcessBuilder("bash", script, command, folder.toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
                 throw new IllegalStateException(script + " " + command + " failed: " + output);
