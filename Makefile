@@ -2,7 +2,7 @@
 SERVERS ?= target/local-servers
 JAR := target/quarkus-app/quarkus-run.jar
 
-.PHONY: run test test-console bench validate-routes package servers-up servers-down run-cluster clean k8s sandbox run-sandbox
+.PHONY: run test test-console bench validate-routes package servers-up servers-down run-cluster clean k8s sandbox run-sandbox native native-sources
 
 ## Start the service on its embedded default (H2 under data/, file outbox under data/erp-outbox/) on port 8080.
 run: package
@@ -63,6 +63,23 @@ sandbox:
 ## The embedded profile connected to the sandbox of `make sandbox` (its own H2 file: data/sandbox).
 run-sandbox: package
 	java -Dquarkus.profile=embedded $$(cat target/sandbox/service.args) -jar $(JAR)
+
+## A native executable of the cluster build (target/*-runner): with native-image (GraalVM/Mandrel) on the PATH, or
+## inside a builder container when a container engine answers; neither on this machine (then it says so and fails).
+native:
+	@if command -v native-image >/dev/null 2>&1; then \
+	    mvn -B package -DskipTests -Dnative; \
+	elif docker info >/dev/null 2>&1 || podman info >/dev/null 2>&1; then \
+	    mvn -B package -DskipTests -Dnative -Dquarkus.native.container-build=true; \
+	else \
+	    echo "make native needs GraalVM/Mandrel (native-image on the PATH) or a container engine; this machine has neither." >&2; \
+	    echo "make native-sources runs the native augmentation and writes what native-image would get." >&2; exit 2; \
+	fi
+
+## Quarkus' native build up to the native-image call (no GraalVM needed): target/native-sources holds the arguments,
+## reflection and resource configuration native-image would get.
+native-sources:
+	mvn -B package -DskipTests -Dnative -Dquarkus.native.sources-only=true
 
 clean:
 	mvn -B -q clean

@@ -1,0 +1,43 @@
+package io.ledgerbridge.nativeimage;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * What the routes reach by name at run time, registered for reflection so a native image keeps it: the beans the
+ * YAML routes call ({@code bean: ref: … method: …}, {@code method: ref: …}, {@code onRedeliveryRef}), the beans the
+ * configuration names ({@code #outboundHeaders}), and classes it instantiates by name ({@code #class:…}). In JVM mode
+ * this changes nothing. {@code NativeReadinessTest} fails when a route or setting names a bean missing here, or this
+ * lists one nothing names any more.
+ */
+@RegisterForReflection(fields = false, targets = {
+        io.ledgerbridge.billing.Billables.class,
+        io.ledgerbridge.billing.BillingRuns.class,
+        io.ledgerbridge.billing.InvoiceStatus.class,
+        io.ledgerbridge.deadletter.DeadLetterEvents.class,
+        io.ledgerbridge.deadletter.DeadLetterRecorder.class,
+        io.ledgerbridge.deadletter.RedeliveryCounter.class,
+        io.ledgerbridge.deal.Deals.class,
+        io.ledgerbridge.erp.ErpGateway.class,
+        io.ledgerbridge.erp.ErpResponses.class,
+        io.ledgerbridge.erp.OutboundHeaders.class,
+        io.ledgerbridge.erp.XeroTokens.class,
+        io.ledgerbridge.expense.Expenses.class,
+        io.ledgerbridge.flow.ErrorClasses.class,
+        io.ledgerbridge.intake.Inbox.class,
+        io.ledgerbridge.intake.KafkaCommits.class,
+        io.ledgerbridge.intake.SourceWebhook.class,
+        io.ledgerbridge.intake.WebhookSignatures.class,
+        io.ledgerbridge.people.People.class,
+        io.ledgerbridge.poll.HarvestPoll.class,
+        io.ledgerbridge.problem.Problems.class,
+        io.ledgerbridge.project.Staffing.class,
+        io.ledgerbridge.reconcile.Reconciliations.class,
+        io.ledgerbridge.sync.SyncRecords.class,
+        io.ledgerbridge.timeentry.TimeEntries.class,
+        org.apache.camel.component.kafka.serde.ToStringKafkaHeaderDeserializer.class,
+})
+public final class RouteCalledClasses {
+
+    private RouteCalledClasses() {
+    }
+}
