@@ -26,8 +26,16 @@ validate-routes:
 
 ## Benchmarks (not part of make test): prints figures, also written under target/bench/.
 ## Reconciliation of a period of 1,000,000 entries on PostgreSQL (started by the test resources like make test's).
+## The approved-time flow of the packaged cluster build (its own process) on PostgreSQL, Kafka and the Xero stub:
+## 100,000 entries, then a steady 1,000/s (FLOW_ENTRIES, FLOW_RATE to change), with a plain kafka-clients + JDBC
+## baseline.
+FLOW_ENTRIES ?= 100000
+FLOW_RATE ?= 1000
 bench:
-	mvn -B test -Dtest=ReconciliationBench -Dsurefire.failIfNoSpecifiedTests=false
+	mvn -B -q package -DskipTests -Dquarkus.profile=cluster -Dquarkus.package.output-directory=cluster-build
+	mvn -B test -Dtest='FlowBench,ReconciliationBench' -Dsurefire.failIfNoSpecifiedTests=false \
+	    -Dledgerbridge.jar=target/cluster-build/quarkus-app/quarkus-run.jar \
+	    -Dbench.flow.entries=$(FLOW_ENTRIES) -Dbench.flow.rate=$(FLOW_RATE)
 	@cat target/bench/*.txt
 
 package:

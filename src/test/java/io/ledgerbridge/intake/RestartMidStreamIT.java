@@ -51,14 +51,7 @@ class RestartMidStreamIT {
         long harvestProject = TimeEntryFixtures.nextId();
         long user = TimeEntryFixtures.nextId();
         long task = TimeEntryFixtures.nextId();
-        Files.writeString(work.resolve("reference-data.json"), """
-                {"crossReferences": [{"entityType":"PERSON","sourceSystem":"harvest","sourceId":"%d","targetSystem":"erp","targetId":"5f9e1c3a-8d2b-4e7f-a1c6-3b8d9e0f1a2b"}],
-                 "rateCards": [{"card":"RESTART","role":"Programming","currency":"EUR","billRate":100,"costRate":60,"effectiveFrom":"2026-01-01"}],
-                 "projects": [{"psaId":"%d","erpProjectId":"%s","name":"Website Redesign","clientName":"ABC Corp","region":"EU",
-                               "currency":"EUR","contractType":"TIME_AND_MATERIALS","rateCard":"RESTART","status":"ACTIVE","startsOn":"2026-01-01"}],
-                 "assignments": [{"sourceId":"restart-%d","psaProjectId":"%d","psaUserId":"%d","role":"Programming","startsOn":"2026-01-01",
-                                  "erpTaskId":"0c4d2e6f-1a3b-4c5d-8e9f-a0b1c2d3e4f5"}]}
-                """.formatted(user, harvestProject, erpProject, user, harvestProject, user));
+        TimeEntryFixtures.writeSeedFile(work.resolve("reference-data.json"), harvestProject, user, erpProject, "RESTART");
         // a slow ERP, so that the kill lands mid-stream
         VendorStubs.server().stubFor(post(urlPathMatching(VendorStubs.XERO_BASE + "/Projects/[^/]+/Time")).atPriority(1)
                 .willReturn(okJson("{\"timeEntryId\":\"{{randomValue type='UUID'}}\"}")

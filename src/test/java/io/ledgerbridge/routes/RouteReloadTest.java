@@ -97,12 +97,10 @@ class RouteReloadTest {
 
     @Test
     void aGoodEditTakesEffectWithoutRestartAndTheMessageInFlightIsPostedOnce() throws Exception {
-        VendorStubs.reset();
-        Project slow = TimeEntryFixtures.knownProject();
-        Runnable answerXero = VendorStubs.holdTimeEntries(slow.erpProjectId());
-        long inFlight = TimeEntryFixtures.nextId();
-        postEntry(slow, inFlight);
-        awaitInFlight(CONNECTOR_ROUTE);
+        InFlight held = holdAnEntryInFlight(CONNECTOR_ROUTE);
+        Project slow = held.project();
+        long inFlight = held.entry();
+        Runnable answerXero = held.answerXero();
 
         // the operator's edit of the Xero connector: a copy of every answered posting goes to a queue (the test's)
         String connectors = Files.readString(Path.of("routes", CONNECTORS));
@@ -201,12 +199,10 @@ class RouteReloadTest {
 
     @Test
     void aRemovedRouteDrainsItsMessageInFlightBeforeItStops() throws Exception {
-        VendorStubs.reset();
-        Project slow = TimeEntryFixtures.knownProject();
-        Runnable answerXero = VendorStubs.holdTimeEntries(slow.erpProjectId());
-        long inFlight = TimeEntryFixtures.nextId();
-        postEntry(slow, inFlight);
-        awaitInFlight(FLOW_ROUTE);
+        InFlight held = holdAnEntryInFlight(FLOW_ROUTE);
+        Project slow = held.project();
+        long inFlight = held.entry();
+        Runnable answerXero = held.answerXero();
 
         Files.delete(folder().resolve(TIME_FLOW));
         CompletableFuture<io.restassured.response.Response> reloading = CompletableFuture.supplyAsync(
@@ -260,6 +256,20 @@ class RouteReloadTest {
         JsonPath routes = routes();
         assertThat(routes.getString("reloading")).as("still waiting for the message in flight").startsWith("applying");
         assertThat(camel.getInflightRepository().size(routeId)).isPositive();
+    }
+
+    /** An entry of its own project, whose Xero call is held: the entry stays in flight in {@code routeId}. */
+    private InFlight holdAnEntryInFlight(String routeId) {
+        VendorStubs.reset();
+        Project project = TimeEntryFixtures.knownProject();
+        Runnable answerXero = VendorStubs.holdTimeEntries(project.erpProjectId());
+        long entry = TimeEntryFixtures.nextId();
+        postEntry(project, entry);
+        awaitInFlight(routeId);
+        return new InFlight(project, entry, answerXero);
+    }
+
+    record InFlight(Project project, long entry, Runnable answerXero) {
     }
 
     private void awaitInFlight(String routeId) {

@@ -19,6 +19,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private volatile Duration timeToReady;
 
     private ServiceProcess(Process process, int port) {
         this.process = process;
@@ -27,23 +28,42 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the jar in the repository root (so routes/ and mappings/ are the operator's folders). */
     public static ServiceProcess start(Map<String, String> properties, Path log) throws IOException {
+        return start(List.of("-Xmx512m"), properties, log);
+    }
+
+    /** Starts the jar with these JVM options (heap, GC) and system properties. */
+    public static ServiceProcess start(List<String> jvmOptions, Map<String, String> properties, Path log)
+            throws IOException {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Dquarkus.http.port=" + port));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.add("-Dquarkus.http.port=" + port);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(System.getProperty("ledgerbridge.jar", "target/quarkus-app/quarkus-run.jar"));
+        long launched = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         ServiceProcess service = new ServiceProcess(process, port);
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+        Awaitility.await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
                 .until(() -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("the service exited; see " + log);
                     }
                     return service.ready();
                 });
+        service.timeToReady = Duration.ofNanos(System.nanoTime() - launched);
         return service;
+    }
+
+    /** From launch to the first 200 of the readiness endpoint (polled every 50 ms). */
+    public Duration timeToReady() {
+        return timeToReady;
+    }
+
+    /** The operating system's process id (for /proc figures). */
+    public long pid() {
+        return process.pid();
     }
 
     public String baseUrl() {

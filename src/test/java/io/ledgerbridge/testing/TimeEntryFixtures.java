@@ -85,6 +85,22 @@ public final class TimeEntryFixtures {
         return project;
     }
 
+    /**
+     * A reference-data seed file ({@code ledgerbridge.seed.reference-data}) for a service started as its own process:
+     * the project with its ERP project, the person's ERP id, rate card {@code card} and the person's assignment.
+     */
+    public static void writeSeedFile(java.nio.file.Path file, long project, long user, String erpProject, String card)
+            throws java.io.IOException {
+        java.nio.file.Files.writeString(file, """
+                {"crossReferences": [{"entityType":"PERSON","sourceSystem":"harvest","sourceId":"%2$d","targetSystem":"erp","targetId":"5f9e1c3a-8d2b-4e7f-a1c6-3b8d9e0f1a2b"}],
+                 "rateCards": [{"card":"%4$s","role":"Programming","currency":"EUR","billRate":100,"costRate":60,"effectiveFrom":"2026-01-01"}],
+                 "projects": [{"psaId":"%1$d","erpProjectId":"%3$s","name":"Website Redesign","clientName":"ABC Corp","region":"EU",
+                               "currency":"EUR","contractType":"TIME_AND_MATERIALS","rateCard":"%4$s","status":"ACTIVE","startsOn":"2026-01-01"}],
+                 "assignments": [{"sourceId":"seed-%2$d","psaProjectId":"%1$d","psaUserId":"%2$d","role":"Programming","startsOn":"2026-01-01",
+                                  "erpTaskId":"0c4d2e6f-1a3b-4c5d-8e9f-a0b1c2d3e4f5"}]}
+                """.formatted(project, user, erpProject, card));
+    }
+
     private static io.restassured.specification.RequestSpecification operator() {
         return given().auth().preemptive().basic(Admin.OPERATOR, Admin.OPERATOR_PASSWORD)
                 .contentType("application/json");

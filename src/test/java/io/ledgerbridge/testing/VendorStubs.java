@@ -35,6 +35,17 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
 
     private static final List<String> VIOLATIONS = new CopyOnWriteArrayList<>();
     private static volatile WireMockServer server;
+    private final boolean journal;
+
+    /** The stubs as the test suites use them: every request kept for assertions. */
+    public VendorStubs() {
+        this(true);
+    }
+
+    /** Without a request journal (a benchmark counts calls itself instead of keeping 100,000 requests). */
+    public VendorStubs(boolean journal) {
+        this.journal = journal;
+    }
 
     @Override
     public Map<String, String> start() {
@@ -42,8 +53,9 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
                 new ContractCheck("xero-projects.yaml", XERO_BASE),
                 new ContractCheck("xero_accounting.psa-subset.yaml", XERO_ACCOUNTING_BASE),
                 new ContractCheck("harvest-openapi.yaml", HARVEST_BASE));
-        server = new WireMockServer(wireMockConfig().dynamicPort()
-                .extensions(new ContractFilter(contracts), new XeroInvoices(), new Held()));
+        com.github.tomakehurst.wiremock.core.WireMockConfiguration options = wireMockConfig().dynamicPort()
+                .extensions(new ContractFilter(contracts), new XeroInvoices(), new Held());
+        server = new WireMockServer(journal ? options : options.disableRequestJournal().containerThreads(24));
         server.start();
         reset();
         String base = "http://127.0.0.1:" + server.port();

@@ -1,0 +1,313 @@
+package io.ledgerbridge.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ledgerbridge.testing.KafkaResource;
+import io.ledgerbridge.testing.PostgresResource;
+import io.ledgerbridge.testing.ServiceProcess;
+import io.ledgerbridge.testing.TimeEntryFixtures;
+import io.ledgerbridge.testing.VendorStubs;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Benchmark (make bench, not part of make test): the approved-time flow of the packaged cluster build, as its own
+ * process, on real Kafka and PostgreSQL, posting to the contract-checked Xero stub. 100,000 approved entries are put
+ * on the topic, then the service is started; figures: time to ready, throughput (first to last ERP call), ERP calls
+ * per entry, the service's CPU and peak RSS; then a steady 1,000 entries/s for 20 s with the approval-to-ERP latency
+ * of each entry (produce to the stub's answer). The baseline reads the same entries with a plain kafka-clients
+ * consumer and writes them to PostgreSQL in JDBC batches. Every entry must be posted exactly once. Figures are
+ * printed and written to target/bench/flow.txt.
+ */
+class FlowBench {
+
+    static final int ENTRIES = Integer.getInteger("bench.flow.entries", 100_000);
+    static final int RATE = Integer.getInteger("bench.flow.rate", 1_000);
+    static final int STEADY_SECONDS = Integer.getInteger("bench.flow.steady-seconds", 20);
+    static final String TOPIC = "ledgerbridge.time-entries.approved";
+    static final String VERSION = "2026-11-20T10:15:00Z";
+    static final String ERP_PROJECT = "7b1e1a52-2c1f-4a55-9d43-5c2b0f6a9e10";
+
+    static final PostgresResource postgres = new PostgresResource();
+    static final KafkaResource kafka = new KafkaResource();
+    static final VendorStubs stubs = new VendorStubs(false);
+    static Map<String, String> db;
+    static String bootstrap;
+    static Map<String, String> stubConfig;
+
+    /** Per Idempotency-Key: how many ERP calls, and when the first was answered (nanoTime). */
+    static final Map<String, long[]> calls = new ConcurrentHashMap<>();
+    static final AtomicLong firstCall = new AtomicLong();
+    static final AtomicLong lastCall = new AtomicLong();
+
+    @BeforeAll
+    static void servers() {
+        db = postgres.start();
+        bootstrap = kafka.start().get("ledgerbridge.kafka.bootstrap-servers");
+        stubConfig = stubs.start();
+        VendorStubs.server().addMockServiceRequestListener((request, response) -> {
+            String key = request.getHeader("Idempotency-Key");
+            if (key != null && request.getUrl().contains("/Time") && response.getStatus() == 200) {
+                long now = System.nanoTime();
+                calls.compute(key, (k, seen) -> seen == null ? new long[] {1, now} : new long[] {seen[0] + 1, seen[1]});
+                firstCall.compareAndSet(0, now);
+                lastCall.set(now);
+            }
+        });
+    }
+
+    @AfterAll
+    static void stopServers() {
+        stubs.stop();
+        kafka.stop();
+        postgres.stop();
+    }
+
+    @Test
+    void approvedTimeFlow() throws Exception {
+        Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "flow-bench-");
+        long project = 900_000_000L + System.currentTimeMillis() % 1_000_000;
+        long user = project + 1;
+        long task = project + 2;
+        TimeEntryFixtures.writeSeedFile(work.resolve("reference-data.json"), project, user, ERP_PROJECT, "BENCH");
+        long firstId = project * 1_000L;
+
+        // the entries wait on the topic (and a copy for the baseline) before the service starts
+        long produceStart = System.nanoTime();
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (int i = 0; i < ENTRIES; i++) {
+                long id = firstId + i;
+                String entry = entry(id, project, user, task);
+                producer.send(new ProducerRecord<>(TOPIC, String.valueOf(id), entry));
+                producer.send(new ProducerRecord<>("bench.baseline", String.valueOf(id), entry));
+            }
+        }
+        double produceSeconds = seconds(produceStart);
+
+        Map<String, String> config = new HashMap<>(stubConfig);
+        config.put("quarkus.profile", "cluster");
+        config.put("LEDGERBRIDGE_DB_URL", db.get("quarkus.datasource.jdbc.url"));
+        config.put("LEDGERBRIDGE_DB_USER", db.get("quarkus.datasource.username"));
+        config.put("LEDGERBRIDGE_DB_PASSWORD", db.get("quarkus.datasource.password"));
+        config.put("LEDGERBRIDGE_KAFKA_BOOTSTRAP", bootstrap);
+        config.put("LEDGERBRIDGE_OIDC_ENABLED", "false");
+        config.put("LEDGERBRIDGE_ERP_CONNECTOR", "xero-projects");
+        config.put("ledgerbridge.sources.harvest.poll.enabled", "false");
+        config.put("ledgerbridge.billing.schedule-enabled", "false");
+        config.put("ledgerbridge.reconciliation.cron", "off");
+        config.put("ledgerbridge.seed.reference-data", work.resolve("reference-data.json").toString());
+        List<String> jvm = Arrays.asList(System.getProperty("bench.flow.jvm", "-Xmx256m").split(" "));
+
+        String report;
+        try (ServiceProcess service = ServiceProcess.start(jvm, config, work.resolve("service.log"))) {
+            long cpuAtReady = cpuNanos(service.pid());
+            long readyAt = System.nanoTime();
+            awaitCalls(ENTRIES, Duration.ofMinutes(30));
+            long cpuAtEnd = cpuNanos(service.pid());
+            double burstSeconds = (lastCall.get() - firstCall.get()) / 1e9;
+            double readyToLastSeconds = (lastCall.get() - readyAt) / 1e9;
+            double throughput = (ENTRIES - 1) / burstSeconds;
+            double cores = (cpuAtEnd - cpuAtReady) / 1e9 / readyToLastSeconds;
+            long peakRssBurst = peakRssKb(service.pid());
+
+            // steady load: RATE entries a second, latency of each from produce to the ERP's answer
+            Map<String, Long> produced = new ConcurrentHashMap<>();
+            int steady = RATE * STEADY_SECONDS;
+            long steadyFirst = firstId + ENTRIES;
+            try (KafkaProducer<String, String> producer = producer()) {
+                long start = System.nanoTime();
+                for (int i = 0; i < steady; i++) {
+                    long due = start + (long) (i * 1e9 / RATE);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                    long id = steadyFirst + i;
+                    produced.put(key(id), System.nanoTime());
+                    producer.send(new ProducerRecord<>(TOPIC, String.valueOf(id), entry(id, project, user, task)));
+                }
+            }
+            awaitCalls(ENTRIES + steady, Duration.ofMinutes(10));
+            long[] latencies = produced.entrySet().stream()
+                    .mapToLong(e -> (calls.get(e.getKey())[1] - e.getValue()) / 1_000).sorted().toArray();
+            long peakRss = peakRssKb(service.pid());
+
+            long totalCalls = calls.values().stream().mapToLong(c -> c[0]).sum();
+            long duplicates = calls.values().stream().filter(c -> c[0] > 1).count();
+            long posted = count("select count(*) from sync_record where flow = 'approved-time-to-erp' "
+                    + "and status = 'POSTED'");
+            long deadLetters = count("select count(*) from dead_letter");
+            Baseline baseline = baseline();
+
+            report = String.format(Locale.ROOT, """
+                    approved-time flow, cluster build (%s), %d entries waiting on Kafka, Xero stub with contract check
+                      produce %d entries (+ the baseline's copy)  %.1f s
+                      time to ready (launch -> /q/health/ready 200)  %.2f s
+                      throughput, first to last ERP call             %.0f entries/s   (target >= 10,000)
+                      ready to last ERP call                         %.1f s
+                      ERP calls per entry                            %.3f
+                      service CPU while posting                      %.2f cores of 2
+                      service peak RSS (VmHWM)                       %d MB            (target <= 300)
+                      steady %d entries/s for %d s: approval -> ERP latency p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms   (target p99 <= 250)
+                      posted once: %d of %d, duplicates %d, dead letters %d
+                    baseline: kafka-clients consumer -> PostgreSQL JDBC batches of 500, same %d entries
+                      throughput                                     %.0f entries/s
+                    ours / baseline                                  %.3f   (target >= 0.5)
+                    """, String.join(" ", jvm), ENTRIES, ENTRIES, produceSeconds,
+                    service.timeToReady().toMillis() / 1000.0, throughput, readyToLastSeconds,
+                    totalCalls / (double) (ENTRIES + steady), cores, peakRss / 1024, RATE, STEADY_SECONDS,
+                    percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),
+                    latencies[latencies.length - 1] / 1000.0, posted, ENTRIES + steady, duplicates, deadLetters,
+                    ENTRIES, baseline.throughput, throughput / baseline.throughput);
+            assertThat(posted).as("every entry posted").isEqualTo(ENTRIES + steady);
+            assertThat(duplicates).as("no entry posted twice").isZero();
+            assertThat(baseline.rows).isEqualTo(ENTRIES);
+            assertThat(peakRssBurst).isPositive();
+        }
+        System.out.println(report);
+        Files.createDirectories(Path.of("target/bench"));
+        Files.writeString(Path.of("target/bench/flow.txt"), report);
+    }
+
+    record Baseline(long rows, double throughput) {
+    }
+
+    /** The plain consumer: poll, insert the records in JDBC batches, commit the transaction, then the offsets. */
+    static Baseline baseline() throws Exception {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-baseline");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        try (Connection connection = DriverManager.getConnection(db.get("quarkus.datasource.jdbc.url"),
+                db.get("quarkus.datasource.username"), db.get("quarkus.datasource.password"));
+                KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                        new StringDeserializer())) {
+            connection.createStatement().execute("drop table if exists bench_baseline");
+            connection.createStatement().execute(
+                    "create table bench_baseline (source_id bigint primary key, payload text not null)");
+            connection.setAutoCommit(false);
+            consumer.subscribe(List.of("bench.baseline"));
+            long rows = 0;
+            long first = 0;
+            long last = 0;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "insert into bench_baseline (source_id, payload) values (?, ?)")) {
+                while (rows < ENTRIES && System.nanoTime() < deadline) {
+                    ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
+                    if (records.isEmpty()) {
+                        continue;
+                    }
+                    if (first == 0) {
+                        first = System.nanoTime();
+                    }
+                    for (ConsumerRecord<String, String> record : records) {
+                        insert.setLong(1, Long.parseLong(record.key()));
+                        insert.setString(2, record.value());
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                    connection.commit();
+                    consumer.commitSync();
+                    rows += records.count();
+                    last = System.nanoTime();
+                }
+            }
+            return new Baseline(rows, (rows - 1) / ((last - first) / 1e9));
+        }
+    }
+
+    static KafkaProducer<String, String> producer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    }
+
+    static String entry(long id, long project, long user, long task) {
+        return """
+                {"id": %d, "spent_date": "2026-11-19", "hours": 1.25, "notes": "Sprint planning",
+                 "billable": true, "is_closed": true, "is_billed": false, "is_locked": false,
+                 "created_at": "2026-11-19T17:00:00Z", "updated_at": "%s",
+                 "user": {"id": %d, "name": "Kim Allen"}, "client": {"id": 5735776, "name": "ABC Corp"},
+                 "project": {"id": %d, "name": "Website Redesign"}, "task": {"id": %d, "name": "Programming"}}
+                """.formatted(id, VERSION, user, project, task);
+    }
+
+    static String key(long id) {
+        return "harvest-" + id + "-20261120T101500Z";
+    }
+
+    static void awaitCalls(int expected, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (calls.size() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(calls).as("ERP calls within %s", limit).hasSizeGreaterThanOrEqualTo(expected);
+    }
+
+    static long count(String sql) throws Exception {
+        try (Connection connection = DriverManager.getConnection(db.get("quarkus.datasource.jdbc.url"),
+                db.get("quarkus.datasource.username"), db.get("quarkus.datasource.password"));
+                ResultSet result = connection.createStatement().executeQuery(sql)) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    /** utime + stime of a process, from /proc/PID/stat (clock ticks of 10 ms). */
+    static long cpuNanos(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+    }
+
+    /** Peak resident set size (VmHWM) in kB. */
+    static long peakRssKb(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        return -1;
+    }
+
+    static double percentile(long[] sortedMicros, int percentile) {
+        int index = (int) Math.ceil(percentile / 100.0 * sortedMicros.length) - 1;
+        return sortedMicros[Math.max(0, index)] / 1000.0;
+    }
+
+    static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}
