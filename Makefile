@@ -34,7 +34,7 @@ FLOW_RATE ?= 1000
 bench:
 	mvn -B -q package -DskipTests -Dquarkus.profile=cluster -Dquarkus.package.output-directory=cluster-build
 	mvn -B test -Dtest='FlowBench,ReconciliationBench' -Dsurefire.failIfNoSpecifiedTests=false \
-	    -Dledgerbridge.jar=target/cluster-build/quarkus-run.jar \
+	    -Dservice.jar=target/cluster-build/quarkus-run.jar \
 	    -Dbench.flow.entries=$(FLOW_ENTRIES) -Dbench.flow.rate=$(FLOW_RATE)
 	@cat target/bench/*.txt
 

@@ -40,7 +40,7 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("-Dquarkus.http.port=" + port);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
-        command.add(System.getProperty("ledgerbridge.jar", "target/quarkus-app/quarkus-run.jar"));
+        command.add(System.getProperty("service.jar", "target/quarkus-app/quarkus-run.jar"));
         long launched = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
