@@ -22,6 +22,7 @@ import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -290,10 +291,14 @@ public class Reconciliations {
         String ours = "select 1 from sync_record r where r.flow = '" + TIME_FLOW + "' and r.status = 'POSTED' "
                 + "and r.target_id = e.erp_entry_id";
         int findings = 0;
+        long matchStart = System.nanoTime();
+        List<String> steps = new ArrayList<>();
         try (Connection connection = dataSource.getConnection()) {
+            long analyzeStart = System.nanoTime();
             analyzeSnapshots(connection);
+            steps.add("analyze " + (System.nanoTime() - analyzeStart) / 1_000_000 + " ms");
             // approved, not transferred, a dead letter waits: replaying it is the fix
-            findings += update(connection, insert + "select s.run_id, 'MISSING_IN_TARGET', s.project_id, p.currency, "
+            findings += timed(steps, "missing-dead-letter", connection, insert + "select s.run_id, 'MISSING_IN_TARGET', s.project_id, p.currency, "
                     + "s.source_id, null, s.source_version, d.error_class, 'approved version ' || s.source_version "
                     + "|| ' not transferred: dead letter ' || cast(d.id as varchar(20)) || ' (' || d.error_class "
                     + "|| ') waits for it', null, d.id, true from recon_source_entry s join project p on p.id = "
@@ -301,49 +306,47 @@ public class Reconciliations {
                     + "and d.status in ('OPEN', 'REPLAYING') where s.run_id = ? and not exists (" + posted + ")",
                     runId);
             // approved long ago, never taken in, nothing pending
-            findings += update(connection, insert + "select s.run_id, 'STALE', s.project_id, p.currency, s.source_id, "
+            findings += timed(steps, "stale", connection, insert + "select s.run_id, 'STALE', s.project_id, p.currency, s.source_id, "
                     + "null, s.source_version, null, 'approved version ' || s.source_version || ' is older than the "
                     + "stale limit and was never transferred; nothing is pending for it: take it in again (Harvest "
                     + "poll or topic replay)', null, null, false from recon_source_entry s join project p on p.id = "
                     + "s.project_id where s.run_id = ? and s.approved_at < ? and not exists (" + posted + ") and not "
                     + "exists (" + waiting + ")", runId, staleBefore);
-            // transferred, but the ERP does not hold it (any more)
-            findings += update(connection, insert + "select s.run_id, 'MISSING_IN_TARGET', s.project_id, p.currency, "
-                    + "s.source_id, r.target_id, r.target_id, null, 'transferred as ' || r.target_id || ' but the ERP "
-                    + "does not hold it', r.id, null, false from recon_source_entry s join project p on p.id = "
-                    + "s.project_id join sync_record r on r.flow = '" + TIME_FLOW + "' and r.source_system = "
-                    + "'harvest' and r.source_id = s.source_id and r.source_version = s.source_version and r.status "
-                    + "= 'POSTED' where s.run_id = ? and not exists (select 1 from recon_erp_entry e where e.run_id "
-                    + "= s.run_id and e.erp_entry_id = r.target_id)", runId);
-            // the ERP holds other minutes than the source approved
-            findings += update(connection, insert + "select s.run_id, 'AMOUNT_DIFFERS', s.project_id, p.currency, "
-                    + "s.source_id, e.erp_entry_id, cast(round(s.hours * 60) as varchar(20)), cast(e.minutes as "
-                    + "varchar(20)), 'the ERP holds ' || cast(e.minutes as varchar(20)) || ' min, the source approved "
-                    + "' || cast(round(s.hours * 60) as varchar(20)) || ' min', r.id, null, false from "
+            // transferred, and the ERP does not hold it (any more) or holds other minutes than the source approved:
+            // one pass over the transferred entries and their ERP counterparts
+            String missing = "e.erp_entry_id is null";
+            findings += timed(steps, "missing-in-erp/amount-differs", connection, insert + "select s.run_id, case when "
+                    + missing + " then 'MISSING_IN_TARGET' else 'AMOUNT_DIFFERS' end, s.project_id, p.currency, "
+                    + "s.source_id, r.target_id, case when " + missing + " then r.target_id else cast(round(s.hours * "
+                    + "60) as varchar(20)) end, case when " + missing + " then null else cast(e.minutes as varchar(20)) "
+                    + "end, case when " + missing + " then 'transferred as ' || r.target_id || ' but the ERP does not "
+                    + "hold it' else 'the ERP holds ' || cast(e.minutes as varchar(20)) || ' min, the source approved ' "
+                    + "|| cast(round(s.hours * 60) as varchar(20)) || ' min' end, r.id, null, false from "
                     + "recon_source_entry s join project p on p.id = s.project_id join sync_record r on r.flow = '"
                     + TIME_FLOW + "' and r.source_system = 'harvest' and r.source_id = s.source_id and "
-                    + "r.source_version = s.source_version and r.status = 'POSTED' join recon_erp_entry e on e.run_id "
-                    + "= s.run_id and e.erp_entry_id = r.target_id where s.run_id = ? and abs(e.minutes - round("
-                    + "s.hours * 60)) > ?", runId, tolerance);
-            // ERP time not ours: the twin of one of ours, or nobody's
-            String twin = "select 1 from recon_erp_entry o join sync_record r2 on r2.flow = '" + TIME_FLOW
+                    + "r.source_version = s.source_version and r.status = 'POSTED' left join recon_erp_entry e on "
+                    + "e.run_id = s.run_id and e.erp_entry_id = r.target_id where s.run_id = ? and (" + missing
+                    + " or abs(e.minutes - round(s.hours * 60)) > ?)", runId, tolerance);
+            // ERP time not ours: the twin of one of ours (same person, task, day and minutes), or nobody's
+            String twin = "exists (select 1 from recon_erp_entry o join sync_record r2 on r2.flow = '" + TIME_FLOW
                     + "' and r2.status = 'POSTED' and r2.target_id = o.erp_entry_id where o.run_id = e.run_id and "
                     + "o.project_id = e.project_id and o.erp_entry_id <> e.erp_entry_id and o.erp_user_id = "
                     + "e.erp_user_id and o.erp_task_id = e.erp_task_id and o.work_date = e.work_date and o.minutes = "
-                    + "e.minutes";
-            findings += update(connection, insert + "select e.run_id, 'DUPLICATED_IN_TARGET', e.project_id, p.currency, "
-                    + "null, e.erp_entry_id, null, cast(e.minutes as varchar(20)), 'the ERP holds this time twice: "
-                    + "same person, task, day and minutes as an entry ledgerbridge posted', null, null, false from "
+                    + "e.minutes)";
+            findings += timed(steps, "duplicated/orphan", connection, insert + "select e.run_id, case when " + twin
+                    + " then 'DUPLICATED_IN_TARGET' else 'ORPHAN_IN_TARGET' end, e.project_id, p.currency, null, "
+                    + "e.erp_entry_id, null, cast(e.minutes as varchar(20)), case when " + twin + " then 'the ERP "
+                    + "holds this time twice: same person, task, day and minutes as an entry ledgerbridge posted' else "
+                    + "'the ERP holds time no approved source entry is behind' end, null, null, false from "
                     + "recon_erp_entry e join project p on p.id = e.project_id where e.run_id = ? and not exists ("
-                    + ours + ") and exists (" + twin + ")", runId);
-            findings += update(connection, insert + "select e.run_id, 'ORPHAN_IN_TARGET', e.project_id, p.currency, "
-                    + "null, e.erp_entry_id, null, cast(e.minutes as varchar(20)), 'the ERP holds time no approved "
-                    + "source entry is behind', null, null, false from recon_erp_entry e join project p on p.id = "
-                    + "e.project_id where e.run_id = ? and not exists (" + ours + ") and not exists (" + twin + ")",
-                    runId);
+                    + ours + ")", runId);
+            long invoicesStart = System.nanoTime();
             findings += matchInvoices(connection, runId);
+            steps.add("invoices " + (System.nanoTime() - invoicesStart) / 1_000_000 + " ms");
         }
         int total = findings;
+        LOG.infof("reconciliation run %d matched in %d ms, %d findings (%s)", runId,
+                (System.nanoTime() - matchStart) / 1_000_000, total, String.join(", ", steps));
         QuarkusTransaction.requiringNew().run(() -> ReconRun.update(
                 "status = ?1, findings = ?2, finishedAt = ?3 where id = ?4", ReconRun.Status.COMPLETED, total,
                 StoreTime.now(), runId));
@@ -404,6 +407,15 @@ public class Reconciliations {
                 statement.execute(postgres ? "analyze " + table : "analyze table " + table);
             }
         }
+    }
+
+    /** Runs one finding statement and notes its rows and time for the run's log line. */
+    private static int timed(List<String> steps, String step, Connection connection, String sql, Object... params)
+            throws SQLException {
+        long start = System.nanoTime();
+        int rows = update(connection, sql, params);
+        steps.add(step + " " + rows + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        return rows;
     }
 
     private static int update(Connection connection, String sql, Object... params) throws SQLException {
