@@ -149,9 +149,12 @@ class FlowBench {
         config.put("ledgerbridge.reconciliation.cron", "off");
         config.put("ledgerbridge.seed.reference-data", work.resolve("reference-data.json").toString());
         List<String> jvm = Arrays.asList(System.getProperty("bench.flow.jvm", "-Xmx256m").split(" "));
+        // glibc's malloc arenas (one per thread that allocates natively, 8 x cores) hold freed memory: cap them
+        String arenas = System.getProperty("bench.flow.malloc-arenas", "");
+        Map<String, String> environment = arenas.isBlank() ? Map.of() : Map.of("MALLOC_ARENA_MAX", arenas);
 
         String report;
-        try (ServiceProcess service = ServiceProcess.start(jvm, config, work.resolve("service.log"))) {
+        try (ServiceProcess service = ServiceProcess.start(jvm, environment, config, work.resolve("service.log"))) {
             long cpuAtReady = cpuNanos(service.pid());
             long harnessAtReady = cpuNanos(ProcessHandle.current().pid());
             long[] machineAtReady = machineTicks();
@@ -201,7 +204,7 @@ class FlowBench {
             Baseline baseline = baseline();
 
             report = String.format(Locale.ROOT, """
-                    approved-time flow, cluster build (%s), %d entries waiting on Kafka (%d partitions, as many consumers), Xero stub with contract check
+                    approved-time flow, cluster build (%s%s), %d entries waiting on Kafka (%d partitions, as many consumers), Xero stub with contract check
                       produce %d entries (+ the baseline's copy)  %.1f s
                       time to ready (launch -> /q/health/ready 200)  %.2f s
                       throughput, first to last ERP call             %.0f entries/s   (target >= 10,000)
@@ -215,7 +218,7 @@ class FlowBench {
                     baseline: kafka-clients consumer -> PostgreSQL JDBC batches of 500, same %d entries
                       throughput                                     %.0f entries/s
                     ours / baseline                                  %.3f   (target >= 0.5)
-                    """, String.join(" ", jvm), ENTRIES, PARTITIONS, ENTRIES, produceSeconds,
+                    """, String.join(" ", jvm), arenas.isBlank() ? "" : ", MALLOC_ARENA_MAX=" + arenas, ENTRIES, PARTITIONS, ENTRIES, produceSeconds,
                     service.timeToReady().toMillis() / 1000.0, throughput, readyToLastSeconds,
                     totalCalls / (double) (ENTRIES + steady), cores, harnessCores, machineBusy, peakRss / 1024, RATE, STEADY_SECONDS,
                     percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),

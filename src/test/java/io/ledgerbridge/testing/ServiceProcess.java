@@ -34,6 +34,12 @@ public final class ServiceProcess implements AutoCloseable {
     /** Starts the jar with these JVM options (heap, GC) and system properties. */
     public static ServiceProcess start(List<String> jvmOptions, Map<String, String> properties, Path log)
             throws IOException {
+        return start(jvmOptions, Map.of(), properties, log);
+    }
+
+    /** Starts the jar with these JVM options, environment variables (e.g. MALLOC_ARENA_MAX) and system properties. */
+    public static ServiceProcess start(List<String> jvmOptions, Map<String, String> environment,
+            Map<String, String> properties, Path log) throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
@@ -42,8 +48,10 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("-jar");
         command.add(System.getProperty("service.jar", "target/quarkus-app/quarkus-run.jar"));
         long launched = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         ServiceProcess service = new ServiceProcess(process, port);
         Awaitility.await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
                 .until(() -> {
