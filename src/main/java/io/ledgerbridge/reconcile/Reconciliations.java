@@ -333,13 +333,15 @@ public class Reconciliations {
                     + "o.project_id = e.project_id and o.erp_entry_id <> e.erp_entry_id and o.erp_user_id = "
                     + "e.erp_user_id and o.erp_task_id = e.erp_task_id and o.work_date = e.work_date and o.minutes = "
                     + "e.minutes)";
-            findings += timed(steps, "duplicated/orphan", connection, insert + "select e.run_id, case when " + twin
-                    + " then 'DUPLICATED_IN_TARGET' else 'ORPHAN_IN_TARGET' end, e.project_id, p.currency, null, "
-                    + "e.erp_entry_id, null, cast(e.minutes as varchar(20)), case when " + twin + " then 'the ERP "
-                    + "holds this time twice: same person, task, day and minutes as an entry ledgerbridge posted' else "
-                    + "'the ERP holds time no approved source entry is behind' end, null, null, false from "
-                    + "recon_erp_entry e join project p on p.id = e.project_id where e.run_id = ? and not exists ("
-                    + ours + ")", runId);
+            // the ERP entries nobody posted, each checked once for a twin
+            String theirs = "(select e.run_id, e.project_id, e.erp_entry_id, e.minutes, case when " + twin + " then 1 "
+                    + "else 0 end as twin from recon_erp_entry e where e.run_id = ? and not exists (" + ours + ")) t";
+            findings += timed(steps, "duplicated/orphan", connection, insert + "select t.run_id, case when t.twin = 1 "
+                    + "then 'DUPLICATED_IN_TARGET' else 'ORPHAN_IN_TARGET' end, t.project_id, p.currency, null, "
+                    + "t.erp_entry_id, null, cast(t.minutes as varchar(20)), case when t.twin = 1 then 'the ERP holds "
+                    + "this time twice: same person, task, day and minutes as an entry ledgerbridge posted' else 'the "
+                    + "ERP holds time no approved source entry is behind' end, null, null, false from " + theirs
+                    + " join project p on p.id = t.project_id", runId);
             long invoicesStart = System.nanoTime();
             findings += matchInvoices(connection, runId);
             steps.add("invoices " + (System.nanoTime() - invoicesStart) / 1_000_000 + " ms");
