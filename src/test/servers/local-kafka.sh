@@ -3,15 +3,42 @@
 # its own log folder, free ports, stopped by its PID.
 #   local-kafka.sh start DIR   -> prints BOOTSTRAP=127.0.0.1:<port> once the broker is up
 #   local-kafka.sh stop DIR
+#   local-kafka.sh restart DIR   (LOCAL_RESTART_DOWN=seconds down, default 0) -> the same broker (log folder, topics, offsets, ports) stopped and started again
 # With LOCAL_KAFKA_SECURE=1 the broker also has a SASL_SSL listener (SCRAM-SHA-512 user "ledgerbridge", a test CA's
 # certificate); start then also prints SECURE_BOOTSTRAP=127.0.0.1:<port>, CA=<ca.crt> and SASL_PASSWORD_FILE=<file>.
 set -euo pipefail
-cmd=${1:?start|stop}
+cmd=${1:?start|stop|restart}
 dir=$(mkdir -p "${2:?folder}" && cd "$2" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 jars="$here/../../../target/kafka-server"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# runs the broker of this folder's server.properties and waits until it says it started
+launch() {
+  local cp="$jars/*"
+  : > "$dir/server.log"
+  nohup java -Xms256m -Xmx512m -cp "$cp" -Dlog4j2.configurationFile="$dir/log4j2.properties" -Dkafka.logs.dir="$dir" \
+    kafka.Kafka "$dir/server.properties" >"$dir/stdout.log" 2>&1 &
+  echo $! > "$dir/pid"
+  for _ in $(seq 1 120); do
+    if grep -q "Kafka Server started\|started (kafka.server.KafkaRaftServer)" "$dir/server.log" "$dir/stdout.log" 2>/dev/null; then
+      return 0
+    fi
+    kill -0 "$(cat "$dir/pid")" 2>/dev/null || { echo "kafka exited; see $dir/stdout.log" >&2; tail -20 "$dir/stdout.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  echo "kafka did not start in 60 s; see $dir" >&2; exit 1
+}
+
+stop_broker() {
+  pid=$(cat "$dir/pid" 2>/dev/null || true)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.25; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+}
 
 case "$cmd" in
 start)
@@ -83,37 +110,29 @@ logger.started.level=INFO
 logger.broker.name=kafka.server.BrokerServer
 logger.broker.level=INFO
 PROPS
-  cp="$jars/*"
-  java -cp "$cp" -Dlog4j2.configurationFile="$dir/log4j2.properties" -Dkafka.logs.dir="$dir" \
+  java -cp "$jars/*" -Dlog4j2.configurationFile="$dir/log4j2.properties" -Dkafka.logs.dir="$dir" \
     kafka.tools.StorageTool format --standalone -t "$(python3 -c 'import uuid,base64
 # a cluster id must not start with "-" (the tool would read it as an option): Kafka retries such ids too
 while (cid := base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")).startswith("-"): pass
 print(cid)')" \
     -c "$dir/server.properties" "${scram[@]}" >"$dir/format.log" 2>&1 \
     || { echo "kafka storage format failed:" >&2; cat "$dir/format.log" >&2; exit 1; }
-  nohup java -Xms256m -Xmx512m -cp "$cp" -Dlog4j2.configurationFile="$dir/log4j2.properties" -Dkafka.logs.dir="$dir" \
-    kafka.Kafka "$dir/server.properties" >"$dir/stdout.log" 2>&1 &
-  echo $! > "$dir/pid"
-  for _ in $(seq 1 120); do
-    if grep -q "Kafka Server started\|started (kafka.server.KafkaRaftServer)" "$dir/server.log" "$dir/stdout.log" 2>/dev/null; then
-      echo "127.0.0.1:$port" > "$dir/bootstrap"
-      if [ -n "$secure_props" ]; then
-        echo "SECURE_BOOTSTRAP=127.0.0.1:$secure"; echo "CA=$dir/tls/ca.crt"; echo "SASL_PASSWORD_FILE=$dir/sasl-password"
-      fi
-      echo "BOOTSTRAP=127.0.0.1:$port"; exit 0
-    fi
-    kill -0 "$(cat "$dir/pid")" 2>/dev/null || { echo "kafka exited; see $dir/stdout.log" >&2; tail -20 "$dir/stdout.log" >&2; exit 1; }
-    sleep 0.5
-  done
-  echo "kafka did not start in 60 s; see $dir" >&2; exit 1
+  launch
+  echo "127.0.0.1:$port" > "$dir/bootstrap"
+  if [ -n "$secure_props" ]; then
+    echo "SECURE_BOOTSTRAP=127.0.0.1:$secure"; echo "CA=$dir/tls/ca.crt"; echo "SASL_PASSWORD_FILE=$dir/sasl-password"
+  fi
+  echo "BOOTSTRAP=127.0.0.1:$port"
   ;;
 stop)
-  pid=$(cat "$dir/pid" 2>/dev/null || true)
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill "$pid"
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.25; done
-    kill -9 "$pid" 2>/dev/null || true
-  fi
+  stop_broker
   ;;
-*) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
+restart)
+  # the same broker (its log folder, topics, offsets and ports) stopped and started again
+  stop_broker
+  sleep "${LOCAL_RESTART_DOWN:-0}"   # seconds the broker stays down
+  launch
+  echo "BOOTSTRAP=$(cat "$dir/bootstrap")"
+  ;;
+*) echo "usage: $0 start|stop|restart DIR" >&2; exit 2 ;;
 esac

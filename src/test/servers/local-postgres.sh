@@ -2,11 +2,12 @@
 # A private PostgreSQL server for tests and local runs: its own data folder, a free port, stopped by its PID.
 #   local-postgres.sh start DIR   -> prints PORT=<port> once the server accepts connections
 #   local-postgres.sh stop DIR
+#   local-postgres.sh restart DIR   (LOCAL_RESTART_DOWN=seconds down, default 0) -> stops it (fast shutdown: sessions are cut) and starts it on the same port and data
 # Database "ledgerbridge", user "ledgerbridge", password "ledgerbridge" (local throwaway server only).
 # With LOCAL_PG_TLS=1 the server takes TCP connections over TLS only (a test CA's certificate for localhost and
 # 127.0.0.1; plain TCP is rejected); start then also prints CA=<ca.crt>.
 set -euo pipefail
-cmd=${1:?start|stop}
+cmd=${1:?start|stop|restart}
 dir=$(mkdir -p "${2:?folder}" && cd "$2" && pwd)
 
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
@@ -39,7 +40,9 @@ start)
       "hostssl all all 127.0.0.1/32 scram-sha-256" > "$dir/data/pg_hba.conf"
     tls_options="-c ssl=on -c ssl_cert_file=$dir/tls/server.crt -c ssl_key_file=$dir/tls/server.key"
   fi
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  # a server started before in this folder comes back on its port (clients reconnect to the same address)
+  port=$(cat "$dir/port" 2>/dev/null ||
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 $tls_options" >/dev/null
   as_owner "$bindir/psql" -h "$dir" -p "$port" -U ledgerbridge -d postgres -tAc \
@@ -56,5 +59,10 @@ stop)
       pid=$(cat "$dir/pid" 2>/dev/null || true); [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true; }
   fi
   ;;
-*) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
+restart)
+  bash "$0" stop "$dir"
+  sleep "${LOCAL_RESTART_DOWN:-0}"   # seconds the server stays down
+  bash "$0" start "$dir"
+  ;;
+*) echo "usage: $0 start|stop|restart DIR" >&2; exit 2 ;;
 esac

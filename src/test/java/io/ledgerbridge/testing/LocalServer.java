@@ -58,11 +58,21 @@ final class LocalServer {
         run("stop");
     }
 
+    /** Stops the server, keeps it down this long, and starts it on the same port with the same data (a fault). */
+    void restart(java.time.Duration down) {
+        run("restart", Map.of("LOCAL_RESTART_DOWN", String.valueOf(down.toSeconds())));
+    }
+
     private String run(String command) {
+        return run(command, Map.of());
+    }
+
+    private String run(String command, Map<String, String> extra) {
         try {
             ProcessBuilder builder = new ProcessBuilder("bash", script, command, folder.toString())
                     .redirectError(ProcessBuilder.Redirect.INHERIT);
             builder.environment().putAll(environment);
+            builder.environment().putAll(extra);
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {

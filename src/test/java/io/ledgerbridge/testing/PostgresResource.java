@@ -10,17 +10,31 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  */
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
+    private final boolean own;
     private PostgreSQLContainer container;
     private LocalServer local;
 
+    public PostgresResource() {
+        this(false);
+    }
+
+    private PostgresResource(boolean own) {
+        this.own = own;
+    }
+
+    /** Always a private server of this run (never a given one or a container): one that {@link #restart} can restart. */
+    public static PostgresResource ownServer() {
+        return new PostgresResource(true);
+    }
+
     @Override
     public Map<String, String> start() {
-        String given = System.getenv("LEDGERBRIDGE_TEST_JDBC_URL");
+        String given = own ? null : System.getenv("LEDGERBRIDGE_TEST_JDBC_URL");
         if (given != null && !given.isBlank()) {
             return config(given, env("LEDGERBRIDGE_TEST_DB_USER", "ledgerbridge"),
                     env("LEDGERBRIDGE_TEST_DB_PASSWORD", "ledgerbridge"));
         }
-        if (LocalServer.dockerAvailable()) {
+        if (!own && LocalServer.dockerAvailable()) {
             container = new PostgreSQLContainer("postgres:15-alpine").withDatabaseName("ledgerbridge");
             container.start();
             return config(container.getJdbcUrl(), container.getUsername(), container.getPassword());
@@ -38,6 +52,14 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
+    }
+
+    /** Stops the private server, keeps it down this long, and starts it again on the same port with the same data. */
+    public void restart(java.time.Duration down) {
+        if (local == null) {
+            throw new IllegalStateException("only a private server of this run can be restarted (see ownServer())");
+        }
+        local.restart(down);
     }
 
     @Override
