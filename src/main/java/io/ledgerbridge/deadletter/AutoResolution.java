@@ -1,5 +1,6 @@
 package io.ledgerbridge.deadletter;
 
+import io.ledgerbridge.erp.ErpGateway;
 import io.ledgerbridge.store.BackgroundWorker;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.problem.ProblemException;
@@ -17,8 +18,14 @@ import java.util.concurrent.ExecutorService;
 import org.jboss.logging.Logger;
 
 /**
- * When a missing cross-reference arrives, the REFERENCE dead letters that waited for it are replayed by themselves
- * (as actor {@code auto-resolution}, audited like any replay); one still missing another reference stays open.
+ * Dead letters that waited for something that has now happened are replayed by themselves (as actor
+ * {@code auto-resolution}, audited like any replay, claimed like any replay so no two instances run one twice):
+ * <ul>
+ * <li>a missing cross-reference arrived: the REFERENCE dead letters that waited for it (one still missing another
+ * reference stays open);</li>
+ * <li>the ERP's circuit closed again after an outage: the TARGET_UNAVAILABLE and RATE_LIMITED dead letters written
+ * since the circuit opened (the messages that ran out of retries while the ERP was down).</li>
+ * </ul>
  */
 @ApplicationScoped
 public class AutoResolution {
@@ -40,6 +47,20 @@ public class AutoResolution {
         runner.submit(() -> replayWaitingFor(tokens));
     }
 
+    void onRecovery(@Observes ErpGateway.Recovered recovered) {
+        LOG.infof("ERP connector %s answers again (circuit open since %s): replaying the dead letters of the outage",
+                recovered.connector(), recovered.openedAt());
+        runner.submit(() -> replayOutage(recovered));
+    }
+
+    private void replayOutage(ErpGateway.Recovered recovered) {
+        List<Long> outage = QuarkusTransaction.requiringNew().call(() -> DeadLetter.<DeadLetter>list(
+                "status = ?1 and errorClass in ?2 and updatedAt >= ?3 order by id", DeadLetter.Status.OPEN,
+                List.of(ErrorClass.TARGET_UNAVAILABLE, ErrorClass.RATE_LIMITED), recovered.openedAt())
+                .stream().map(letter -> letter.id).toList());
+        replay(outage);
+    }
+
     private void replayWaitingFor(Set<String> tokens) {
         Set<Long> waiting = new LinkedHashSet<>();
         QuarkusTransaction.requiringNew().run(() -> {
@@ -50,10 +71,14 @@ public class AutoResolution {
                 letters.forEach(letter -> waiting.add(letter.id));
             }
         });
-        for (Long id : waiting) {
+        replay(waiting);
+    }
+
+    private void replay(java.util.Collection<Long> ids) {
+        for (Long id : ids) {
             try {
                 DeadLetterReplay replay = deadLetters.replay(id, null, ACTOR);
-                LOG.infof("dead letter %d replayed by itself after its reference arrived: %s", id, replay.outcome);
+                LOG.infof("dead letter %d replayed by itself: %s", id, replay.outcome);
             } catch (ProblemException refused) {
                 LOG.infof("dead letter %d not replayed by itself: %s", id, refused.problem().detail());
             } catch (RuntimeException failed) {

@@ -1,12 +1,17 @@
 package io.ledgerbridge.erp;
 
 import io.ledgerbridge.config.LedgerbridgeConfig;
+import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.TargetRejected;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Named;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.jboss.logging.Logger;
@@ -15,6 +20,10 @@ import org.jboss.logging.Logger;
  * The circuit breaker in front of the configured ERP connector route (SmallRye Fault Tolerance). Failures of the
  * connector count against the circuit, except rejections (4xx) which say nothing about the ERP's health; while the
  * circuit is open, calls fail at once with CircuitBreakerOpenException and the flow's error policy backs off.
+ * <p>
+ * A 429 pauses every call to the ERP, not only the rejected one: the ERP's rate limit is per tenant, so no consumer
+ * sends anything until the Retry-After it asked for has passed. When the circuit closes again after being open,
+ * {@link Recovered} is fired (the outage's dead letters are then replayed, see AutoResolution).
  */
 @ApplicationScoped
 @Named("erp")
@@ -25,10 +34,20 @@ public class ErpGateway {
     private final ProducerTemplate producer;
     private final String connectorUri;
     private final TypedGuard<Exchange> guard;
+    private final long maximumPause;
     private volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
+    /** When the circuit last opened (null while it has not opened since the last recovery). */
+    private volatile Instant openedAt;
+    /** System.nanoTime() before which nothing is sent: the ERP's last Retry-After. */
+    private volatile long pausedUntil = System.nanoTime();
 
-    ErpGateway(ProducerTemplate producer, LedgerbridgeConfig config) {
+    /** The circuit closed again: the ERP answered after being unavailable since {@code openedAt}. */
+    public record Recovered(String connector, Instant openedAt, Instant closedAt) {
+    }
+
+    ErpGateway(ProducerTemplate producer, LedgerbridgeConfig config, Event<Recovered> recovered) {
         this.producer = producer;
+        this.maximumPause = config.retry().maximumRetryAfter();
         this.connectorUri = "direct:erp-" + config.erp().connector();
         this.guard = TypedGuard.create(Exchange.class)
                 .withDescription("ERP connector " + config.erp().connector())
@@ -41,6 +60,13 @@ public class ErpGateway {
                 .onStateChange(changed -> {
                     state = changed;
                     log(changed, config.erp().connector());
+                    if (changed == CircuitBreakerState.OPEN && openedAt == null) {
+                        openedAt = Instant.now();
+                    } else if (changed == CircuitBreakerState.CLOSED && openedAt != null) {
+                        Instant since = openedAt;
+                        openedAt = null;
+                        recovered.fire(new Recovered(config.erp().connector(), since, Instant.now()));
+                    }
                 })
                 .done()
                 .build();
@@ -53,15 +79,36 @@ public class ErpGateway {
 
     /** Sends the exchange to another route of the same ERP (its accounting API), behind the same circuit. */
     public void call(Exchange exchange, String route) throws Exception {
+        awaitPause();
         guard.call(() -> {
             producer.send(route, exchange);
             Exception failure = exchange.getException();
             if (failure != null) {
                 exchange.setException(null);
+                if (failure instanceof FlowFailure rateLimited && rateLimited.errorClass() == ErrorClass.RATE_LIMITED) {
+                    pause(exchange.getMessage().getHeader(Exchange.REDELIVERY_DELAY, 0L, Long.class));
+                }
                 throw failure;
             }
             return exchange;
         });
+    }
+
+    /** Nothing goes to the ERP for this long (its Retry-After); a longer pause already asked for stays. */
+    void pause(long millis) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(millis, maximumPause));
+        synchronized (this) {
+            if (until - pausedUntil > 0) {
+                pausedUntil = until;
+            }
+        }
+    }
+
+    private void awaitPause() throws InterruptedException {
+        long wait;
+        while ((wait = pausedUntil - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
     }
 
     /** Whether the ERP's circuit is open: calls are refused until it lets a trial call through. */
