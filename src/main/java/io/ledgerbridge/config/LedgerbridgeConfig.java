@@ -29,6 +29,8 @@ public interface LedgerbridgeConfig {
 
     Inbox inbox();
 
+    Instances instances();
+
     Sources sources();
 
     Seed seed();
@@ -306,6 +308,12 @@ public interface LedgerbridgeConfig {
         /** Milliseconds the circuit stays open before a trial call. */
         @WithDefault("10000")
         long delay();
+    }
+
+    interface Instances {
+        /** How often each instance records that it is running; one silent for three beats is taken as gone. */
+        @WithDefault("PT5S")
+        Duration heartbeat();
     }
 
     interface Inbox {

@@ -51,6 +51,9 @@ public class SyncRecord extends PanacheEntityBase {
     public String correlationId;
     @Column(name = "claimed_until")
     public Instant claimedUntil;
+    /** The instance (see Instances) that holds or last held the claim. */
+    @Column(name = "claimed_by")
+    public String claimedBy;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")

@@ -1,8 +1,9 @@
 package io.ledgerbridge.sync;
 
-import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.config.LedgerbridgeConfig;
 import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.store.Instances;
+import io.ledgerbridge.store.StoreTime;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
@@ -15,8 +16,11 @@ import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.support.SynchronizationAdapter;
 
 /**
  * The store-backed idempotency check of every posting: one source version is posted at most once across restarts,
@@ -30,9 +34,13 @@ public class SyncRecords {
     public enum Action { CREATE, UPDATE, SKIP }
 
     private final LedgerbridgeConfig config;
+    private final Instances instances;
+    /** Sync records claimed by exchanges of this process that are still running. */
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
 
-    SyncRecords(LedgerbridgeConfig config) {
+    SyncRecords(LedgerbridgeConfig config, Instances instances) {
         this.config = config;
+        this.instances = instances;
     }
 
     /**
@@ -61,6 +69,14 @@ public class SyncRecords {
         in.setHeader(FlowHeaders.IDEMPOTENCY_KEY, idempotencyKey(system, sourceId, version));
         if (claim.action() != Action.SKIP) {
             in.setHeader(FlowHeaders.SYNC_RECORD_ID, claim.recordId());
+            Long held = claim.recordId();
+            inFlight.add(held);
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    inFlight.remove(held);
+                }
+            });
         }
         if (claim.targetId() != null) {
             in.setHeader(FlowHeaders.TARGET_ID, claim.targetId());
@@ -95,19 +111,24 @@ public class SyncRecords {
                 return Claim.skip(record.id, "version " + version + " already posted as " + record.targetId);
             }
             if (record.status == SyncRecord.Status.IN_PROGRESS && record.claimedUntil != null
-                    && record.claimedUntil.isAfter(now)) {
-                return Claim.skip(record.id, "version " + version + " is being posted by another worker");
+                    && record.claimedUntil.isAfter(now) && !abandoned(record)) {
+                throw new ClaimHeld(record.businessKey + " version " + version + " is being posted by "
+                        + (instances.id().equals(record.claimedBy) ? "another exchange of this instance"
+                                : "instance " + record.claimedBy) + " (claim until " + record.claimedUntil
+                        + "); waiting for that posting to finish");
             }
             if (newer.isPresent()) {
                 return Claim.skip(record.id, "superseded by version " + newer.get().sourceVersion);
             }
             // a failed or abandoned attempt: take it over (the target's idempotency key stays the same)
             int taken = SyncRecord.update(
-                    "status = ?1, claimedUntil = ?2, updatedAt = ?3, attempts = attempts + 1, payloadHash = ?4 "
-                            + "where id = ?5 and status = ?6 and updatedAt = ?7",
-                    SyncRecord.Status.IN_PROGRESS, leaseEnd, now, hash, record.id, record.status, record.updatedAt);
+                    "status = ?1, claimedUntil = ?2, updatedAt = ?3, attempts = attempts + 1, payloadHash = ?4, "
+                            + "claimedBy = ?5 where id = ?6 and status = ?7 and updatedAt = ?8",
+                    SyncRecord.Status.IN_PROGRESS, leaseEnd, now, hash, instances.id(), record.id, record.status,
+                    record.updatedAt);
             if (taken == 0) {
-                return Claim.skip(record.id, "version " + version + " was claimed by another worker");
+                throw new ClaimHeld(record.businessKey + " version " + version
+                        + " was claimed by another worker a moment ago; waiting for that posting to finish");
             }
             return begin(record.id, lastPosted);
         }
@@ -127,10 +148,25 @@ public class SyncRecords {
         record.attempts = 1;
         record.correlationId = in.getHeader(FlowHeaders.CORRELATION_ID, String.class);
         record.claimedUntil = leaseEnd;
+        record.claimedBy = instances.id();
         record.createdAt = now;
         record.updatedAt = now;
         record.persistAndFlush();
         return begin(record.id, lastPosted);
+    }
+
+    /**
+     * A claim whose holder cannot finish it: this instance's own claim of an exchange that has ended (its failure
+     * was not recorded, e.g. the store went away), or a claim of an instance that stopped beating.
+     */
+    private boolean abandoned(SyncRecord record) {
+        if (record.claimedBy == null) {
+            return false;
+        }
+        if (record.claimedBy.equals(instances.id())) {
+            return !inFlight.contains(record.id);
+        }
+        return !instances.alive(record.claimedBy);
     }
 
     private static Claim begin(Long recordId, Optional<SyncRecord> lastPosted) {
