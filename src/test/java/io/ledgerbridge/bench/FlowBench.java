@@ -16,7 +16,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -135,19 +134,8 @@ class FlowBench {
         }
         double produceSeconds = seconds(produceStart);
 
-        Map<String, String> config = new HashMap<>(stubConfig);
-        config.put("quarkus.profile", "cluster");
-        config.put("LEDGERBRIDGE_DB_URL", db.get("quarkus.datasource.jdbc.url"));
-        config.put("LEDGERBRIDGE_DB_USER", db.get("quarkus.datasource.username"));
-        config.put("LEDGERBRIDGE_DB_PASSWORD", db.get("quarkus.datasource.password"));
-        config.put("LEDGERBRIDGE_KAFKA_BOOTSTRAP", bootstrap);
-        config.put("LEDGERBRIDGE_OIDC_ENABLED", "false");
-        config.put("LEDGERBRIDGE_ERP_CONNECTOR", "xero-projects");
-        config.put("ledgerbridge.time.consumers", String.valueOf(PARTITIONS));
-        config.put("ledgerbridge.sources.harvest.poll.enabled", "false");
-        config.put("ledgerbridge.billing.schedule-enabled", "false");
-        config.put("ledgerbridge.reconciliation.cron", "off");
-        config.put("ledgerbridge.seed.reference-data", work.resolve("reference-data.json").toString());
+        Map<String, String> config = ServiceProcess.clusterSettings(db, bootstrap, stubConfig,
+                work.resolve("reference-data.json"), PARTITIONS);
         List<String> jvm = Arrays.asList(System.getProperty("bench.flow.jvm", "-Xmx256m").split(" "));
         // glibc's malloc arenas (one per thread that allocates natively, 8 x cores) hold freed memory: cap them
         String arenas = System.getProperty("bench.flow.malloc-arenas", "");

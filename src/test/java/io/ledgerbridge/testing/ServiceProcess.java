@@ -64,6 +64,29 @@ public final class ServiceProcess implements AutoCloseable {
         return service;
     }
 
+    /**
+     * Settings of the cluster build against these servers: PostgreSQL ({@code db} as PostgresResource answers),
+     * Kafka, the vendor stubs (Xero Projects as the ERP), {@code consumers} consumers of the approved-time topic and
+     * the reference data of {@code seed}; schedules (Harvest poll, billing, reconciliation) off, admin API open.
+     */
+    public static Map<String, String> clusterSettings(Map<String, String> db, String bootstrap,
+            Map<String, String> stubs, Path seed, int consumers) {
+        Map<String, String> config = new java.util.HashMap<>(stubs);
+        config.put("quarkus.profile", "cluster");
+        config.put("LEDGERBRIDGE_DB_URL", db.get("quarkus.datasource.jdbc.url"));
+        config.put("LEDGERBRIDGE_DB_USER", db.get("quarkus.datasource.username"));
+        config.put("LEDGERBRIDGE_DB_PASSWORD", db.get("quarkus.datasource.password"));
+        config.put("LEDGERBRIDGE_KAFKA_BOOTSTRAP", bootstrap);
+        config.put("LEDGERBRIDGE_OIDC_ENABLED", "false");
+        config.put("LEDGERBRIDGE_ERP_CONNECTOR", "xero-projects");
+        config.put("ledgerbridge.time.consumers", String.valueOf(consumers));
+        config.put("ledgerbridge.sources.harvest.poll.enabled", "false");
+        config.put("ledgerbridge.billing.schedule-enabled", "false");
+        config.put("ledgerbridge.reconciliation.cron", "off");
+        config.put("ledgerbridge.seed.reference-data", seed.toString());
+        return config;
+    }
+
     /** From launch to the first 200 of the readiness endpoint (polled every 50 ms). */
     public Duration timeToReady() {
         return timeToReady;

@@ -36,6 +36,7 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
     private static final List<String> VIOLATIONS = new CopyOnWriteArrayList<>();
     private static volatile WireMockServer server;
     private final boolean journal;
+    private final com.github.tomakehurst.wiremock.extension.Extension[] extensions;
 
     /** The stubs as the test suites use them: every request kept for assertions. */
     public VendorStubs() {
@@ -44,7 +45,13 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
 
     /** Without a request journal (a benchmark counts calls itself instead of keeping 100,000 requests). */
     public VendorStubs(boolean journal) {
+        this(journal, new com.github.tomakehurst.wiremock.extension.Extension[0]);
+    }
+
+    /** With further WireMock extensions (e.g. a fault-injecting ERP for chaos runs), named in a test's own stubs. */
+    public VendorStubs(boolean journal, com.github.tomakehurst.wiremock.extension.Extension... extensions) {
         this.journal = journal;
+        this.extensions = extensions;
     }
 
     @Override
@@ -54,7 +61,7 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
                 new ContractCheck("xero_accounting.psa-subset.yaml", XERO_ACCOUNTING_BASE),
                 new ContractCheck("harvest-openapi.yaml", HARVEST_BASE));
         com.github.tomakehurst.wiremock.core.WireMockConfiguration options = wireMockConfig().dynamicPort()
-                .extensions(new ContractFilter(contracts), new XeroInvoices(), new Held());
+                .extensions(new ContractFilter(contracts), new XeroInvoices(), new Held()).extensions(extensions);
         server = new WireMockServer(journal ? options : options.disableRequestJournal().containerThreads(24));
         server.start();
         reset();
