@@ -1,0 +1,150 @@
+package io.ledgerbridge.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.store.Instances;
+import io.ledgerbridge.store.ServiceInstance;
+import io.ledgerbridge.store.StoreTime;
+import io.ledgerbridge.testing.TimeEntryFixtures;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A posting claimed by an attempt that can no longer finish it is taken over at once (same idempotency key); one
+ * held by a live instance is waited for, never skipped: the redelivered message must not be dropped on the word of
+ * a holder that may yet fail.
+ */
+@QuarkusTest
+class ClaimTakeoverTest {
+
+    static final String FLOW = "approved-time-to-erp";
+    static final String VERSION = "2026-11-20T10:15:00Z";
+
+    @Inject
+    SyncRecords syncRecords;
+
+    @Inject
+    Instances instances;
+
+    @Inject
+    CamelContext camel;
+
+    @Inject
+    EntityManager entityManager;
+
+    @Test
+    void aClaimOfThisInstanceWhoseExchangeEndedIsTakenOver() {
+        long entry = TimeEntryFixtures.nextId();
+        // e.g. the store went away after the claim: the exchange failed and could not release it
+        Long record = claimedBy(entry, instances.id());
+        Exchange redelivered = exchange(entry);
+        syncRecords.claim(redelivered, "TIME_ENTRY", "erp");
+        assertThat(redelivered.getMessage().getHeader(FlowHeaders.SYNC_ACTION)).isEqualTo("CREATE");
+        assertThat(redelivered.getMessage().getHeader(FlowHeaders.SYNC_RECORD_ID)).isEqualTo(record);
+        assertThat(redelivered.getMessage().getHeader(FlowHeaders.IDEMPOTENCY_KEY))
+                .isEqualTo("harvest-" + entry + "-20261120T101500Z");
+        assertThat(attempts(record)).isEqualTo(2);
+    }
+
+    @Test
+    void aClaimOfThisInstanceStillInFlightIsWaitedFor() {
+        long entry = TimeEntryFixtures.nextId();
+        Exchange first = exchange(entry);
+        syncRecords.claim(first, "TIME_ENTRY", "erp");
+        assertThatThrownBy(() -> syncRecords.claim(exchange(entry), "TIME_ENTRY", "erp")).isInstanceOf(ClaimHeld.class)
+                .hasMessageContaining("another exchange of this instance");
+        // the first exchange ends without completing (its failure was not recorded): the next delivery takes over
+        first.setException(new IllegalStateException("the store went away"));
+        org.apache.camel.support.UnitOfWorkHelper.doneSynchronizations(first, first.getExchangeExtension().handoverCompletions());
+        Exchange next = exchange(entry);
+        syncRecords.claim(next, "TIME_ENTRY", "erp");
+        assertThat(next.getMessage().getHeader(FlowHeaders.SYNC_ACTION)).isEqualTo("CREATE");
+    }
+
+    @Test
+    void aClaimOfAKilledInstanceIsTakenOverAndOneOfALiveInstanceIsWaitedFor() {
+        long entry = TimeEntryFixtures.nextId();
+        Long record = claimedBy(entry, "pod-a-live");
+        beat("pod-a-live", StoreTime.now());
+        assertThatThrownBy(() -> syncRecords.claim(exchange(entry), "TIME_ENTRY", "erp")).isInstanceOf(ClaimHeld.class)
+                .hasMessageContaining("instance pod-a-live");
+        assertThat(attempts(record)).isEqualTo(1);
+
+        // pod-a stops beating (kill -9): three beats later its claim is taken over, long before the lease ends
+        beat("pod-a-live", StoreTime.now().minus(Duration.ofSeconds(16)));
+        Exchange redelivered = exchange(entry);
+        syncRecords.claim(redelivered, "TIME_ENTRY", "erp");
+        assertThat(redelivered.getMessage().getHeader(FlowHeaders.SYNC_ACTION)).isEqualTo("CREATE");
+        assertThat(attempts(record)).isEqualTo(2);
+
+        long other = TimeEntryFixtures.nextId();
+        claimedBy(other, "pod-never-seen");
+        Exchange orphan = exchange(other);
+        syncRecords.claim(orphan, "TIME_ENTRY", "erp");
+        assertThat(orphan.getMessage().getHeader(FlowHeaders.SYNC_ACTION)).isEqualTo("CREATE");
+    }
+
+    private Exchange exchange(long entry) {
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.getMessage().setHeader(FlowHeaders.FLOW, FLOW);
+        exchange.getMessage().setHeader(FlowHeaders.SOURCE_SYSTEM, "harvest");
+        exchange.getMessage().setHeader(FlowHeaders.SOURCE_ID, String.valueOf(entry));
+        exchange.getMessage().setHeader(FlowHeaders.SOURCE_VERSION, VERSION);
+        exchange.getMessage().setHeader(FlowHeaders.BUSINESS_KEY, "harvest:time-entry:" + entry);
+        exchange.getMessage().setBody("{\"id\": " + entry + "}");
+        return exchange;
+    }
+
+    /** An IN_PROGRESS claim of this version with a lease of two minutes ahead, held by {@code instance}. */
+    private Long claimedBy(long entry, String instance) {
+        Instant now = StoreTime.now();
+        return QuarkusTransaction.requiringNew().call(() -> {
+            SyncRecord record = new SyncRecord();
+            record.flow = FLOW;
+            record.entityType = "TIME_ENTRY";
+            record.sourceSystem = "harvest";
+            record.sourceId = String.valueOf(entry);
+            record.sourceVersion = VERSION;
+            record.businessKey = "harvest:time-entry:" + entry;
+            record.targetSystem = "erp";
+            record.payloadHash = "test";
+            record.status = SyncRecord.Status.IN_PROGRESS;
+            record.attempts = 1;
+            record.claimedUntil = now.plus(Duration.ofMinutes(2));
+            record.claimedBy = instance;
+            record.createdAt = now;
+            record.updatedAt = now;
+            record.persist();
+            return record.id;
+        });
+    }
+
+    private void beat(String instance, Instant seen) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            ServiceInstance row = entityManager.find(ServiceInstance.class, instance);
+            if (row == null) {
+                row = new ServiceInstance();
+                row.id = instance;
+                row.startedAt = seen;
+                row.seenAt = seen;
+                entityManager.persist(row);
+            } else {
+                row.seenAt = seen;
+            }
+        });
+    }
+
+    private static int attempts(Long record) {
+        return QuarkusTransaction.requiringNew().call(() -> SyncRecord.<SyncRecord>findById(record).attempts);
+    }
+}
