@@ -2,6 +2,7 @@ package io.ledgerbridge.billing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ledgerbridge.config.LedgerbridgeConfig;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.FlowJson;
@@ -40,8 +41,11 @@ public class Billables {
     private final FxRates fxRates;
     private final Regions regions;
     private final SyncRecords syncRecords;
+    private final int maxDaysAhead;
 
-    Billables(FlowJson json, RateCards rateCards, FxRates fxRates, Regions regions, SyncRecords syncRecords) {
+    Billables(FlowJson json, RateCards rateCards, FxRates fxRates, Regions regions, SyncRecords syncRecords,
+            LedgerbridgeConfig config) {
+        this.maxDaysAhead = config.time().maxDaysAhead();
         this.json = json;
         this.rateCards = rateCards;
         this.fxRates = fxRates;
@@ -60,7 +64,17 @@ public class Billables {
     public String priceTime(Exchange exchange) {
         ObjectNode entry = read(exchange);
         String system = entry.path("sourceSystem").asText();
+        String approval = entry.path("approval").path("state").asText();
+        if (!"APPROVED".equals(approval)) {
+            throw new FlowFailure(ErrorClass.VALIDATION, "the entry is " + approval
+                    + ", not APPROVED: only approved time goes to the ERP");
+        }
         LocalDate workDate = LocalDate.parse(entry.path("workDate").asText());
+        LocalDate latest = LocalDate.now(java.time.ZoneOffset.UTC).plusDays(maxDaysAhead);
+        if (workDate.isAfter(latest)) {
+            throw new FlowFailure(ErrorClass.VALIDATION, "work date " + workDate + " is more than " + maxDaysAhead
+                    + " days ahead (ledgerbridge.time.max-days-ahead); approved time is billed for work done");
+        }
         Staffed staffed = staffed(system, entry.path("project").path("sourceId").asText(),
                 entry.path("resource").path("sourceId").asText(), workDate);
         ProjectRecord project = staffed.project();

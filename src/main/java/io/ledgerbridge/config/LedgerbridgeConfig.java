@@ -240,6 +240,13 @@ public interface LedgerbridgeConfig {
         /** Number of Kafka consumers of this instance. */
         @WithDefault("1")
         int consumers();
+
+        /**
+         * How many days after today a work date may lie: approved time for further ahead (a year typed as 2100)
+         * is refused as VALIDATION instead of being billed.
+         */
+        @WithDefault("31")
+        int maxDaysAhead();
     }
 
     interface Erp {

@@ -67,6 +67,7 @@ public class DeadLetterRecorder {
         failed.correlationId = exchange.getMessage().getHeader(FlowHeaders.CORRELATION_ID, String.class);
         failed.createdAt = now;
         failed.updatedAt = now;
+        fitToStore(failed);
         Long replayOf = exchange.getMessage().getHeader(FlowHeaders.REPLAY_OF, Long.class);
         DeadLetter letter = QuarkusTransaction.requiringNew().call(() -> {
             Long same = replayOf != null ? replayOf : openTwin(failed);
@@ -96,14 +97,55 @@ public class DeadLetterRecorder {
         return letter;
     }
 
-    /** An open dead letter of the same version of the same record and the same error class, if any. */
+    /**
+     * Whatever a hostile message carried, its dead letter can be stored: NUL characters (which PostgreSQL refuses in
+     * text) are kept as the six characters of their JSON escape, and each field is cut to its column (a payload over 1,000,000
+     * characters keeps its first 1,000,000 and says so). A message whose dead letter could not be written would be
+     * delivered again and again, holding up its whole partition.
+     */
+    static void fitToStore(DeadLetter letter) {
+        letter.flow = fit(letter.flow, 64);
+        letter.step = fit(letter.step, 128);
+        letter.businessKey = fit(letter.businessKey, 200);
+        letter.sourceSystem = fit(letter.sourceSystem, 32);
+        letter.sourceId = fit(letter.sourceId, 128);
+        letter.sourceVersion = fit(letter.sourceVersion, 64);
+        letter.headers = fit(letter.headers, 8000);
+        letter.correlationId = fit(letter.correlationId, 64);
+        letter.missingReferences = fit(letter.missingReferences, 2000);
+        String payload = fit(letter.payload, Integer.MAX_VALUE);
+        if (payload != null && payload.length() > PAYLOAD_LIMIT) {
+            letter.errorMessage = fit("[payload of " + payload.length() + " characters, only its first " + PAYLOAD_LIMIT
+                    + " kept] " + letter.errorMessage, 4000);
+            payload = payload.substring(0, PAYLOAD_LIMIT);
+        }
+        letter.payload = payload == null ? "" : payload;
+        letter.errorMessage = fit(letter.errorMessage, 4000);
+    }
+
+    private static final int PAYLOAD_LIMIT = 1_000_000;
+
+    private static String fit(String text, int length) {
+        if (text == null) {
+            return null;
+        }
+        String kept = text.indexOf('\u0000') >= 0 ? text.replace("\u0000", "\\u0000") : text;
+        return kept.length() > length ? kept.substring(0, length) : kept;
+    }
+
+    /**
+     * An open dead letter of the same message: same version of the same record, same error class and the same
+     * payload. A different message under the same key and version (a sender's mistake, or a hostile one) gets a
+     * dead letter of its own, so that its payload is kept.
+     */
     private static Long openTwin(DeadLetter failed) {
         if (failed.businessKey == null || failed.sourceVersion == null) {
             return null;
         }
         return DeadLetter.<DeadLetter>find("flow = ?1 and businessKey = ?2 and sourceVersion = ?3 and errorClass = ?4 "
                 + "and status = ?5 order by id", failed.flow, failed.businessKey, failed.sourceVersion,
-                failed.errorClass, DeadLetter.Status.OPEN).firstResultOptional().map(d -> d.id).orElse(null);
+                failed.errorClass, DeadLetter.Status.OPEN).stream()
+                .filter(letter -> letter.payload.equals(failed.payload)).map(d -> d.id).findFirst().orElse(null);
     }
 
     private static DeadLetter reopen(Long id, ErrorClass errorClass, DeadLetter failed, Instant now) {

@@ -28,6 +28,11 @@ public class FlowFailure extends RuntimeException {
             if (t instanceof org.apache.camel.ValidationException) {
                 return ErrorClass.VALIDATION;
             }
+            if (t instanceof com.fasterxml.jackson.core.exc.StreamReadException
+                    || t instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
+                // a message that is not JSON, names a field twice or nests beyond the limit: the sender's fault
+                return ErrorClass.VALIDATION;
+            }
             if (t instanceof com.fasterxml.jackson.core.JsonProcessingException) {
                 return ErrorClass.INTERNAL;
             }

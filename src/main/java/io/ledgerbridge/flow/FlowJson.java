@@ -17,11 +17,70 @@ public class FlowJson {
     }
 
     public JsonNode read(String body) {
+        JsonNode node;
         try {
-            return json.readTree(body);
+            node = json.readTree(body);
         } catch (JsonProcessingException e) {
             throw new FlowFailure(ErrorClass.VALIDATION, "not JSON: " + e.getOriginalMessage());
         }
+        String unfit = unfitText(node);
+        if (unfit != null) {
+            throw new FlowFailure(ErrorClass.VALIDATION, unfit);
+        }
+        return node;
+    }
+
+    /**
+     * Text no ledger can keep as it was sent: a NUL character (U+0000; PostgreSQL refuses it in text) or an unpaired
+     * surrogate (not Unicode; UTF-8 would turn it into '?'). Answers where and what, or null when all text is fit.
+     */
+    public static String unfitText(JsonNode node) {
+        return unfitText(node, "");
+    }
+
+    private static String unfitText(JsonNode node, String pointer) {
+        if (node == null) {
+            return null;
+        }
+        if (node.isTextual()) {
+            return unfit(node.textValue(), pointer.isEmpty() ? "/" : pointer);
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = unfitText(node.get(i), pointer + "/" + i);
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (node.isObject()) {
+            for (var fields = node.fields(); fields.hasNext(); ) {
+                var field = fields.next();
+                String found = unfit(field.getKey(), pointer + " (a field name)");
+                if (found == null) {
+                    found = unfitText(field.getValue(), pointer + "/" + field.getKey());
+                }
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String unfit(String text, String where) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\u0000') {
+                return "text at " + where + " contains a NUL character (U+0000), which no ledger keeps";
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "text at " + where + " is not valid Unicode (an unpaired surrogate U+"
+                        + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + ")";
+            }
+        }
+        return null;
     }
 
     public String write(JsonNode node) {

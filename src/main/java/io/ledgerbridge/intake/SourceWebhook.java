@@ -31,6 +31,8 @@ public class SourceWebhook {
 
     /** Exchange property with the records answered as ignored. */
     public static final String IGNORED = "ledgerbridgeIgnored";
+    /** Largest record taken in (it travels as one Kafka record, whose broker limit is 1 MiB by default). */
+    public static final int MAX_RECORD_BYTES = 512 * 1024;
     public static final String SCHEMA = "ledgerbridgeSourceSchema";
     public static final String ACCEPT_WHEN = "ledgerbridgeAcceptWhen";
     public static final String KEY_FIELD = "ledgerbridgeKeyField";
@@ -61,8 +63,8 @@ public class SourceWebhook {
             root = json.readTree(body == null ? "" : body);
         } catch (JsonProcessingException e) {
             throw new ProblemException(Problem.of(400, "malformed-json", "Malformed JSON",
-                    "the body is not valid JSON: " + e.getOriginalMessage() + " at line "
-                            + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+                    "the body is not valid JSON: " + e.getOriginalMessage() + (e.getLocation() == null ? ""
+                            : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr())));
         }
         if (root == null || root.isMissingNode() || !(root.isObject() || root.isArray())) {
             throw new ProblemException(Problem.of(422, "validation", "Invalid records",
@@ -81,6 +83,15 @@ public class SourceWebhook {
             JsonNode entry = entries.get(i);
             String prefix = root.isArray() ? "/" + i : "";
             List<FieldError> entryErrors = validate(sourceSchema, entry, prefix);
+            String unfit = io.ledgerbridge.flow.FlowJson.unfitText(entry);
+            if (unfit != null) {
+                entryErrors.add(new FieldError(prefix.isEmpty() ? "/" : prefix, unfit));
+            }
+            int size = json.writeValueAsBytes(entry).length;
+            if (size > MAX_RECORD_BYTES) {
+                entryErrors.add(new FieldError(prefix.isEmpty() ? "/" : prefix, "the record is " + size
+                        + " bytes of JSON; one record may have at most " + MAX_RECORD_BYTES));
+            }
             if (!entryErrors.isEmpty()) {
                 errors.addAll(entryErrors);
             } else if (acceptWhen != null && !entry.path(acceptWhen).asBoolean(false)) {

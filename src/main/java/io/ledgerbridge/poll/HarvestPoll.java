@@ -1,6 +1,7 @@
 package io.ledgerbridge.poll;
 
 import io.ledgerbridge.store.StoreTime;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ledgerbridge.config.LedgerbridgeConfig;
@@ -81,18 +82,35 @@ public class HarvestPoll {
             throw new FlowFailure(status == 429 || status >= 500 ? ErrorClass.TARGET_UNAVAILABLE : ErrorClass.TARGET_REJECTED,
                     "Harvest answered " + status + " to the time entry poll");
         }
-        JsonNode answer = json.readTree(in.getBody(String.class));
+        JsonNode answer;
+        try {
+            answer = json.readTree(in.getBody(String.class));
+        } catch (JsonProcessingException unreadable) {
+            // nothing of the page is taken and the watermark stays: the next poll asks for the same page again
+            throw new FlowFailure(ErrorClass.TARGET_REJECTED, "Harvest answered page " + exchange.getProperty(PAGE)
+                    + " of the time entry poll with a body that is not JSON: " + unreadable.getOriginalMessage());
+        }
+        if (answer == null || !answer.path("time_entries").isArray()) {
+            throw new FlowFailure(ErrorClass.TARGET_REJECTED, "Harvest answered page " + exchange.getProperty(PAGE)
+                    + " of the time entry poll without a time_entries list");
+        }
         List<String> approved = new ArrayList<>();
         Instant highest = exchange.getProperty(HIGHEST, Instant.class);
         for (JsonNode entry : answer.path("time_entries")) {
-            if (entry.path("is_closed").asBoolean(false)) {
+            // only an entry that says it is not approved is left out; anything else (an entry whose is_closed is
+            // not a boolean, one that is not an object at all) goes to the flow, whose validation dead-letters it
+            if (!entry.path("is_closed").isBoolean() || entry.path("is_closed").booleanValue()) {
                 approved.add(json.writeValueAsString(entry));
             }
             String updated = entry.path("updated_at").asText(null);
             if (updated != null) {
-                Instant at = Instant.parse(updated);
-                if (at.isAfter(highest)) {
-                    highest = at;
+                try {
+                    Instant at = Instant.parse(updated);
+                    if (at.isAfter(highest)) {
+                        highest = at;
+                    }
+                } catch (java.time.format.DateTimeParseException notATime) {
+                    // such an entry fails validation in the flow; it does not move the watermark
                 }
             }
         }

@@ -33,6 +33,19 @@ public class ProblemMappers {
         return respond(Problem.of(400, "malformed-json", "Malformed JSON", e.getOriginalMessage()));
     }
 
+    /** Well-formed JSON of the wrong shape (an object where a list is taken, text where a number is). */
+    @ServerExceptionMapper
+    public Response wrongShape(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        StringBuilder pointer = new StringBuilder();
+        for (var reference : e.getPath()) {
+            pointer.append('/').append(reference.getFieldName() != null ? reference.getFieldName() : reference.getIndex());
+        }
+        return respond(Problem.of(400, "malformed-json", "Wrong shape", "the body does not have the shape this "
+                + "endpoint takes" + (pointer.length() == 0 ? "" : " at " + pointer) + ": " + firstLine(e.getOriginalMessage()))
+                .withErrors(List.of(new Problem.FieldError(pointer.length() == 0 ? "/" : pointer.toString(),
+                        firstLine(e.getOriginalMessage())))));
+    }
+
     @ServerExceptionMapper({io.quarkus.security.UnauthorizedException.class,
             io.quarkus.security.AuthenticationFailedException.class})
     public Response unauthenticated(RuntimeException e) {
@@ -59,8 +72,36 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.hibernate.exception.DataException data) {
+                // the store refused a value (too long for its column, out of range): the request's fault
+                String reason = data.getSQLException() == null ? data.getMessage() : data.getSQLException().getMessage();
+                return respond(Problem.of(422, "value-does-not-fit", "A value does not fit",
+                        "a value of the request does not fit the store (" + firstLine(reason) + "); nothing was changed"));
+            }
+        }
         LOG.error("admin request failed", e);
         return respond(Problem.of(500, "internal", "Internal error", "the request failed; see the service log"));
+    }
+
+    /**
+     * An error answered by the REST layer itself without a body (a request body it could not read, an unsupported
+     * media type or method) still gets problem+json.
+     */
+    @org.jboss.resteasy.reactive.server.ServerResponseFilter
+    public void bareErrors(jakarta.ws.rs.container.ContainerResponseContext response) {
+        int status = response.getStatus();
+        if (status >= 400 && !response.hasEntity()) {
+            String detail = status == 400 ? "the request could not be read as the JSON this endpoint takes"
+                    : "the request was refused by the HTTP layer (" + status + ")";
+            Response.StatusType info = Response.Status.fromStatusCode(status);
+            response.setEntity(Problem.of(status, "http-" + status, info == null ? "HTTP " + status : info.getReasonPhrase(),
+                    detail), null, jakarta.ws.rs.core.MediaType.valueOf(Problem.MEDIA_TYPE));
+        }
+    }
+
+    private static String firstLine(String text) {
+        return text == null ? "" : text.lines().findFirst().orElse("");
     }
 
     private static Response respond(Problem problem) {

@@ -33,6 +33,11 @@ public class ReferenceDataDocumentResource {
     @RolesAllowed({"operator", "approver"})
     @Operation(summary = "Upsert cross-references, rate cards, FX rates, projects and assignments, all or nothing")
     public Map<String, Integer> put(@NotNull ReferenceData.Document document) {
+        if (document.crossReferences() == null && document.rateCards() == null && document.fxRates() == null
+                && document.projects() == null && document.assignments() == null) {
+            throw new ProblemException(Problem.of(422, "validation", "Not a reference-data document",
+                    "the document has none of crossReferences, rateCards, fxRates, projects, assignments; nothing was loaded"));
+        }
         Map<String, Integer> received;
         try {
             received = referenceData.load(document);

@@ -38,28 +38,29 @@ public class TimeEntries {
     }
 
     /**
-     * Best effort, before validation: the source id and version as the source sent them, so that even a message
-     * that fails its schema is dead-lettered under its business key. The canonical entry confirms them later.
+     * Before validation: the source id and version as the source sent them, so that even a message that fails its
+     * schema is dead-lettered under its business key. A body that is not JSON at all (empty, broken, naming a field
+     * twice, nested beyond reason) fails here as VALIDATION. The canonical entry confirms id and version later.
      */
     public void identifySource(Exchange exchange) {
         Message in = exchange.getMessage();
         String system = in.getHeader(FlowHeaders.SOURCE_SYSTEM, "harvest", String.class);
-        try {
-            JsonNode raw = json.read(in.getBody(String.class));
-            JsonNode id = raw == null ? null : raw.get("id");
-            if (id != null && (id.isIntegralNumber() || id.isTextual()) && !id.asText().isBlank()
-                    && id.asText().length() <= 128) {
-                in.setHeader(FlowHeaders.SOURCE_ID, id.asText());
-                in.setHeader(FlowHeaders.BUSINESS_KEY, system + ":time-entry:" + id.asText());
-                JsonNode version = raw.get("updated_at");
-                if (version != null && version.isTextual() && version.asText().length() <= 64) {
-                    in.setHeader(FlowHeaders.SOURCE_VERSION, version.asText());
-                }
-            }
-        } catch (RuntimeException notReadable) {
-            // not JSON at all: validation says so next, under no business key
-        }
         in.setHeader(FlowHeaders.SOURCE_SYSTEM, system);
+        String body = in.getBody(String.class);
+        if (body == null || body.isBlank()) {
+            throw new FlowFailure(ErrorClass.VALIDATION, "empty message: no time entry in it");
+        }
+        JsonNode raw = json.read(body);
+        JsonNode id = raw.get("id");
+        if (id != null && (id.isIntegralNumber() || id.isTextual()) && !id.asText().isBlank()
+                && id.asText().length() <= 128) {
+            in.setHeader(FlowHeaders.SOURCE_ID, id.asText());
+            in.setHeader(FlowHeaders.BUSINESS_KEY, system + ":time-entry:" + id.asText());
+            JsonNode version = raw.get("updated_at");
+            if (version != null && version.isTextual() && version.asText().length() <= 64) {
+                in.setHeader(FlowHeaders.SOURCE_VERSION, version.asText());
+            }
+        }
     }
 
     /** Sets source system, id, version, business key and correlation id from the canonical entry. */
