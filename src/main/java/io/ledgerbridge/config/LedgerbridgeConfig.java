@@ -150,6 +150,13 @@ public interface LedgerbridgeConfig {
     interface DeadLetters {
         /** Topic that receives every dead letter as a CloudEvent (cluster profile). */
         String topic();
+
+        /**
+         * When the ERP's circuit closes after an outage, replay the TARGET_UNAVAILABLE and RATE_LIMITED dead letters
+         * written since it opened (false: they wait for an operator).
+         */
+        @WithDefault("true")
+        boolean replayAfterOutage();
     }
 
     interface Replay {

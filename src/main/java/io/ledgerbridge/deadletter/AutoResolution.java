@@ -24,7 +24,8 @@ import org.jboss.logging.Logger;
  * <li>a missing cross-reference arrived: the REFERENCE dead letters that waited for it (one still missing another
  * reference stays open);</li>
  * <li>the ERP's circuit closed again after an outage: the TARGET_UNAVAILABLE and RATE_LIMITED dead letters written
- * since the circuit opened (the messages that ran out of retries while the ERP was down).</li>
+ * since the circuit opened (the messages that ran out of retries while the ERP was down), unless
+ * {@code ledgerbridge.dead-letters.replay-after-outage} is false.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -35,10 +36,12 @@ public class AutoResolution {
     private static final Logger LOG = Logger.getLogger(AutoResolution.class);
 
     private final DeadLetters deadLetters;
+    private final boolean replayAfterOutage;
     private final ExecutorService runner = BackgroundWorker.named("ledgerbridge-auto-resolution");
 
-    AutoResolution(DeadLetters deadLetters) {
+    AutoResolution(DeadLetters deadLetters, io.ledgerbridge.config.LedgerbridgeConfig config) {
         this.deadLetters = deadLetters;
+        this.replayAfterOutage = config.deadLetters().replayAfterOutage();
     }
 
     void onArrival(@Observes(during = TransactionPhase.AFTER_SUCCESS) ReferencesArrived arrived) {
@@ -48,6 +51,9 @@ public class AutoResolution {
     }
 
     void onRecovery(@Observes ErpGateway.Recovered recovered) {
+        if (!replayAfterOutage) {
+            return;
+        }
         LOG.infof("ERP connector %s answers again (circuit open since %s): replaying the dead letters of the outage",
                 recovered.connector(), recovered.openedAt());
         runner.submit(() -> replayOutage(recovered));
