@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -46,7 +45,7 @@ final class ErpLedger implements ResponseTransformerV2 {
     static final Map<Long, Set<String>> bySource = new ConcurrentHashMap<>();
     static final AtomicInteger resentSameKey = new AtomicInteger();
     static final AtomicInteger withoutKey = new AtomicInteger();
-    static final List<Call> calls = new CopyOnWriteArrayList<>();
+    static final java.util.Queue<Call> calls = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     static void up() {
         mode = Mode.UP;

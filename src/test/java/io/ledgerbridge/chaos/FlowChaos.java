@@ -214,6 +214,137 @@ class FlowChaos {
         });
     }
 
+    /** Partitions of the scale-out topic; each instance runs this many consumers of it. */
+    static final int SCALE_PARTITIONS = 6;
+    static final int CONSUMERS_PER_INSTANCE = 2;
+    static final String SCALE_TOPIC = "chaos.scale-out.time-entries";
+
+    @Test
+    @Order(6)
+    void scaleOutOneTwoAndThreeInstances() throws Exception {
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(SCALE_TOPIC, SCALE_PARTITIONS, (short) 1))).all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+        int backlog = 3_000;
+        List<String> figures = new ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            List<Path> logs = new ArrayList<>();
+            List<ServiceProcess> instances = new ArrayList<>();
+            int resentBefore = ErpLedger.resentSameKey.get();
+            try {
+                for (int i = 1; i <= n; i++) {
+                    Path log = work.resolve("scale-out-" + n + "-instance-" + i + ".log");
+                    Files.deleteIfExists(log);
+                    logs.add(log);
+                    instances.add(ServiceProcess.start(List.of("-Xmx256m"), Map.of(), scaledSettings(), log));
+                }
+                TimeUnit.SECONDS.sleep(3); // the consumer group settles on n x 2 consumers
+                long[] machineBefore = machineTicks();
+                Stream stream = new Stream(SCALE_TOPIC, nextFirstId, backlog, 100_000);
+                nextFirstId += backlog;
+                long began = System.nanoTime();
+                stream.start();
+                stream.finish();
+                awaitSettled(stream.acked);
+                long[] machineAfter = machineTicks();
+                double throughput = throughput(stream);
+                double busy = 2.0 * (machineAfter[0] - machineBefore[0]) / Math.max(1, machineAfter[1] - machineBefore[1]);
+                figures.add(String.format(Locale.ROOT, "%d instance%s: %.0f entries/s (machine busy %.2f of 2 cores)",
+                        n, n == 1 ? "" : "s", throughput, busy));
+                report(String.format(Locale.ROOT, "scale-out: %d instance%s x %d consumers, %d partitions, a backlog of %d",
+                        n, n == 1 ? "" : "s", CONSUMERS_PER_INSTANCE, SCALE_PARTITIONS, backlog), stream,
+                        (System.nanoTime() - began) / 1e9, String.format(Locale.ROOT, "%.0f entries/s", throughput),
+                        logs, resentBefore);
+            } finally {
+                for (ServiceProcess instance : instances) {
+                    instance.close();
+                }
+            }
+        }
+        report.add("scale-out on this 2-core machine (service instances, Kafka, PostgreSQL and the Xero stub share it):\n  "
+                + String.join("\n  ", figures));
+    }
+
+    @Test
+    @Order(7)
+    void oneOfThreeInstancesKilled() throws Exception {
+        List<Path> logs = new ArrayList<>();
+        List<ServiceProcess> instances = new ArrayList<>();
+        int resentBefore = ErpLedger.resentSameKey.get();
+        ErpLedger.latency(20);
+        Stream stream = new Stream(SCALE_TOPIC, nextFirstId, 3_000, 100);
+        nextFirstId += 3_000;
+        long began = System.nanoTime();
+        String what;
+        try {
+            for (int i = 1; i <= 3; i++) {
+                Path log = work.resolve("kill-one-of-three-instance-" + i + ".log");
+                Files.deleteIfExists(log);
+                logs.add(log);
+                instances.add(ServiceProcess.start(List.of("-Xmx256m"), Map.of(), scaledSettings(), log));
+            }
+            TimeUnit.SECONDS.sleep(3);
+            stream.start();
+            long streamed = System.nanoTime();
+            TimeUnit.SECONDS.sleep(8);
+            long killedAt = System.nanoTime();
+            instances.get(1).kill();
+            stream.finish();
+            ErpLedger.latency(0);
+            awaitSettled(stream.acked);
+            // the entries the killed instance's partitions held waited for the group to hand them over
+            long longestWait = stream.acked.stream().filter(ErpLedger.bySource::containsKey)
+                    .mapToLong(id -> firstCreate(id) - stream.producedAt.get(id)).max().orElse(0);
+            what = String.format(Locale.ROOT, "instance 2 of 3 killed (kill -9) %.0f s into the stream; the longest an "
+                    + "entry waited from produce to the ERP: %.1f s (Kafka's session timeout hands its partitions "
+                    + "over, then its claims are taken over)", (killedAt - streamed) / 1e9, longestWait / 1e9);
+        } finally {
+            ErpLedger.latency(0);
+            for (ServiceProcess instance : instances) {
+                instance.close();
+            }
+        }
+        report("3 instances, one killed mid-stream", stream, (System.nanoTime() - began) / 1e9, what, logs, resentBefore);
+    }
+
+    static Map<String, String> scaledSettings() {
+        Map<String, String> scaled = new HashMap<>(settings);
+        scaled.put("ledgerbridge.time.topic", SCALE_TOPIC);
+        scaled.put("ledgerbridge.time.consumers", String.valueOf(CONSUMERS_PER_INSTANCE));
+        return scaled;
+    }
+
+    /** Entries a second from the first to the last create the ERP answered for the stream's entries. */
+    static double throughput(Stream stream) {
+        long[] times = ErpLedger.calls.stream().filter(c -> c.status() == 200 && c.key() != null)
+                .filter(c -> {
+                    long id = sourceOf(c.key());
+                    return id >= stream.firstId && id < stream.firstId + stream.count;
+                }).mapToLong(ErpLedger.Call::at).sorted().toArray();
+        return times.length < 2 ? 0 : (times.length - 1) / ((times[times.length - 1] - times[0]) / 1e9);
+    }
+
+    static long firstCreate(long id) {
+        return ErpLedger.calls.stream().filter(c -> c.status() == 200 && c.key() != null && sourceOf(c.key()) == id)
+                .mapToLong(ErpLedger.Call::at).min().orElse(0);
+    }
+
+    static long sourceOf(String key) {
+        java.util.regex.Matcher source = java.util.regex.Pattern.compile("harvest-(\\d+)-").matcher(key);
+        return source.find() ? Long.parseLong(source.group(1)) : -1;
+    }
+
+    /** The machine's busy and total CPU ticks, from the first line of /proc/stat. */
+    static long[] machineTicks() throws Exception {
+        String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < cpu.length; i++) {
+            total += Long.parseLong(cpu[i]);
+        }
+        return new long[] {total - Long.parseLong(cpu[4]) - Long.parseLong(cpu[5]), total};
+    }
+
     /** The fault of a run, while the stream flows: answers what it did, for the report. */
     interface Fault {
         String inject(AtomicReference<ServiceProcess> service, Path log) throws Exception;
@@ -242,7 +373,14 @@ class FlowChaos {
             service.get().close();
         }
         double seconds = (System.nanoTime() - began) / 1e9;
+        report(name, stream, seconds, what, List.of(log), resentBefore);
+    }
 
+    /** Prints and records the figures of a settled stream, and checks them (duplicates = 0, lost = 0, ...). */
+    static void report(String name, Stream stream, double seconds, String what, List<Path> logs, int resentBefore)
+            throws Exception {
+        long firstId = stream.firstId;
+        int count = stream.count;
         Set<Long> sent = stream.acked;
         long posted = sent.stream().filter(ErpLedger.bySource::containsKey).count();
         long duplicates = sent.stream().mapToLong(id -> Math.max(0, ErpLedger.bySource.getOrDefault(id, Set.of()).size() - 1))
@@ -258,8 +396,11 @@ class FlowChaos {
                 + "cast(source_id as bigint) between " + firstId + " and " + lastId);
         long lost = sent.stream().filter(id -> !ErpLedger.bySource.containsKey(id) && !openLetters.contains(id)).count();
         int resent = ErpLedger.resentSameKey.get() - resentBefore;
-        long replayedByThemselves = Files.readAllLines(log).stream().filter(l -> l.contains("replayed by itself: POSTED"))
-                .count();
+        long replayedByThemselves = 0;
+        for (Path log : logs) {
+            replayedByThemselves += Files.readAllLines(log).stream().filter(l -> l.contains("replayed by itself: POSTED"))
+                    .count();
+        }
         String line = String.format(Locale.ROOT, """
                 %s
                   sent %d  posted %d  dead-lettered %d (still open %d, replayed by the service itself %d)  duplicates %d  lost %d   (%.0f s)
@@ -292,15 +433,23 @@ class FlowChaos {
 
     /** Approved entries produced at a steady rate on their own thread; what the broker acknowledged is "sent". */
     static final class Stream {
+        final String topic;
         final long firstId;
         final int count;
         final int rate;
         final Set<Long> acked = ConcurrentHashMap.newKeySet();
+        /** When each entry was handed to the producer (nanoTime). */
+        final Map<Long, Long> producedAt = new ConcurrentHashMap<>();
         final java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
         private final Thread thread;
         private volatile Exception problem;
 
         Stream(long firstId, int count, int rate) {
+            this(TOPIC, firstId, count, rate);
+        }
+
+        Stream(String topic, long firstId, int count, int rate) {
+            this.topic = topic;
             this.firstId = firstId;
             this.count = count;
             this.rate = rate;
@@ -326,7 +475,8 @@ class FlowChaos {
                         TimeUnit.NANOSECONDS.sleep(wait);
                     }
                     long id = firstId + i;
-                    producer.send(new ProducerRecord<>(TOPIC, String.valueOf(id), project.approvedEntry(id, "1.25", VERSION)),
+                    producedAt.put(id, System.nanoTime());
+                    producer.send(new ProducerRecord<>(topic, String.valueOf(id), project.approvedEntry(id, "1.25", VERSION)),
                             (metadata, exception) -> {
                                 if (exception == null) {
                                     acked.add(id);
