@@ -95,7 +95,8 @@ class ConsoleBrowserTest {
             }
         }
         ProcessBuilder walkthrough = new ProcessBuilder("node", "console-walkthrough.mjs")
-                .directory(SCRIPTS.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+                .directory(SCRIPTS.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
         walkthrough.environment().putAll(Map.of(
                 "CONSOLE_URL", service.toString().replaceAll("/$", ""),
                 "CONSOLE_USER", Admin.OPERATOR, "CONSOLE_PASSWORD", Admin.OPERATOR_PASSWORD,
@@ -128,8 +129,13 @@ class ConsoleBrowserTest {
         if (Files.exists(SCRIPTS.resolve("node_modules/playwright-core/package.json"))) {
             return;
         }
+        // not inheritIO(): the test JVM's stdin and stdout are Maven Surefire's channel to it, and node sets the stdin
+        // it inherits non-blocking ("std/in stream corrupted"); npm reads nothing and writes to its own log
+        Path log = Path.of("target", "npm-ci.log").toAbsolutePath();
         Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(SCRIPTS.toFile())
-                .inheritIO().start();
-        assertThat(npm.waitFor(300, TimeUnit.SECONDS) && npm.exitValue() == 0).as("npm ci in " + SCRIPTS).isTrue();
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        assertThat(npm.waitFor(300, TimeUnit.SECONDS) && npm.exitValue() == 0).as("npm ci in " + SCRIPTS + "; see " + log)
+                .isTrue();
     }
 }
