@@ -28,11 +28,11 @@ validate-routes:
 ## Reconciliation of a period of 1,000,000 entries on PostgreSQL (started by the test resources like make test's).
 ## The approved-time flow of the packaged cluster build (its own process) on PostgreSQL, Kafka and the Xero stub:
 ## 100,000 entries, then a steady 1,000/s (FLOW_ENTRIES, FLOW_RATE to change), with a plain kafka-clients + JDBC
-## baseline.
+## baseline; a bulk replay of 10,000 dead letters (DeadLetterReplayBench).
 FLOW_ENTRIES ?= 100000
 FLOW_RATE ?= 1000
 bench: cluster-build
-	mvn -B test -Dtest='FlowBench,ReconciliationBench' -Dsurefire.failIfNoSpecifiedTests=false \
+	mvn -B test -Dtest='FlowBench,ReconciliationBench,DeadLetterReplayBench' -Dsurefire.failIfNoSpecifiedTests=false \
 	    -Dservice.jar=target/cluster-build/quarkus-run.jar \
 	    -Dbench.flow.entries=$(FLOW_ENTRIES) -Dbench.flow.rate=$(FLOW_RATE)
 	@cat target/bench/*.txt

@@ -1,0 +1,102 @@
+package io.ledgerbridge.bench;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ledgerbridge.deadletter.DeadLetter;
+import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.store.StoreTime;
+import io.ledgerbridge.testing.Admin;
+import io.ledgerbridge.testing.TimeEntryFixtures;
+import io.ledgerbridge.testing.TimeEntryFixtures.Project;
+import io.ledgerbridge.testing.VendorStubs;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Benchmark (make bench, not part of make test): a bulk replay of 10,000 dead letters of approved time (as an ERP
+ * outage leaves them: TARGET_UNAVAILABLE, each entry's payload as it arrived) through the admin API, unthrottled
+ * (ratePerSecond 0), approved by a second person; from the approval to the job's completion, every entry posted to
+ * the contract-checked Xero stub exactly once. Figures printed and written to target/bench/replay.txt.
+ */
+@QuarkusTest
+class DeadLetterReplayBench {
+
+    static final int COUNT = Integer.getInteger("bench.replay.count", 10_000);
+    static final String VERSION = "2026-11-20T10:15:00Z";
+
+    @Test
+    void bulkReplayOfTenThousandDeadLetters() throws Exception {
+        VendorStubs.reset();
+        Project project = TimeEntryFixtures.knownProject();
+        Instant from = StoreTime.now();
+        long first = TimeEntryFixtures.nextId();
+        for (int i = 1; i < COUNT; i++) {
+            TimeEntryFixtures.nextId();
+        }
+        // the dead letters an outage leaves: written in batches of 1,000 rows per transaction
+        for (int chunk = 0; chunk < COUNT; chunk += 1_000) {
+            int start = chunk;
+            QuarkusTransaction.requiringNew().run(() -> {
+                for (int i = start; i < Math.min(COUNT, start + 1_000); i++) {
+                    long id = first + i;
+                    DeadLetter letter = new DeadLetter();
+                    letter.flow = "approved-time-to-erp";
+                    letter.step = "post-to-erp";
+                    letter.businessKey = "harvest:time-entry:" + id;
+                    letter.sourceSystem = "harvest";
+                    letter.sourceId = String.valueOf(id);
+                    letter.sourceVersion = VERSION;
+                    letter.errorClass = ErrorClass.TARGET_UNAVAILABLE;
+                    letter.errorMessage = "xero answered 503 (bench)";
+                    letter.attempts = 7;
+                    letter.payload = project.approvedEntry(id, "1.25", VERSION);
+                    letter.status = DeadLetter.Status.OPEN;
+                    letter.createdAt = StoreTime.now();
+                    letter.updatedAt = letter.createdAt;
+                    letter.persist();
+                }
+            });
+        }
+        Instant to = StoreTime.now().plusMillis(1);
+
+        long jobId = Admin.as(Admin.OPERATOR).contentType("application/json")
+                .body(Map.of("filter", Map.of("flow", "approved-time-to-erp", "errorClass", "TARGET_UNAVAILABLE",
+                        "from", from.toString(), "to", to.toString()), "ratePerSecond", 0))
+                .post("/admin/dead-letters/replay").then().statusCode(202).extract().jsonPath().getLong("id");
+        long started = System.nanoTime();
+        Admin.as("approver").post("/admin/replay-jobs/" + jobId + "/approve").then().statusCode(200);
+        await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200)).until(() -> "COMPLETED".equals(
+                Admin.as(Admin.VIEWER).get("/admin/replay-jobs/" + jobId).then().extract().jsonPath().getString("status")));
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        Map<String, Long> outcomes = Admin.as(Admin.VIEWER).get("/admin/replay-jobs/" + jobId).then().extract()
+                .jsonPath().getMap("outcomes", String.class, Long.class);
+        Map<String, Long> calls = VendorStubs.server().findAll(postRequestedFor(urlPathMatching(
+                        VendorStubs.XERO_BASE + "/Projects/" + project.erpProjectId() + "/Time"))).stream()
+                .collect(Collectors.groupingBy(r -> r.getHeader("Idempotency-Key"), Collectors.counting()));
+        long postedOnce = calls.values().stream().filter(c -> c == 1).count();
+        String report = String.format(Locale.ROOT, """
+                bulk replay of %d dead letters (approved time, TARGET_UNAVAILABLE), unthrottled, one job
+                  approval -> job COMPLETED                      %.1f s   (%.0f dead letters/s; target: 10,000 in <= 10 s)
+                  outcomes                                       %s
+                  ERP calls: %d entries, %d posted exactly once
+                """, COUNT, seconds, COUNT / seconds, outcomes, calls.size(), postedOnce);
+        System.out.println(report);
+        Files.createDirectories(Path.of("target/bench"));
+        Files.writeString(Path.of("target/bench/replay.txt"), report);
+        assertThat(outcomes).containsEntry("POSTED", (long) COUNT);
+        assertThat(postedOnce).isEqualTo(COUNT);
+        assertThat(calls).hasSize(COUNT);
+    }
+}
