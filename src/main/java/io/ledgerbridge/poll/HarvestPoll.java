@@ -100,7 +100,11 @@ public class HarvestPoll {
             // only an entry that says it is not approved is left out; anything else (an entry whose is_closed is
             // not a boolean, one that is not an object at all) goes to the flow, whose validation dead-letters it
             if (!entry.path("is_closed").isBoolean() || entry.path("is_closed").booleanValue()) {
-                approved.add(json.writeValueAsString(entry));
+                // text that is not valid Unicode travels escaped, so that the flow sees (and refuses) what Harvest
+                // sent instead of the '?' that UTF-8 would make of it
+                approved.add(io.ledgerbridge.flow.FlowJson.unfitText(entry) == null ? json.writeValueAsString(entry)
+                        : json.writer().with(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII)
+                                .writeValueAsString(entry));
             }
             String updated = entry.path("updated_at").asText(null);
             if (updated != null) {
