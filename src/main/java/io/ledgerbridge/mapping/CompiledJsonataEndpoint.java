@@ -2,6 +2,7 @@ package io.ledgerbridge.mapping;
 
 import com.dashjoin.jsonata.Jsonata;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Queue;
@@ -18,8 +19,10 @@ import org.apache.camel.support.ExchangeHelper;
  * A {@link JsonataEndpoint} that evaluates compiled mappings. A compiled JSONata expression keeps state while it
  * evaluates, so it is used by one exchange at a time: idle ones wait in a queue, a busy endpoint compiles another.
  * Input and output are read and written exactly as Camel's endpoint does. Without content caching, or with a
- * mapping given in a header, Camel's own evaluation runs.
+ * mapping given in a header, Camel's own evaluation runs. Registered for reflection: Camel's generated option
+ * configurer names Camel's class, so a route's options reach this subclass through its setters.
  */
+@RegisterForReflection(fields = false)
 public class CompiledJsonataEndpoint extends JsonataEndpoint {
 
     private final ObjectMapper mapper = new ObjectMapper();
