@@ -163,6 +163,13 @@ public interface LedgerbridgeConfig {
         /** A bulk replay of more dead letters than this waits for an approver other than its requester. */
         @WithDefault("100")
         int approvalThreshold();
+
+        /**
+         * Lanes a bulk replay runs in parallel: dead letters of one record stay in order on one lane, different
+         * records replay side by side (the ERP call is the long wait of a replay).
+         */
+        @WithDefault("8")
+        int parallelism();
     }
 
     interface Location {

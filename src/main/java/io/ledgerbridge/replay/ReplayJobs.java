@@ -13,16 +13,19 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Bulk replays: the dead letters a filter selects are fixed when the job is asked for, then replayed one by one in
- * the background at the requested rate, each through the same single replay (claim, idempotency, audit). A job
+ * Bulk replays: the dead letters a filter selects are fixed when the job is asked for, then replayed in the background
+ * at the requested rate, in parallel lanes by record, each through the same single replay (claim, idempotency, audit). A job
  * above the approval threshold waits for an approver who is not its requester (four eyes).
  */
 @ApplicationScoped
@@ -143,7 +146,12 @@ public class ReplayJobs {
         });
     }
 
-    /** Runs the job's pending items; claims the job first, so it never runs twice, on this instance or another. */
+    /**
+     * Runs the job's pending items; claims the job first, so it never runs twice, on this instance or another. The
+     * items are spread over {@code ledgerbridge.replay.parallelism} lanes by business key: the dead letters of one
+     * record replay in order on one lane (an older version never overtakes a newer one), different records in
+     * parallel. All lanes share the job's rate.
+     */
     void run(long jobId) {
         int claimed = QuarkusTransaction.requiringNew().call(() -> ReplayJob.update(
                 "status = ?1, startedAt = ?2 where id = ?3 and status = ?4", ReplayJob.Status.RUNNING, StoreTime.now(), jobId,
@@ -153,28 +161,64 @@ public class ReplayJobs {
         }
         ReplayJob job = get(jobId);
         String actor = "replay-job/" + jobId + " for " + job.requestedBy;
-        long pause = job.ratePerSecond > 0 ? TimeUnit.SECONDS.toNanos(1) / job.ratePerSecond : 0;
-        List<ReplayJobItem> pending = QuarkusTransaction.requiringNew().call(
-                () -> ReplayJobItem.<ReplayJobItem>list("jobId = ?1 and outcome = ?2 order by id", jobId,
-                        ReplayJobItem.PENDING));
-        long next = System.nanoTime();
-        for (ReplayJobItem item : pending) {
-            if (pause > 0) {
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    try {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-                next = Math.max(next, System.nanoTime()) + pause;
+        Pacer pacer = new Pacer(job.ratePerSecond);
+        List<List<Pending>> lanes = lanes(jobId, config.replay().parallelism());
+        ExecutorService workers = BackgroundWorker.pool("ledgerbridge-replay-job-" + jobId, lanes.size());
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (List<Pending> lane : lanes) {
+                running.add(workers.submit(() -> replayLane(lane, actor, pacer)));
+            }
+            for (Future<?> lane : running) {
+                lane.get();
+            }
+        } catch (InterruptedException stopped) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (ExecutionException failed) {
+            throw new IllegalStateException("replay job " + jobId + ": a lane stopped", failed.getCause());
+        } finally {
+            workers.shutdownNow();
+        }
+        QuarkusTransaction.requiringNew().run(() -> ReplayJob.update("status = ?1, finishedAt = ?2 where id = ?3",
+                ReplayJob.Status.COMPLETED, StoreTime.now(), jobId));
+        audit.record(actor, "bulk-replay-finished", "replay-job/" + jobId, view(jobId, false).outcomes().toString(),
+                "COMPLETED");
+    }
+
+    /** A pending item and the record its dead letter belongs to. */
+    private record Pending(long itemId, long deadLetterId, String businessKey) {
+    }
+
+    /** The job's pending items in lanes by business key, each lane in item order; no more lanes than items. */
+    private static List<List<Pending>> lanes(long jobId, int parallelism) {
+        List<Pending> pending = QuarkusTransaction.requiringNew().call(() -> ReplayJobItem.getEntityManager()
+                .createQuery("select i.id, i.deadLetterId, d.businessKey from ReplayJobItem i, DeadLetter d"
+                        + " where d.id = i.deadLetterId and i.jobId = :job and i.outcome = :pending order by i.id",
+                        Object[].class)
+                .setParameter("job", jobId).setParameter("pending", ReplayJobItem.PENDING).getResultList().stream()
+                .map(row -> new Pending((Long) row[0], (Long) row[1], (String) row[2])).toList());
+        int count = Math.max(1, Math.min(parallelism, pending.size()));
+        List<List<Pending>> lanes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            lanes.add(new ArrayList<>());
+        }
+        for (Pending item : pending) {
+            Object record = item.businessKey() != null ? item.businessKey() : item.deadLetterId();
+            lanes.get(Math.floorMod(record.hashCode(), count)).add(item);
+        }
+        return lanes;
+    }
+
+    private void replayLane(List<Pending> lane, String actor, Pacer pacer) {
+        for (Pending item : lane) {
+            if (!pacer.await()) {
+                return;
             }
             String outcome;
             String detail;
             try {
-                DeadLetterReplay replay = deadLetters.replay(item.deadLetterId, null, actor);
+                DeadLetterReplay replay = deadLetters.replay(item.deadLetterId(), null, actor);
                 outcome = replay.outcome.name();
                 detail = replay.detail;
             } catch (ProblemException refused) {
@@ -184,12 +228,41 @@ public class ReplayJobs {
             String finalOutcome = outcome;
             String finalDetail = detail;
             QuarkusTransaction.requiringNew().run(() -> ReplayJobItem.update(
-                    "outcome = ?1, detail = ?2, finishedAt = ?3 where id = ?4", finalOutcome, finalDetail, StoreTime.now(), item.id));
+                    "outcome = ?1, detail = ?2, finishedAt = ?3 where id = ?4", finalOutcome, finalDetail,
+                    StoreTime.now(), item.itemId()));
         }
-        QuarkusTransaction.requiringNew().run(() -> ReplayJob.update("status = ?1, finishedAt = ?2 where id = ?3",
-                ReplayJob.Status.COMPLETED, StoreTime.now(), jobId));
-        audit.record(actor, "bulk-replay-finished", "replay-job/" + jobId, view(jobId, false).outcomes().toString(),
-                "COMPLETED");
+    }
+
+    /** The job's rate over all its lanes: each replay takes the next free slot (0: no limit). */
+    private static final class Pacer {
+        private final long interval;
+        private long next = System.nanoTime();
+
+        Pacer(int ratePerSecond) {
+            this.interval = ratePerSecond > 0 ? TimeUnit.SECONDS.toNanos(1) / ratePerSecond : 0;
+        }
+
+        /** Waits for the next slot; false when the job is being stopped. */
+        boolean await() {
+            if (interval == 0) {
+                return !Thread.currentThread().isInterrupted();
+            }
+            long slot;
+            synchronized (this) {
+                slot = Math.max(next, System.nanoTime());
+                next = slot + interval;
+            }
+            try {
+                long wait = slot - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
     }
 
     @PreDestroy

@@ -31,6 +31,7 @@ class BulkReplayTest {
 
     static final int COUNT = 1000;
     static final String V1 = "2026-11-20T10:15:00Z";
+    static final String V2 = "2026-11-21T08:00:00Z";
 
     @Test
     void bulkReplayOfAThousandDeadLettersPostsEachExactlyOnce() {
@@ -80,6 +81,48 @@ class BulkReplayTest {
                 .collect(Collectors.groupingBy(r -> r.getHeader("Idempotency-Key"), Collectors.counting()));
         assertThat(perKey).hasSize(COUNT);
         assertThat(perKey.values()).containsOnly(1L);
+        assertThat(openRejected(start)).isZero();
+    }
+
+    /**
+     * The job replays in parallel lanes, but the dead letters of one entry stay in order on one lane: each entry's
+     * first version is posted before its correction, never dropped as superseded by it.
+     */
+    @Test
+    void versionsOfOneEntryReplayInTheirOrderWhileEntriesReplayInParallel() {
+        VendorStubs.reset();
+        java.time.Instant start = java.time.Instant.now();
+        Project project = TimeEntryFixtures.knownProject();
+        VendorStubs.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(timePath(project)))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(400)
+                        .withHeader("Content-Type", "application/json").withBody("{\"message\":\"period locked\"}")));
+        int entries = 40;
+        List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < entries; i++) {
+            ids.add(TimeEntryFixtures.nextId());
+        }
+        // each entry and its correction one after the other: their dead letters are neighbours in the job
+        for (long id : ids) {
+            KafkaTopics.sendAll("ledgerbridge.time-entries.approved", Map.of(String.valueOf(id), project.approvedEntry(id, "1", V1)));
+            KafkaTopics.sendAll("ledgerbridge.time-entries.approved", Map.of(String.valueOf(id), project.approvedEntry(id, "2", V2)));
+        }
+        await().atMost(Duration.ofSeconds(120)).until(() -> openRejected(start) == 2L * entries);
+        VendorStubs.reset();
+
+        int jobId = Admin.as(Admin.OPERATOR).contentType("application/json")
+                .body("{\"filter\":{\"errorClass\":\"PERIOD_CLOSED\",\"from\":\"" + start + "\"},\"ratePerSecond\":0}")
+                .post("/admin/dead-letters/replay").then().statusCode(202) // under the approval threshold: started at once
+                .body("status", org.hamcrest.Matchers.oneOf("QUEUED", "RUNNING", "COMPLETED")).extract().path("id");
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> "COMPLETED".equals(
+                Admin.as(Admin.VIEWER).get("/admin/replay-jobs/" + jobId).then().extract().path("status")));
+        Map<String, Integer> outcomes = Admin.as(Admin.VIEWER).get("/admin/replay-jobs/" + jobId)
+                .then().statusCode(200).extract().path("outcomes");
+        assertThat(outcomes).containsExactly(Map.entry("POSTED", 2 * entries));
+        // one creation per entry, then its correction as an update of what the creation made
+        Map<String, Long> created = VendorStubs.server().findAll(postRequestedFor(urlPathEqualTo(timePath(project))))
+                .stream().collect(Collectors.groupingBy(r -> r.getHeader("Idempotency-Key"), Collectors.counting()));
+        assertThat(created).hasSize(entries);
+        assertThat(created.keySet()).allMatch(key -> key.endsWith("-20261120T101500Z"));
         assertThat(openRejected(start)).isZero();
     }
 
