@@ -78,20 +78,25 @@ public class DeadLetters {
 
     /** {@link #replay(long, String)} on behalf of a named actor (a bulk job, auto-resolution). */
     public DeadLetterReplay replay(long id, String editedPayload, String actor) {
-        DeadLetter letter = get(id);
         String target = "dead-letter/" + id;
         Instant now = StoreTime.now();
-        int claimed = QuarkusTransaction.requiringNew().call(() -> DeadLetter.update(
-                "status = ?1, updatedAt = ?2 where id = ?3 and status = ?4",
-                DeadLetter.Status.REPLAYING, now, id, DeadLetter.Status.OPEN));
-        if (claimed == 0) {
+        // claim the dead letter and open its replay in one transaction
+        Claimed claimed = QuarkusTransaction.requiringNew().call(() -> {
+            if (DeadLetter.update("status = ?1, updatedAt = ?2 where id = ?3 and status = ?4",
+                    DeadLetter.Status.REPLAYING, now, id, DeadLetter.Status.OPEN) == 0) {
+                return null;
+            }
+            return new Claimed(DeadLetter.<DeadLetter>findById(id), startReplay(id, editedPayload != null, actor, now));
+        });
+        if (claimed == null) {
             DeadLetter current = get(id);
             audit.record(actor, "replay", target, "refused: dead letter is " + current.status, "REFUSED");
             throw new ProblemException(Problem.of(409, "not-replayable", "Dead letter not replayable",
                     "dead letter " + id + " is " + current.status + "; only an OPEN dead letter is replayed"
                             + (current.status == DeadLetter.Status.REPLAYING ? " (another replay is running)" : "")));
         }
-        DeadLetterReplay replay = startReplay(id, editedPayload != null, actor);
+        DeadLetter letter = claimed.letter();
+        DeadLetterReplay replay = claimed.replay();
         if (erp.circuitOpen()) {
             finish(replay, Outcome.REFUSED, "the ERP's circuit is open; replay when the ERP answers again");
             QuarkusTransaction.requiringNew().run(() -> DeadLetter.update("status = ?1 where id = ?2",
@@ -131,9 +136,10 @@ public class DeadLetters {
         String detail = outcome == Outcome.ALREADY_POSTED
                 ? "nothing sent: " + result.getMessage().getHeader(FlowHeaders.SKIP_REASON, String.class)
                 : "posted as " + result.getMessage().getHeader(FlowHeaders.TARGET_ID, String.class);
-        QuarkusTransaction.requiringNew().run(() -> DeadLetter.update(
-                "status = ?1, updatedAt = ?2 where id = ?3", DeadLetter.Status.REPLAYED, StoreTime.now(), id));
-        return finish(replay, outcome, detail);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            DeadLetter.update("status = ?1, updatedAt = ?2 where id = ?3", DeadLetter.Status.REPLAYED, StoreTime.now(), id);
+            return finish(replay, outcome, detail);
+        });
     }
 
     /** Closes a dead letter without replaying it: RESOLVED (fixed elsewhere) or DISCARDED (not to be sent). */
@@ -153,21 +159,26 @@ public class DeadLetters {
         return get(id);
     }
 
-    private DeadLetterReplay startReplay(long id, boolean edited, String actor) {
+    /** The claimed dead letter and its replay, opened together. */
+    private record Claimed(DeadLetter letter, DeadLetterReplay replay) {
+    }
+
+    /** Opens a replay in the caller's transaction. */
+    private static DeadLetterReplay startReplay(long id, boolean edited, String actor, Instant at) {
         DeadLetterReplay replay = new DeadLetterReplay();
         replay.deadLetterId = id;
         replay.requestedBy = actor;
-        replay.requestedAt = StoreTime.now();
+        replay.requestedAt = at;
         replay.edited = edited;
         replay.outcome = Outcome.RUNNING;
-        QuarkusTransaction.requiringNew().run(replay::persist);
+        replay.persist();
         return replay;
     }
 
     private static DeadLetterReplay finish(DeadLetterReplay replay, Outcome outcome, String detail) {
         Instant finished = StoreTime.now();
         String shortDetail = detail != null && detail.length() > 4000 ? detail.substring(0, 3999) + "…" : detail;
-        QuarkusTransaction.requiringNew().run(() -> DeadLetterReplay.update(
+        QuarkusTransaction.joiningExisting().run(() -> DeadLetterReplay.update(
                 "outcome = ?1, detail = ?2, finishedAt = ?3 where id = ?4", outcome, shortDetail, finished, replay.id));
         replay.outcome = outcome;
         replay.detail = shortDetail;
