@@ -35,13 +35,9 @@ class BulkReplayTest {
 
     @Test
     void bulkReplayOfAThousandDeadLettersPostsEachExactlyOnce() {
-        VendorStubs.reset();
         java.time.Instant start = java.time.Instant.now();
-        Project project = TimeEntryFixtures.knownProject();
         // the ERP refuses everything of this project (a locked period), then the period is opened again
-        VendorStubs.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(timePath(project)))
-                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(400)
-                        .withHeader("Content-Type", "application/json").withBody("{\"message\":\"period locked\"}")));
+        Project project = periodLocked();
         Map<String, String> entries = new LinkedHashMap<>();
         for (int i = 0; i < COUNT; i++) {
             long id = TimeEntryFixtures.nextId();
@@ -90,12 +86,8 @@ class BulkReplayTest {
      */
     @Test
     void versionsOfOneEntryReplayInTheirOrderWhileEntriesReplayInParallel() {
-        VendorStubs.reset();
         java.time.Instant start = java.time.Instant.now();
-        Project project = TimeEntryFixtures.knownProject();
-        VendorStubs.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(timePath(project)))
-                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(400)
-                        .withHeader("Content-Type", "application/json").withBody("{\"message\":\"period locked\"}")));
+        Project project = periodLocked();
         int entries = 40;
         List<Long> ids = new java.util.ArrayList<>();
         for (int i = 0; i < entries; i++) {
@@ -124,6 +116,16 @@ class BulkReplayTest {
         assertThat(created).hasSize(entries);
         assertThat(created.keySet()).allMatch(key -> key.endsWith("-20261120T101500Z"));
         assertThat(openRejected(start)).isZero();
+    }
+
+    /** A project whose time the ERP refuses (400, period locked) until the stubs are reset. */
+    static Project periodLocked() {
+        VendorStubs.reset();
+        Project project = TimeEntryFixtures.knownProject();
+        VendorStubs.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(timePath(project)))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(400)
+                        .withHeader("Content-Type", "application/json").withBody("{\"message\":\"period locked\"}")));
+        return project;
     }
 
     static long openRejected(java.time.Instant since) {
