@@ -47,6 +47,9 @@ public class DeadLetterReplay extends PanacheEntityBase {
     public String detail;
     @Column(name = "finished_at")
     public Instant finishedAt;
+    /** The instance running it; a RUNNING replay of an instance that stopped beating is ended and its letter reopened. */
+    @Column(name = "instance_id")
+    public String instanceId;
 
     public static List<DeadLetterReplay> of(Long deadLetterId) {
         return list("deadLetterId = ?1 order by id", deadLetterId);

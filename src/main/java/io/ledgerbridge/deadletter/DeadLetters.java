@@ -7,6 +7,7 @@ import io.ledgerbridge.erp.ErpGateway;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.problem.ProblemException;
+import io.ledgerbridge.store.Instances;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -27,11 +28,13 @@ public class DeadLetters {
     private final ProducerTemplate producer;
     private final ErpGateway erp;
     private final Audit audit;
+    private final Instances instances;
 
-    DeadLetters(ProducerTemplate producer, ErpGateway erp, Audit audit) {
+    DeadLetters(ProducerTemplate producer, ErpGateway erp, Audit audit, Instances instances) {
         this.producer = producer;
         this.erp = erp;
         this.audit = audit;
+        this.instances = instances;
     }
 
     public Page find(DeadLetterFilter filter, int page, int size) {
@@ -86,7 +89,8 @@ public class DeadLetters {
                     DeadLetter.Status.REPLAYING, now, id, DeadLetter.Status.OPEN) == 0) {
                 return null;
             }
-            return new Claimed(DeadLetter.<DeadLetter>findById(id), startReplay(id, editedPayload != null, actor, now));
+            return new Claimed(DeadLetter.<DeadLetter>findById(id),
+                    startReplay(id, editedPayload != null, actor, now, instances.id()));
         });
         if (claimed == null) {
             DeadLetter current = get(id);
@@ -142,6 +146,43 @@ public class DeadLetters {
         });
     }
 
+    /**
+     * Ends the replays an instance that stopped beating left RUNNING and opens their dead letters again (whether its
+     * flow got as far as the ERP is unknown: a new replay finds out, through the same claim and idempotency key).
+     * Returns how many dead letters were reopened.
+     */
+    public int reopenAbandoned() {
+        List<Object[]> running = QuarkusTransaction.requiringNew().call(() -> DeadLetterReplay.getEntityManager()
+                .createQuery("select r.id, r.deadLetterId, r.instanceId from DeadLetterReplay r where r.outcome = :running"
+                        + " and r.instanceId is not null and r.instanceId <> :self", Object[].class)
+                .setParameter("running", Outcome.RUNNING).setParameter("self", instances.id()).getResultList());
+        Map<String, Boolean> alive = new LinkedHashMap<>();
+        int reopened = 0;
+        for (Object[] row : running) {
+            Long replayId = (Long) row[0];
+            Long letterId = (Long) row[1];
+            String instance = (String) row[2];
+            if (alive.computeIfAbsent(instance, instances::alive)) {
+                continue;
+            }
+            String detail = "instance " + instance + " stopped during the replay; the dead letter is open again";
+            boolean ended = QuarkusTransaction.requiringNew().call(() -> {
+                if (DeadLetterReplay.update("outcome = ?1, detail = ?2, finishedAt = ?3 where id = ?4 and outcome = ?5",
+                        Outcome.FAILED, detail, StoreTime.now(), replayId, Outcome.RUNNING) == 0) {
+                    return false;
+                }
+                DeadLetter.update("status = ?1, updatedAt = ?2 where id = ?3 and status = ?4", DeadLetter.Status.OPEN,
+                        StoreTime.now(), letterId, DeadLetter.Status.REPLAYING);
+                return true;
+            });
+            if (ended) {
+                reopened++;
+                audit.record("instance/" + instances.id(), "replay-takeover", "dead-letter/" + letterId, detail, "OPEN");
+            }
+        }
+        return reopened;
+    }
+
     /** Closes a dead letter without replaying it: RESOLVED (fixed elsewhere) or DISCARDED (not to be sent). */
     public DeadLetter close(long id, DeadLetter.Status status, String reason) {
         get(id);
@@ -164,8 +205,9 @@ public class DeadLetters {
     }
 
     /** Opens a replay in the caller's transaction. */
-    private static DeadLetterReplay startReplay(long id, boolean edited, String actor, Instant at) {
+    private static DeadLetterReplay startReplay(long id, boolean edited, String actor, Instant at, String instance) {
         DeadLetterReplay replay = new DeadLetterReplay();
+        replay.instanceId = instance;
         replay.deadLetterId = id;
         replay.requestedBy = actor;
         replay.requestedAt = at;

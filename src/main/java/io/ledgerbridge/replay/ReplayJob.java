@@ -42,4 +42,7 @@ public class ReplayJob extends PanacheEntityBase {
     public Instant startedAt;
     @Column(name = "finished_at")
     public Instant finishedAt;
+    /** The instance running it (RUNNING); another instance takes the job over when this one stops beating. */
+    @Column(name = "claimed_by")
+    public String claimedBy;
 }

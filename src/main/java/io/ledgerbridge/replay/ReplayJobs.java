@@ -2,6 +2,8 @@ package io.ledgerbridge.replay;
 
 import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.store.BackgroundWorker;
+import io.ledgerbridge.store.Instances;
+import io.quarkus.scheduler.Scheduled;
 import io.ledgerbridge.audit.Audit;
 import io.ledgerbridge.config.LedgerbridgeConfig;
 import io.ledgerbridge.deadletter.DeadLetterFilter;
@@ -17,6 +19,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -40,12 +44,16 @@ public class ReplayJobs {
     private final DeadLetters deadLetters;
     private final Audit audit;
     private final LedgerbridgeConfig config;
+    private final Instances instances;
     private final ExecutorService runner = BackgroundWorker.named("ledgerbridge-replay-jobs");
+    /** Jobs queued on the runner and not started yet. */
+    private final Set<Long> waiting = ConcurrentHashMap.newKeySet();
 
-    ReplayJobs(DeadLetters deadLetters, Audit audit, LedgerbridgeConfig config) {
+    ReplayJobs(DeadLetters deadLetters, Audit audit, LedgerbridgeConfig config, Instances instances) {
         this.deadLetters = deadLetters;
         this.audit = audit;
         this.config = config;
+        this.instances = instances;
     }
 
     /** Asks for a bulk replay; returns the job, started unless it is a dry run or awaits approval. */
@@ -136,8 +144,52 @@ public class ReplayJobs {
         return job;
     }
 
+    /**
+     * Takes over the jobs an instance that stopped beating left RUNNING: back to QUEUED, then run here from their
+     * pending items (the claim from QUEUED lets one instance only run each). Their dead letters in replay at the
+     * time are reopened first ({@link DeadLetters#reopenAbandoned()}). Jobs still QUEUED after three beats (their
+     * instance stopped before starting them, or is busy with another job) are started here too. Runs at every
+     * heartbeat.
+     */
+    @Scheduled(identity = "replay-takeover", every = "{ledgerbridge.instances.heartbeat}", delayed = "10s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void takeOverAbandoned() {
+        deadLetters.reopenAbandoned();
+        List<Object[]> running = QuarkusTransaction.requiringNew().call(() -> ReplayJob.getEntityManager()
+                .createQuery("select j.id, j.claimedBy from ReplayJob j where j.status = :running and j.claimedBy is not"
+                        + " null and j.claimedBy <> :self", Object[].class)
+                .setParameter("running", ReplayJob.Status.RUNNING).setParameter("self", instances.id()).getResultList());
+        for (Object[] row : running) {
+            Long jobId = (Long) row[0];
+            String owner = (String) row[1];
+            if (instances.alive(owner)) {
+                continue;
+            }
+            int released = QuarkusTransaction.requiringNew().call(() -> ReplayJob.update(
+                    "status = ?1, claimedBy = null where id = ?2 and status = ?3 and claimedBy = ?4",
+                    ReplayJob.Status.QUEUED, jobId, ReplayJob.Status.RUNNING, owner));
+            if (released == 1) {
+                audit.record("instance/" + instances.id(), "bulk-replay-takeover", "replay-job/" + jobId,
+                        "instance " + owner + " stopped while running it; its pending items run here", "QUEUED");
+                start(jobId);
+            }
+        }
+        // a job accepted (or approved) by an instance that stopped before it started it: queued, run by nobody
+        List<Long> queued = QuarkusTransaction.requiringNew().call(() -> ReplayJob.getEntityManager()
+                .createQuery("select j.id from ReplayJob j where j.status = :queued and j.createdAt < :before", Long.class)
+                .setParameter("queued", ReplayJob.Status.QUEUED)
+                .setParameter("before", StoreTime.now().minus(config.instances().heartbeat().multipliedBy(3)))
+                .getResultList());
+        queued.forEach(this::start);
+    }
+
+    /** Queues the job on this instance's runner, once while it waits there. */
     private void start(long jobId) {
+        if (!waiting.add(jobId)) {
+            return;
+        }
         runner.submit(() -> {
+            waiting.remove(jobId);
             try {
                 run(jobId);
             } catch (RuntimeException failed) {
@@ -154,8 +206,8 @@ public class ReplayJobs {
      */
     void run(long jobId) {
         int claimed = QuarkusTransaction.requiringNew().call(() -> ReplayJob.update(
-                "status = ?1, startedAt = ?2 where id = ?3 and status = ?4", ReplayJob.Status.RUNNING, StoreTime.now(), jobId,
-                ReplayJob.Status.QUEUED));
+                "status = ?1, startedAt = ?2, claimedBy = ?3 where id = ?4 and status = ?5", ReplayJob.Status.RUNNING,
+                StoreTime.now(), instances.id(), jobId, ReplayJob.Status.QUEUED));
         if (claimed == 0) {
             return;
         }
@@ -165,12 +217,19 @@ public class ReplayJobs {
         List<List<Pending>> lanes = lanes(jobId, config.replay().parallelism());
         ExecutorService workers = BackgroundWorker.pool("ledgerbridge-replay-job-" + jobId, lanes.size());
         try {
-            List<Future<?>> running = new ArrayList<>();
+            List<Future<Boolean>> running = new ArrayList<>();
             for (List<Pending> lane : lanes) {
                 running.add(workers.submit(() -> replayLane(lane, actor, pacer)));
             }
-            for (Future<?> lane : running) {
-                lane.get();
+            boolean finished = true;
+            for (Future<Boolean> lane : running) {
+                finished &= lane.get();
+            }
+            if (!finished) {
+                // stopped with items pending (the service is shutting down): the job stays RUNNING under this
+                // instance, and another instance, or this service's next one, takes it over once its beat stops
+                LOG.infof("replay job %d stopped with items pending; it is taken over after this instance stops", jobId);
+                return;
             }
         } catch (InterruptedException stopped) {
             Thread.currentThread().interrupt();
@@ -210,10 +269,11 @@ public class ReplayJobs {
         return lanes;
     }
 
-    private void replayLane(List<Pending> lane, String actor, Pacer pacer) {
+    /** Replays a lane's items in order; false when stopped before the end. */
+    private boolean replayLane(List<Pending> lane, String actor, Pacer pacer) {
         for (Pending item : lane) {
             if (!pacer.await()) {
-                return;
+                return false;
             }
             String outcome;
             String detail;
@@ -231,6 +291,7 @@ public class ReplayJobs {
                     "outcome = ?1, detail = ?2, finishedAt = ?3 where id = ?4", finalOutcome, finalDetail,
                     StoreTime.now(), item.itemId()));
         }
+        return true;
     }
 
     /** The job's rate over all its lanes: each replay takes the next free slot (0: no limit). */

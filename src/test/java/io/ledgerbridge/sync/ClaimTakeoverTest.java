@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.store.Instances;
-import io.ledgerbridge.store.ServiceInstance;
 import io.ledgerbridge.store.StoreTime;
+import io.ledgerbridge.testing.Store;
 import io.ledgerbridge.testing.TimeEntryFixtures;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.camel.CamelContext;
@@ -38,9 +37,6 @@ class ClaimTakeoverTest {
 
     @Inject
     CamelContext camel;
-
-    @Inject
-    EntityManager entityManager;
 
     @Test
     void aClaimOfThisInstanceWhoseExchangeEndedIsTakenOver() {
@@ -75,13 +71,13 @@ class ClaimTakeoverTest {
     void aClaimOfAKilledInstanceIsTakenOverAndOneOfALiveInstanceIsWaitedFor() {
         long entry = TimeEntryFixtures.nextId();
         Long record = claimedBy(entry, "pod-a-live");
-        beat("pod-a-live", StoreTime.now());
+        Store.beat("pod-a-live", StoreTime.now());
         assertThatThrownBy(() -> syncRecords.claim(exchange(entry), "TIME_ENTRY", "erp")).isInstanceOf(ClaimHeld.class)
                 .hasMessageContaining("instance pod-a-live");
         assertThat(attempts(record)).isEqualTo(1);
 
         // pod-a stops beating (kill -9): three beats later its claim is taken over, long before the lease ends
-        beat("pod-a-live", StoreTime.now().minus(Duration.ofSeconds(16)));
+        Store.beat("pod-a-live", StoreTime.now().minus(Duration.ofSeconds(16)));
         Exchange redelivered = exchange(entry);
         syncRecords.claim(redelivered, "TIME_ENTRY", "erp");
         assertThat(redelivered.getMessage().getHeader(FlowHeaders.SYNC_ACTION)).isEqualTo("CREATE");
@@ -129,20 +125,6 @@ class ClaimTakeoverTest {
         });
     }
 
-    private void beat(String instance, Instant seen) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            ServiceInstance row = entityManager.find(ServiceInstance.class, instance);
-            if (row == null) {
-                row = new ServiceInstance();
-                row.id = instance;
-                row.startedAt = seen;
-                row.seenAt = seen;
-                entityManager.persist(row);
-            } else {
-                row.seenAt = seen;
-            }
-        });
-    }
 
     private static int attempts(Long record) {
         return QuarkusTransaction.requiringNew().call(() -> SyncRecord.<SyncRecord>findById(record).attempts);

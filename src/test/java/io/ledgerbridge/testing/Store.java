@@ -24,4 +24,22 @@ public final class Store {
         return syncRecords(entryId).stream()
                 .anyMatch(r -> r.sourceVersion.equals(version) && r.status == SyncRecord.Status.POSTED);
     }
+
+    /** Records that {@code instance} (another service instance, as tests play it) was last seen beating at {@code seen}. */
+    public static void beat(String instance, java.time.Instant seen) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            jakarta.persistence.EntityManager store = io.quarkus.arc.Arc.container()
+                    .instance(jakarta.persistence.EntityManager.class).get();
+            io.ledgerbridge.store.ServiceInstance row = store.find(io.ledgerbridge.store.ServiceInstance.class, instance);
+            if (row == null) {
+                row = new io.ledgerbridge.store.ServiceInstance();
+                row.id = instance;
+                row.startedAt = seen;
+                row.seenAt = seen;
+                store.persist(row);
+            } else {
+                row.seenAt = seen;
+            }
+        });
+    }
 }
