@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ledgerbridge.deadletter.DeadLetter;
-import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.testing.Admin;
 import io.ledgerbridge.testing.TimeEntryFixtures;
@@ -65,21 +64,7 @@ class DeadLetterReplayBench {
             QuarkusTransaction.requiringNew().run(() -> {
                 for (int i = start; i < Math.min(COUNT, start + 1_000); i++) {
                     long id = first + i;
-                    DeadLetter letter = new DeadLetter();
-                    letter.flow = "approved-time-to-erp";
-                    letter.step = "post-to-erp";
-                    letter.businessKey = "harvest:time-entry:" + id;
-                    letter.sourceSystem = "harvest";
-                    letter.sourceId = String.valueOf(id);
-                    letter.sourceVersion = VERSION;
-                    letter.errorClass = ErrorClass.TARGET_UNAVAILABLE;
-                    letter.errorMessage = "xero answered 503 (bench)";
-                    letter.attempts = 7;
-                    letter.payload = project.approvedEntry(id, "1.25", VERSION);
-                    letter.status = DeadLetter.Status.OPEN;
-                    letter.createdAt = StoreTime.now();
-                    letter.updatedAt = letter.createdAt;
-                    letter.publishedAt = letter.createdAt; // published to the dead-letter topic when they happened
+                    DeadLetter letter = project.outageDeadLetter(id, "1.25", VERSION, DeadLetter.Status.OPEN);
                     letter.persist();
                 }
             });

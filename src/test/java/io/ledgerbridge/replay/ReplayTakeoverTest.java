@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.ledgerbridge.deadletter.DeadLetter;
 import io.ledgerbridge.deadletter.DeadLetterReplay;
-import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.testing.Store;
 import io.ledgerbridge.testing.TimeEntryFixtures;
@@ -96,21 +95,7 @@ class ReplayTakeoverTest {
 
     private static long deadLetter(Project project, long entry, DeadLetter.Status status) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            DeadLetter letter = new DeadLetter();
-            letter.flow = "approved-time-to-erp";
-            letter.step = "post-to-erp";
-            letter.businessKey = "harvest:time-entry:" + entry;
-            letter.sourceSystem = "harvest";
-            letter.sourceId = String.valueOf(entry);
-            letter.sourceVersion = VERSION;
-            letter.errorClass = ErrorClass.TARGET_UNAVAILABLE;
-            letter.errorMessage = "xero answered 503";
-            letter.attempts = 5;
-            letter.payload = project.approvedEntry(entry, "1.5", VERSION);
-            letter.status = status;
-            letter.createdAt = StoreTime.now();
-            letter.updatedAt = letter.createdAt;
-            letter.publishedAt = letter.createdAt;
+            DeadLetter letter = project.outageDeadLetter(entry, "1.5", VERSION, status);
             letter.persist();
             return letter.id;
         });

@@ -29,6 +29,30 @@ public final class TimeEntryFixtures {
             return entry(entryId, hours, updatedAt, true);
         }
 
+        /**
+         * The dead letter an ERP outage leaves for an approved entry of this project (TARGET_UNAVAILABLE at the post,
+         * already published to the dead-letter topic), in {@code status}; not stored yet.
+         */
+        public io.ledgerbridge.deadletter.DeadLetter outageDeadLetter(long entryId, String hours, String updatedAt,
+                io.ledgerbridge.deadletter.DeadLetter.Status status) {
+            io.ledgerbridge.deadletter.DeadLetter letter = new io.ledgerbridge.deadletter.DeadLetter();
+            letter.flow = "approved-time-to-erp";
+            letter.step = "post-to-erp";
+            letter.businessKey = "harvest:time-entry:" + entryId;
+            letter.sourceSystem = "harvest";
+            letter.sourceId = String.valueOf(entryId);
+            letter.sourceVersion = updatedAt;
+            letter.errorClass = io.ledgerbridge.flow.ErrorClass.TARGET_UNAVAILABLE;
+            letter.errorMessage = "xero answered 503";
+            letter.attempts = 7;
+            letter.payload = approvedEntry(entryId, hours, updatedAt);
+            letter.status = status;
+            letter.createdAt = io.ledgerbridge.store.StoreTime.now();
+            letter.updatedAt = letter.createdAt;
+            letter.publishedAt = letter.createdAt;
+            return letter;
+        }
+
         public String entry(long entryId, String hours, String updatedAt, boolean approved) {
             return """
                     {"id": %d, "spent_date": "2026-11-19", "hours": %s, "notes": "Sprint planning",
