@@ -3,7 +3,6 @@ package io.ledgerbridge.replay;
 import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.store.BackgroundWorker;
 import io.ledgerbridge.store.Instances;
-import io.quarkus.scheduler.Scheduled;
 import io.ledgerbridge.audit.Audit;
 import io.ledgerbridge.config.LedgerbridgeConfig;
 import io.ledgerbridge.deadletter.DeadLetterFilter;
@@ -12,6 +11,7 @@ import io.ledgerbridge.deadletter.DeadLetters;
 import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.problem.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -29,8 +29,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Bulk replays: the dead letters a filter selects are fixed when the job is asked for, then replayed in the background
- * at the requested rate, in parallel lanes by record, each through the same single replay (claim, idempotency, audit). A job
- * above the approval threshold waits for an approver who is not its requester (four eyes).
+ * at the requested rate, in parallel lanes by record, each through the same single replay (claim, idempotency,
+ * audit). A job above the approval threshold waits for an approver who is not its requester (four eyes).
  */
 @ApplicationScoped
 public class ReplayJobs {
