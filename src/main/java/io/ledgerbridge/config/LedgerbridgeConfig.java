@@ -205,6 +205,18 @@ public interface LedgerbridgeConfig {
         /** TLS trust and client certificate (protocols {@code SSL} and {@code SASL_SSL}). */
         Tls tls();
 
+        /**
+         * Records of a consumer's batch that go through a Kafka-fed flow side by side, in lanes by record key (one
+         * record's versions stay in order on one lane).
+         */
+        int lanes();
+
+        /** Most records a consumer takes into one batch ({@code max.poll.records}). */
+        int batchSize();
+
+        /** Milliseconds a batch waits to fill before it goes through the flow (its added latency at most). */
+        int batchInterval();
+
         interface Sasl {
             /** {@code SCRAM-SHA-512}, {@code SCRAM-SHA-256} or {@code PLAIN}. */
             @WithDefault("SCRAM-SHA-512")
