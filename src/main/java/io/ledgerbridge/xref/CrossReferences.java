@@ -1,8 +1,14 @@
 package io.ledgerbridge.xref;
 
-import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.flow.ReferenceMissing;
+import io.ledgerbridge.store.StoreTime;
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
+import io.quarkus.cache.CaffeineCache;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Named;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -10,8 +16,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
-/** Resolves source ids to a target system's ids through the store; a missing one is a REFERENCE failure. */
+/**
+ * Resolves source ids to a target system's ids through the store; a missing one is a REFERENCE failure.
+ *
+ * <p>Every posting resolves its references, so the ones found are kept in a cache (cache {@code cross-references},
+ * {@code quarkus.cache.caffeine."cross-references".*}): a reference changed here is dropped from it once the change
+ * commits; one changed by another instance is read again at the latest when its entry expires. A missing reference
+ * is never cached: the posting that needs it next reads the store.
+ */
 @ApplicationScoped
 @Named("crossReferences")
 public class CrossReferences {
@@ -21,9 +35,12 @@ public class CrossReferences {
     }
 
     private final jakarta.enterprise.event.Event<ReferencesArrived> arrived;
+    private final CaffeineCache found;
 
-    CrossReferences(jakarta.enterprise.event.Event<ReferencesArrived> arrived) {
+    CrossReferences(jakarta.enterprise.event.Event<ReferencesArrived> arrived,
+            @CacheName("cross-references") Cache found) {
         this.arrived = arrived;
+        this.found = found.as(CaffeineCache.class);
     }
 
     /** One cross-reference as loaded by an operator or a seed file. */
@@ -39,19 +56,52 @@ public class CrossReferences {
      * The target ids of all wanted references, keyed by entity type; throws one REFERENCE failure naming every
      * missing one, so an operator fixes them all at once.
      */
-    @Transactional
     public Map<String, String> resolveAll(String sourceSystem, String targetSystem, List<Wanted> wanted) {
         Map<String, String> resolved = new LinkedHashMap<>();
-        List<String> missing = new ArrayList<>();
+        List<Wanted> unknown = new ArrayList<>();
         for (Wanted want : wanted) {
-            CrossReference.lookup(want.entityType(), sourceSystem, want.sourceId(), targetSystem)
-                    .ifPresentOrElse(ref -> resolved.put(want.entityType(), ref.targetId),
-                            () -> missing.add(token(want.entityType(), sourceSystem, want.sourceId())));
+            String cached = cached(key(want.entityType(), sourceSystem, want.sourceId(), targetSystem));
+            if (cached != null) {
+                resolved.put(want.entityType(), cached);
+            } else {
+                unknown.add(want);
+            }
         }
+        if (unknown.isEmpty()) {
+            return resolved;
+        }
+        List<String> missing = new ArrayList<>();
+        QuarkusTransaction.joiningExisting().run(() -> {
+            for (Wanted want : unknown) {
+                CrossReference.lookup(want.entityType(), sourceSystem, want.sourceId(), targetSystem)
+                        .ifPresentOrElse(ref -> {
+                            resolved.put(want.entityType(), ref.targetId);
+                            found.put(key(want.entityType(), sourceSystem, want.sourceId(), targetSystem),
+                                    CompletableFuture.completedFuture(ref.targetId));
+                        }, () -> missing.add(token(want.entityType(), sourceSystem, want.sourceId())));
+            }
+        });
         if (!missing.isEmpty()) {
             throw new ReferenceMissing(targetSystem, missing);
         }
         return resolved;
+    }
+
+    /** Changed references are read from the store again once the change is committed. */
+    void forgetChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) ReferencesArrived changed) {
+        for (Entry entry : changed.entries()) {
+            found.invalidate(key(entry.entityType(), entry.sourceSystem(), entry.sourceId(), entry.targetSystem()))
+                    .await().indefinitely();
+        }
+    }
+
+    private String cached(String key) {
+        CompletableFuture<Object> value = found.getIfPresent(key);
+        return value == null ? null : (String) value.join();
+    }
+
+    private static String key(String entityType, String sourceSystem, String sourceId, String targetSystem) {
+        return entityType + "|" + sourceSystem + "|" + sourceId + "|" + targetSystem;
     }
 
     /** How a missing reference is named in a REFERENCE dead letter. */

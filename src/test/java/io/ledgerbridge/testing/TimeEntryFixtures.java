@@ -90,6 +90,14 @@ public final class TimeEntryFixtures {
         return project;
     }
 
+    /** Gives the project's person another ERP id through the admin API; returns the project as it is now. */
+    public static Project movePerson(Project project, String erpUserId) {
+        operator().body(List.of(xref("PERSON", String.valueOf(project.userId()), erpUserId)))
+                .put("/admin/cross-references").then().statusCode(200).body("changed", org.hamcrest.Matchers.is(1));
+        return new Project(project.projectId(), project.userId(), project.taskId(), project.erpProjectId(), erpUserId,
+                project.erpTaskId());
+    }
+
     /** Everything {@link #register} loads but the person's ERP id. */
     public static Project loadProjectAndStaffing(Project project) {
         operator().body(List.of(Map.of("card", RATE_CARD, "role", ROLE, "currency", "EUR", "billRate", "120.00",

@@ -133,6 +133,24 @@ class ApprovedTimeToErpTest {
     }
 
     @Test
+    void aCrossReferenceChangedByAnOperatorIsWhatTheNextPostingUses() {
+        Project project = TimeEntryFixtures.knownProject();
+        long first = TimeEntryFixtures.nextId();
+        postWebhook(project.approvedEntry(first, "1", V1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(first, V1));
+
+        Project moved = TimeEntryFixtures.movePerson(project, java.util.UUID.randomUUID().toString());
+        long second = TimeEntryFixtures.nextId();
+        postWebhook(moved.approvedEntry(second, "1", V1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(second, V1));
+
+        VendorStubs.server().verify(1, postRequestedFor(urlPathEqualTo(timePath(project)))
+                .withRequestBody(equalToJson("{\"userId\": \"%s\"}".formatted(project.erpUserId()), true, true)));
+        VendorStubs.server().verify(1, postRequestedFor(urlPathEqualTo(timePath(project)))
+                .withRequestBody(equalToJson("{\"userId\": \"%s\"}".formatted(moved.erpUserId()), true, true)));
+    }
+
+    @Test
     void entryOfAProjectWithoutCrossReferenceIsDeadLetteredAsReference() {
         Project project = TimeEntryFixtures.unknownProject();
         long id = TimeEntryFixtures.nextId();
