@@ -57,6 +57,10 @@ public class Billables {
     private record Staffed(ProjectRecord project, AssignmentRecord assignment) {
     }
 
+    /** What prices a time entry: its staffing, the rate card version of the work date, the FX rate (or null). */
+    private record Priced(Staffed staffed, RateCards.Rates rates, BigDecimal fx) {
+    }
+
     /**
      * Adds {@code billing} to a canonical time entry: role from the assignment of the work date, bill rate of the rate
      * card version in force that day, converted to the project's currency at that day's rate, and the line amount.
@@ -75,15 +79,23 @@ public class Billables {
             throw new FlowFailure(ErrorClass.VALIDATION, "work date " + workDate + " is more than " + maxDaysAhead
                     + " days ahead (ledgerbridge.time.max-days-ahead); approved time is billed for work done");
         }
-        Staffed staffed = staffed(system, entry.path("project").path("sourceId").asText(),
-                entry.path("resource").path("sourceId").asText(), workDate);
+        // the reference data of the work date, read in one transaction
+        Priced priced = QuarkusTransaction.requiringNew().call(() -> {
+            Staffed staffed = staffed(system, entry.path("project").path("sourceId").asText(),
+                    entry.path("resource").path("sourceId").asText(), workDate);
+            RateCards.Rates rates = rateCards.ratesOn(staffed.project().rateCard, staffed.assignment().role, workDate);
+            String currency = staffed.project().currency;
+            BigDecimal fx = rates.billRate().currency().getCurrencyCode().equals(currency) ? null
+                    : fxRates.rateOn(rates.billRate().currency().getCurrencyCode(), currency, workDate);
+            return new Priced(staffed, rates, fx);
+        });
+        Staffed staffed = priced.staffed();
         ProjectRecord project = staffed.project();
-        RateCards.Rates rates = rateCards.ratesOn(project.rateCard, staffed.assignment().role, workDate);
+        RateCards.Rates rates = priced.rates();
         BigDecimal hours = entry.path("hours").decimalValue();
         Money rate = rates.billRate();
-        BigDecimal fx = null;
-        if (!rate.currency().getCurrencyCode().equals(project.currency)) {
-            fx = fxRates.rateOn(rate.currency().getCurrencyCode(), project.currency, workDate);
+        BigDecimal fx = priced.fx();
+        if (fx != null) {
             rate = rate.convert(fx, Currency.getInstance(project.currency));
         }
         ObjectNode billing = entry.putObject("billing");
@@ -112,8 +124,8 @@ public class Billables {
         ObjectNode expense = read(exchange);
         String system = expense.path("ref").path("system").asText();
         LocalDate spent = LocalDate.parse(expense.path("spentDate").asText());
-        Staffed staffed = staffed(system, expense.path("project").path("id").asText(),
-                expense.path("resource").path("id").asText(), spent);
+        Staffed staffed = QuarkusTransaction.requiringNew().call(() -> staffed(system,
+                expense.path("project").path("id").asText(), expense.path("resource").path("id").asText(), spent));
         ProjectRecord project = staffed.project();
         // canonical money is a decimal string (never a float): read it as text
         Money paid = new Money(new BigDecimal(expense.path("amount").path("amount").asText()),
@@ -144,7 +156,7 @@ public class Billables {
     }
 
     private Staffed staffed(String system, String psaProjectId, String psaUserId, LocalDate date) {
-        return QuarkusTransaction.requiringNew().call(() -> {
+        return QuarkusTransaction.joiningExisting().call(() -> {
             ProjectRecord project = ProjectRecord.byPsaId(psaProjectId).orElseThrow(() -> new ReferenceMissing(
                     List.of("PROJECT:" + system + ":" + psaProjectId),
                     "project " + system + ":" + psaProjectId + " is unknown: no deal-won set-up or loaded project"));
