@@ -24,6 +24,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         io.ledgerbridge.expense.Expenses.class,
         io.ledgerbridge.flow.ErrorClasses.class,
         io.ledgerbridge.intake.Inbox.class,
+        io.ledgerbridge.intake.KafkaBatches.class,
         io.ledgerbridge.intake.KafkaCommits.class,
         io.ledgerbridge.intake.SourceWebhook.class,
         io.ledgerbridge.intake.WebhookSignatures.class,
