@@ -42,7 +42,7 @@ public class KafkaBatches {
     private final CamelContext camel;
     private final int lanes;
     private final ProducerTemplate template;
-    private volatile ExecutorService workers;
+    private final ExecutorService workers;
 
     @Inject
     public KafkaBatches(CamelContext camel, ProducerTemplate template, LedgerbridgeConfig config) {
@@ -53,6 +53,7 @@ public class KafkaBatches {
         this.camel = camel;
         this.template = template;
         this.lanes = lanes;
+        this.workers = camel.getExecutorServiceManager().newCachedThreadPool(this, "KafkaLanes");
     }
 
     /** Sends each record of the batch (the body, a list of exchanges) to {@code flowUri}; see the class comment. */
@@ -65,7 +66,7 @@ public class KafkaBatches {
         List<CompletableFuture<Void>> running = new ArrayList<>(laneRecords.size());
         for (int i = 1; i < laneRecords.size(); i++) {
             List<Exchange> lane = laneRecords.get(i);
-            running.add(CompletableFuture.runAsync(() -> run(lane, flowUri), workers()));
+            running.add(CompletableFuture.runAsync(() -> run(lane, flowUri), workers));
         }
         run(laneRecords.get(0), flowUri); // the consumer's own thread takes the first lane
         for (CompletableFuture<Void> lane : running) {
@@ -164,24 +165,8 @@ public class KafkaBatches {
                 + header(record, KafkaConstants.OFFSET);
     }
 
-    private ExecutorService workers() {
-        ExecutorService current = workers;
-        if (current == null) {
-            synchronized (this) {
-                if (workers == null) {
-                    workers = camel.getExecutorServiceManager().newCachedThreadPool(this, "KafkaLanes");
-                }
-                current = workers;
-            }
-        }
-        return current;
-    }
-
     @PreDestroy
     void close() {
-        ExecutorService current = workers;
-        if (current != null) {
-            camel.getExecutorServiceManager().shutdown(current);
-        }
+        camel.getExecutorServiceManager().shutdown(workers);
     }
 }

@@ -23,8 +23,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Every posting resolves its references, so the ones found are kept in a cache (cache {@code cross-references},
  * {@code quarkus.cache.caffeine."cross-references".*}): a reference changed here is dropped from it once the change
- * commits; one changed by another instance is read again at the latest when its entry expires. A missing reference
- * is never cached: the posting that needs it next reads the store.
+ * commits (a posting that read the old value just before may put it back: then, as for a reference changed by
+ * another instance, the new one is read at the latest when the entry expires). A missing reference is never cached:
+ * the posting that needs it next reads the store.
  */
 @ApplicationScoped
 @Named("crossReferences")
