@@ -69,7 +69,10 @@ public class DeadLetterRecorder {
         failed.updatedAt = now;
         fitToStore(failed);
         Long replayOf = exchange.getMessage().getHeader(FlowHeaders.REPLAY_OF, Long.class);
+        Long claimed = exchange.getMessage().getHeader(FlowHeaders.SYNC_RECORD_ID, Long.class);
+        // the dead letter and the released claim commit together: nobody sees one without the other
         DeadLetter letter = QuarkusTransaction.requiringNew().call(() -> {
+            syncRecords.fail(claimed);
             Long same = replayOf != null ? replayOf : openTwin(failed);
             if (same != null) {
                 // a replay, or a redelivery of a message already waiting here: the same dead letter, open again
@@ -78,7 +81,6 @@ public class DeadLetterRecorder {
             failed.persist();
             return failed;
         });
-        syncRecords.fail(exchange.getMessage().getHeader(FlowHeaders.SYNC_RECORD_ID, Long.class));
         org.jboss.logging.MDC.put("correlationId", String.valueOf(letter.correlationId));
         org.jboss.logging.MDC.put("businessKey", String.valueOf(letter.businessKey));
         org.jboss.logging.MDC.put("flow", String.valueOf(letter.flow));

@@ -195,13 +195,13 @@ public class SyncRecords {
                 .executeUpdate();
     }
 
-    /** Releases a claim whose posting failed, so that a replay may take it. */
+    /** Releases a claim whose posting failed, so that a replay may take it (in the caller's transaction, if any). */
     public void fail(Long recordId) {
         if (recordId == null) {
             return;
         }
         Instant now = StoreTime.now();
-        QuarkusTransaction.requiringNew().run(() -> SyncRecord.update(
+        QuarkusTransaction.joiningExisting().run(() -> SyncRecord.update(
                 "status = ?1, updatedAt = ?2, claimedUntil = null where id = ?3 and status = ?4",
                 SyncRecord.Status.FAILED, now, recordId, SyncRecord.Status.IN_PROGRESS));
     }
