@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.ledgerbridge.testing.KafkaResource;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -83,7 +82,7 @@ class KafkaBatchesTest {
 
         String failing = "k7:3";
         AtomicBoolean failedOnce = new AtomicBoolean();
-        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>(); // read while lanes add
         Set<String> threads = ConcurrentHashMap.newKeySet();
         Map<String, Long> committedAtReRead = new ConcurrentHashMap<>();
         camel = new DefaultCamelContext();
