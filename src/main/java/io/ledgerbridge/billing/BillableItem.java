@@ -12,6 +12,7 @@ import jakarta.persistence.Table;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -75,8 +76,9 @@ public class BillableItem extends PanacheEntityBase {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
-    public static List<BillableItem> ofSource(Kind kind, String system, String sourceId) {
-        return list("kind = ?1 and sourceSystem = ?2 and sourceId = ?3 order by id", kind, system, sourceId);
+    /** The items of many sources of one system, in the order they were created. */
+    public static List<BillableItem> ofSources(Kind kind, String system, Collection<String> sourceIds) {
+        return list("kind = ?1 and sourceSystem = ?2 and sourceId in ?3 order by id", kind, system, sourceIds);
     }
 
     /**

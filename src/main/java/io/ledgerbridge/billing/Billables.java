@@ -14,6 +14,7 @@ import io.ledgerbridge.money.RateCards;
 import io.ledgerbridge.money.Regions;
 import io.ledgerbridge.project.AssignmentRecord;
 import io.ledgerbridge.project.ProjectRecord;
+import io.ledgerbridge.store.GroupCommit;
 import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.sync.SyncRecords;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -22,8 +23,12 @@ import jakarta.inject.Named;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Currency;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -36,12 +41,16 @@ import org.apache.camel.Message;
 @Named("billables")
 public class Billables {
 
+    /** The most completions one transaction takes (a flow has at most lanes x consumers in flight). */
+    private static final int MAX_GROUP = 100;
+
     private final FlowJson json;
     private final RateCards rateCards;
     private final FxRates fxRates;
     private final Regions regions;
     private final SyncRecords syncRecords;
     private final int maxDaysAhead;
+    private final GroupCommit<Completion> completions = new GroupCommit<>(MAX_GROUP, this::completeAll);
 
     Billables(FlowJson json, RateCards rateCards, FxRates fxRates, Regions regions, SyncRecords syncRecords,
             LedgerbridgeConfig config) {
@@ -178,35 +187,73 @@ public class Billables {
     /**
      * The posting is done: marks the sync record posted and keeps the priced record as a billable item, in one
      * transaction. A newer version replaces an unbilled item; once billed, the difference becomes a new item.
+     * Completions of concurrent flows are committed together ({@link GroupCommit}): one transaction, one query for
+     * the billable items of the whole group and one batch of updates, instead of a transaction per posting.
      */
     public void complete(Exchange exchange, String kind) {
         Message in = exchange.getMessage();
         JsonNode record = json.read(exchange.getProperty("ledgerbridgeCanonical", String.class));
-        BillableItem.Kind itemKind = BillableItem.Kind.valueOf(kind);
-        Long syncId = in.getHeader(FlowHeaders.SYNC_RECORD_ID, Long.class);
-        String targetId = in.getHeader(FlowHeaders.TARGET_ID, String.class);
-        String action = in.getHeader(FlowHeaders.SYNC_ACTION, String.class);
-        QuarkusTransaction.requiringNew().run(() -> {
-            keep(itemKind, record);
-            syncRecords.markPosted(syncId, targetId, action);
-        });
+        completions.commit(new Completion(BillableItem.Kind.valueOf(kind), record,
+                new SyncRecords.Posted(in.getHeader(FlowHeaders.SYNC_RECORD_ID, Long.class),
+                        in.getHeader(FlowHeaders.TARGET_ID, String.class),
+                        in.getHeader(FlowHeaders.SYNC_ACTION, String.class))));
     }
 
-    private void keep(BillableItem.Kind kind, JsonNode record) {
-        JsonNode billing = record.path("billing");
-        boolean time = kind == BillableItem.Kind.TIME;
+    /** One finished posting: the priced record and its sync record. */
+    private record Completion(BillableItem.Kind kind, JsonNode record, SyncRecords.Posted posted) {
+        boolean time() {
+            return kind == BillableItem.Kind.TIME;
+        }
+
         // canonical time entries name their source flat, canonical expenses in a ref
-        String system = time ? record.path("sourceSystem").asText() : record.path("ref").path("system").asText();
-        String sourceId = time ? record.path("sourceId").asText() : record.path("ref").path("id").asText();
+        String system() {
+            return time() ? record.path("sourceSystem").asText() : record.path("ref").path("system").asText();
+        }
+
+        String sourceId() {
+            return time() ? record.path("sourceId").asText() : record.path("ref").path("id").asText();
+        }
+    }
+
+    /** Where a billable item comes from (a source system's items of a kind, with a null source id). */
+    private record SourceKey(BillableItem.Kind kind, String system, String sourceId) {
+    }
+
+    /** A group's completions, inside the group commit's transaction. */
+    private void completeAll(List<Completion> group) {
+        // the billable items of every source in the group: one query per kind and source system
+        Map<SourceKey, List<BillableItem>> existing = new HashMap<>();
+        Map<SourceKey, List<String>> sourceIds = new LinkedHashMap<>();
+        for (Completion completion : group) {
+            existing.put(new SourceKey(completion.kind(), completion.system(), completion.sourceId()),
+                    new ArrayList<>());
+            sourceIds.computeIfAbsent(new SourceKey(completion.kind(), completion.system(), null),
+                    k -> new ArrayList<>()).add(completion.sourceId());
+        }
+        sourceIds.forEach((system, ids) -> BillableItem.ofSources(system.kind(), system.system(), ids)
+                .forEach(item -> existing.get(new SourceKey(item.kind, item.sourceSystem, item.sourceId)).add(item)));
+        List<SyncRecords.Posted> posted = new ArrayList<>(group.size());
+        for (Completion completion : group) {
+            keep(completion, existing.get(new SourceKey(completion.kind(), completion.system(),
+                    completion.sourceId())));
+            posted.add(completion.posted());
+        }
+        syncRecords.markPosted(posted);
+    }
+
+    /** Keeps one completion's billable item; {@code existing} holds its source's items and is kept up to date. */
+    private void keep(Completion completion, List<BillableItem> existing) {
+        JsonNode record = completion.record();
+        JsonNode billing = record.path("billing");
+        boolean time = completion.time();
         BigDecimal quantity = time ? record.path("hours").decimalValue() : BigDecimal.ONE;
         BigDecimal amount = billing.path("amount").decimalValue();
         if (!record.path("billable").asBoolean(true)) {
             quantity = BigDecimal.ZERO;
         }
-        List<BillableItem> existing = BillableItem.ofSource(kind, system, sourceId);
         BillableItem item = existing.stream().filter(i -> i.status == BillableItem.Status.UNBILLED).findFirst()
                 .orElse(null);
-        BigDecimal billedQuantity = existing.stream().filter(i -> i != null && i.status != BillableItem.Status.UNBILLED)
+        BigDecimal billedQuantity = existing.stream().filter(i -> i.status != BillableItem.Status.UNBILLED)
                 .map(i -> i.quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
         BigDecimal billedAmount = existing.stream().filter(i -> i.status != BillableItem.Status.UNBILLED)
                 .map(i -> i.amount).reduce(BigDecimal.ZERO, BigDecimal::add);
@@ -216,16 +263,18 @@ public class Billables {
         if (openQuantity.signum() == 0 && openAmount.signum() == 0) {
             if (item != null) {
                 item.delete();
+                existing.remove(item);
             }
             return;
         }
         if (item == null) {
             item = new BillableItem();
-            item.kind = kind;
-            item.sourceSystem = system;
-            item.sourceId = sourceId;
+            item.kind = completion.kind();
+            item.sourceSystem = completion.system();
+            item.sourceId = completion.sourceId();
             item.status = BillableItem.Status.UNBILLED;
             item.createdAt = now;
+            existing.add(item);
         }
         item.sourceVersion = record.path("version").asText();
         item.projectId = billing.path("projectKey").asLong();

@@ -11,7 +11,10 @@ import jakarta.persistence.PersistenceException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.PreparedStatement;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.hibernate.Session;
 
 /**
  * The store-backed idempotency check of every posting: one source version is posted at most once across restarts,
@@ -177,22 +181,35 @@ public class SyncRecords {
     /** Records the target's id for the claimed version: the posting is done. */
     public void complete(Exchange exchange) {
         Message in = exchange.getMessage();
-        Long id = in.getHeader(FlowHeaders.SYNC_RECORD_ID, Long.class);
-        String targetId = in.getHeader(FlowHeaders.TARGET_ID, String.class);
-        String action = in.getHeader(FlowHeaders.SYNC_ACTION, String.class);
-        QuarkusTransaction.requiringNew().run(() -> markPosted(id, targetId, action));
+        Posted posted = new Posted(in.getHeader(FlowHeaders.SYNC_RECORD_ID, Long.class),
+                in.getHeader(FlowHeaders.TARGET_ID, String.class), in.getHeader(FlowHeaders.SYNC_ACTION, String.class));
+        QuarkusTransaction.requiringNew().run(() -> markPosted(List.of(posted)));
+    }
+
+    /** A claimed version that was posted: the target's id for it and what the posting did (CREATE or UPDATE). */
+    public record Posted(Long recordId, String targetId, String action) {
     }
 
     /**
-     * Marks the claimed version posted inside the caller's transaction (with what else it commits). Plain SQL: every
-     * posting runs it, and Hibernate translates an HQL update again at each execution (3.5 % of a flow's CPU).
+     * Marks claimed versions posted inside the caller's transaction (with what else it commits), as one JDBC batch:
+     * every posting runs it, and Hibernate would translate an HQL update again at each execution.
      */
-    public void markPosted(Long id, String targetId, String action) {
-        Instant now = StoreTime.now();
-        SyncRecord.getEntityManager().createNativeQuery("update sync_record set status = 'POSTED', target_id = ?1, "
-                        + "operation = ?2, posted_at = ?3, updated_at = ?3, claimed_until = null where id = ?4")
-                .setParameter(1, targetId).setParameter(2, action).setParameter(3, now).setParameter(4, id)
-                .executeUpdate();
+    public void markPosted(List<Posted> postings) {
+        OffsetDateTime now = StoreTime.now().atOffset(ZoneOffset.UTC);
+        SyncRecord.getEntityManager().unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("update sync_record set status = 'POSTED', "
+                    + "target_id = ?, operation = ?, posted_at = ?, updated_at = ?, claimed_until = null where id = ?")) {
+                for (Posted posted : postings) {
+                    update.setString(1, posted.targetId());
+                    update.setString(2, posted.action());
+                    update.setObject(3, now);
+                    update.setObject(4, now);
+                    update.setLong(5, posted.recordId());
+                    update.addBatch();
+                }
+                update.executeBatch();
+            }
+        });
     }
 
     /** Releases a claim whose posting failed, so that a replay may take it (in the caller's transaction, if any). */

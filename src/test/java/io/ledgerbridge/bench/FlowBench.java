@@ -158,6 +158,10 @@ class FlowBench {
             double throughput = (ENTRIES - 1) / burstSeconds;
             double cores = (cpuAtEnd - cpuAtReady) / 1e9 / readyToLastSeconds;
             double harnessCores = (harnessAtEnd - harnessAtReady) / 1e9 / readyToLastSeconds;
+            // CPU per entry by process: what the machine's 2 cores can post at most with this code and this stub
+            double serviceMs = (cpuAtEnd - cpuAtReady) / 1e6 / ENTRIES;
+            double stubMs = (harnessAtEnd - harnessAtReady) / 1e6 / ENTRIES;
+            double machineMs = machineBusy * readyToLastSeconds * 1000 / ENTRIES;
             long peakRssBurst = peakRssKb(service.pid());
 
             // steady load: RATE entries a second, latency of each from produce to the ERP's answer
@@ -200,6 +204,8 @@ class FlowBench {
                       ERP calls per entry                            %.3f
                       service CPU while posting                      %.2f cores of 2
                       harness CPU (Xero stub with contract check)    %.2f cores; whole machine busy %.2f cores
+                      CPU per entry: service %.2f ms, Xero stub %.2f ms, PostgreSQL + Kafka + the rest %.2f ms
+                        -> 2 cores post at most %.0f entries/s; the stub alone needs %.1f cores for 10,000/s
                       service peak RSS (VmHWM)                       %d MB            (target <= 300)
                       steady %d entries/s for %d s: approval -> ERP latency p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms   (target p99 <= 250)
                       posted once: %d of %d, duplicates %d, dead letters %d
@@ -208,7 +214,8 @@ class FlowBench {
                     ours / baseline                                  %.3f   (target >= 0.5)
                     """, String.join(" ", jvm), arenas.isBlank() ? "" : ", MALLOC_ARENA_MAX=" + arenas, ENTRIES, PARTITIONS, ENTRIES, produceSeconds,
                     service.timeToReady().toMillis() / 1000.0, throughput, readyToLastSeconds,
-                    totalCalls / (double) (ENTRIES + steady), cores, harnessCores, machineBusy, peakRss / 1024, RATE, STEADY_SECONDS,
+                    totalCalls / (double) (ENTRIES + steady), cores, harnessCores, machineBusy, serviceMs, stubMs, machineMs - serviceMs - stubMs,
+                    2000 / machineMs, stubMs * 10, peakRss / 1024, RATE, STEADY_SECONDS,
                     percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),
                     latencies[latencies.length - 1] / 1000.0, posted, ENTRIES + steady, duplicates, deadLetters,
                     ENTRIES, baseline.throughput, throughput / baseline.throughput);

@@ -1,0 +1,150 @@
+package io.ledgerbridge.store;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * Group commit: the writes that concurrent callers hand in at about the same time are committed in one transaction,
+ * by one set-based piece of work, and each caller returns only once its own write has committed (or failed). A
+ * caller that finds no commit running commits everything waiting, its own write included; the others wait for the
+ * commit that takes theirs. If a group's transaction fails, each write of it is committed again on its own, so a bad
+ * write fails only its own caller.
+ *
+ * <p>The semantics for a caller are those of its own transaction; what changes is how many transactions, statements
+ * and round trips a busy flow costs the store.
+ *
+ * @param <T> what one caller hands in
+ */
+public final class GroupCommit<T> {
+
+    /** One caller's write and what became of it. */
+    private static final class Pending<T> {
+        final T item;
+        boolean done;
+        RuntimeException failure;
+
+        Pending(T item) {
+            this.item = item;
+        }
+    }
+
+    private final int maxGroup;
+    private final Consumer<List<T>> work;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition groupDone = lock.newCondition();
+    private final ArrayDeque<Pending<T>> waiting = new ArrayDeque<>();
+    private boolean committing;
+    private long groups;
+    private long writes;
+
+    /**
+     * @param maxGroup the most writes one transaction takes
+     * @param work writes a group inside the transaction the group commit opens (must not open its own)
+     */
+    public GroupCommit(int maxGroup, Consumer<List<T>> work) {
+        if (maxGroup < 1) {
+            throw new IllegalArgumentException("maxGroup must be at least 1");
+        }
+        this.maxGroup = maxGroup;
+        this.work = work;
+    }
+
+    /** Commits {@code item} with whatever else is waiting; returns once it is committed, throws what failed it. */
+    public void commit(T item) {
+        Pending<T> mine = new Pending<>(item);
+        lock.lock();
+        try {
+            waiting.add(mine);
+            while (!mine.done) {
+                if (committing) {
+                    // the commit running may be taking ours; if not, one of us leads the next
+                    groupDone.awaitUninterruptibly();
+                    continue;
+                }
+                committing = true;
+                List<Pending<T>> group = new ArrayList<>(Math.min(maxGroup, waiting.size()));
+                while (group.size() < maxGroup && !waiting.isEmpty()) {
+                    group.add(waiting.poll());
+                }
+                lock.unlock();
+                try {
+                    commitGroup(group);
+                } finally {
+                    lock.lock();
+                    committing = false;
+                    groups++;
+                    writes += group.size();
+                    groupDone.signalAll();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (mine.failure != null) {
+            throw mine.failure;
+        }
+    }
+
+    private void commitGroup(List<Pending<T>> group) {
+        try {
+            List<T> items = new ArrayList<>(group.size());
+            group.forEach(pending -> items.add(pending.item));
+            QuarkusTransaction.requiringNew().run(() -> work.accept(items));
+            settle(group, null);
+        } catch (RuntimeException groupFailed) {
+            if (group.size() == 1) {
+                settle(group, groupFailed);
+                return;
+            }
+            // which write failed the group: each again on its own
+            for (Pending<T> pending : group) {
+                try {
+                    QuarkusTransaction.requiringNew().run(() -> work.accept(List.of(pending.item)));
+                    settle(List.of(pending), null);
+                } catch (RuntimeException failed) {
+                    settle(List.of(pending), failed);
+                }
+            }
+        } catch (Error fatal) {
+            settle(group, new IllegalStateException("the group commit failed: " + fatal, fatal));
+            throw fatal;
+        }
+    }
+
+    private void settle(List<Pending<T>> group, RuntimeException failure) {
+        lock.lock();
+        try {
+            for (Pending<T> pending : group) {
+                pending.failure = failure;
+                pending.done = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes handed in and not yet taken by a commit. */
+    public int waiting() {
+        lock.lock();
+        try {
+            return waiting.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Groups committed and writes they took, since start: writes / groups is the mean group size. */
+    public long[] counts() {
+        lock.lock();
+        try {
+            return new long[] { groups, writes };
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.ledgerbridge.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Writes handed in while a commit runs are committed together in the next transaction; each caller returns once its
+ * own write is committed and visible, and a write that fails the group's transaction fails only its own caller.
+ */
+@QuarkusTest
+class GroupCommitTest {
+
+    static final AtomicLong IDS = new AtomicLong(System.nanoTime() % 1_000_000_000L * 1_000);
+
+    @Inject
+    EntityManager store;
+
+    ExecutorService callers = Executors.newFixedThreadPool(12);
+
+    @BeforeAll
+    static void probeTable() {
+        QuarkusTransaction.requiringNew().run(() -> io.ledgerbridge.sync.SyncRecord.getEntityManager()
+                .createNativeQuery("create table if not exists group_commit_probe (id bigint primary key, "
+                        + "caller varchar(64) not null)").executeUpdate());
+    }
+
+    @AfterAll
+    static void dropProbeTable() {
+        QuarkusTransaction.requiringNew().run(() -> io.ledgerbridge.sync.SyncRecord.getEntityManager()
+                .createNativeQuery("drop table if exists group_commit_probe").executeUpdate());
+    }
+
+    /** A write: one probe row; the first write of a test blocks its group until released. */
+    record Probe(long id, String caller) {
+    }
+
+    /** A group commit of probe rows whose first group, once begun ({@code begun}), waits for {@code release}. */
+    GroupCommit<Probe> probes(CountDownLatch begun, CountDownLatch release) {
+        return new GroupCommit<>(100, group -> {
+            if (begun.getCount() > 0) {
+                begun.countDown();
+                awaitLatch(release);
+            }
+            for (Probe probe : group) {
+                store.createNativeQuery("insert into group_commit_probe (id, caller) values (?1, ?2)")
+                        .setParameter(1, probe.id()).setParameter(2, probe.caller()).executeUpdate();
+            }
+        });
+    }
+
+    @Test
+    void writesHandedInWhileACommitRunsAreCommittedTogetherAndVisibleWhenTheirCallersReturn() throws Exception {
+        CountDownLatch begun = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        GroupCommit<Probe> commits = probes(begun, release);
+        Map<Long, Boolean> visibleOnReturn = new ConcurrentHashMap<>();
+        List<Future<?>> done = new ArrayList<>();
+        long firstId = IDS.addAndGet(100);
+        done.add(callers.submit(() -> commitAndLook(commits, new Probe(firstId, "leader"), visibleOnReturn)));
+        // the leader's group is in its transaction (held there): the next eight wait for the one after it
+        awaitLatch(begun);
+        for (int i = 1; i <= 8; i++) {
+            long id = firstId + i;
+            done.add(callers.submit(() -> commitAndLook(commits, new Probe(id, "follower"), visibleOnReturn)));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> commits.waiting() == 8);
+        release.countDown();
+        for (Future<?> future : done) {
+            future.get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(visibleOnReturn).hasSize(9).doesNotContainValue(false);
+        assertThat(commits.counts()).as("groups, writes").containsExactly(2, 9);
+        assertThat(rows(firstId, firstId + 8)).isEqualTo(9);
+    }
+
+    @Test
+    void aWriteThatFailsItsGroupFailsOnlyItsOwnCaller() throws Exception {
+        CountDownLatch begun = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        GroupCommit<Probe> commits = probes(begun, release);
+        long firstId = IDS.addAndGet(100);
+        QuarkusTransaction.requiringNew().run(() -> store
+                .createNativeQuery("insert into group_commit_probe (id, caller) values (?1, 'earlier')")
+                .setParameter(1, firstId + 3).executeUpdate());
+        Map<Long, Boolean> visibleOnReturn = new ConcurrentHashMap<>();
+        Future<?> leader = callers.submit(() -> commitAndLook(commits, new Probe(firstId, "leader"), visibleOnReturn));
+        awaitLatch(begun);
+        Map<Long, Future<?>> followers = new ConcurrentHashMap<>();
+        for (int i = 1; i <= 5; i++) {
+            long id = firstId + i;
+            // firstId + 3 is taken already: its insert breaks the group's transaction
+            followers.put(id, callers.submit(() -> commitAndLook(commits, new Probe(id, "follower"), visibleOnReturn)));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> commits.waiting() == 5);
+        release.countDown();
+        leader.get(30, TimeUnit.SECONDS);
+
+        List<Long> failed = new ArrayList<>();
+        for (Map.Entry<Long, Future<?>> follower : followers.entrySet()) {
+            try {
+                follower.getValue().get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                failed.add(follower.getKey());
+            }
+        }
+        assertThat(failed).containsExactly(firstId + 3);
+        assertThat(visibleOnReturn).containsOnlyKeys(firstId, firstId + 1, firstId + 2, firstId + 4, firstId + 5)
+                .doesNotContainValue(false);
+        assertThat(rows(firstId, firstId + 5)).as("4 followers, the leader and the earlier row").isEqualTo(6);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> store
+                .createNativeQuery("select caller from group_commit_probe where id = ?1")
+                .setParameter(1, firstId + 3).getSingleResult())).isEqualTo("earlier");
+    }
+
+    void commitAndLook(GroupCommit<Probe> commits, Probe probe, Map<Long, Boolean> visibleOnReturn) {
+        commits.commit(probe);
+        visibleOnReturn.put(probe.id(), rows(probe.id(), probe.id()) == 1);
+    }
+
+    long rows(long from, long to) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) store
+                .createNativeQuery("select count(*) from group_commit_probe where id between ?1 and ?2")
+                .setParameter(1, from).setParameter(2, to).getSingleResult()).longValue());
+    }
+
+    static void awaitLatch(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
