@@ -71,6 +71,11 @@ public class SyncRecord extends PanacheEntityBase {
         return list("flow = ?1 and sourceSystem = ?2 and sourceId = ?3 order by id desc", flow, system, sourceId);
     }
 
+    /** The versions of many records of one flow and source system, newest first. */
+    public static List<SyncRecord> versionsOf(String flow, String system, java.util.Collection<String> sourceIds) {
+        return list("flow = ?1 and sourceSystem = ?2 and sourceId in ?3 order by id desc", flow, system, sourceIds);
+    }
+
     public static List<SyncRecord> byBusinessKey(String businessKey) {
         return list("businessKey = ?1 order by id", businessKey);
     }

@@ -2,6 +2,7 @@ package io.ledgerbridge.sync;
 
 import io.ledgerbridge.config.LedgerbridgeConfig;
 import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.store.GroupCommit;
 import io.ledgerbridge.store.Instances;
 import io.ledgerbridge.store.StoreTime;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -16,8 +17,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +47,8 @@ public class SyncRecords {
     private final Instances instances;
     /** Sync records claimed by exchanges of this process that are still running. */
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    /** Claims of concurrent exchanges, decided and committed together. */
+    private final GroupCommit<ClaimRequest> claims = new GroupCommit<>(100, this::decideAll);
 
     SyncRecords(LedgerbridgeConfig config, Instances instances) {
         this.config = config;
@@ -60,21 +68,25 @@ public class SyncRecords {
         if (flow == null || system == null || sourceId == null || version == null) {
             throw new IllegalStateException("claim needs flow, source system, source id and version headers");
         }
-        Source source = new Source(flow, system, sourceId, version);
-        String hash = sha256(in.getBody(String.class));
-        Claim claim;
+        ClaimRequest request = new ClaimRequest(new Source(flow, system, sourceId, version), entityType,
+                targetSystem, sha256(in.getBody(String.class)), in.getHeader(FlowHeaders.BUSINESS_KEY, String.class),
+                in.getHeader(FlowHeaders.CORRELATION_ID, String.class));
         try {
-            claim = QuarkusTransaction.requiringNew().call(() -> decide(in, source, entityType, targetSystem, hash));
+            commit(request);
         } catch (PersistenceException | IllegalStateException raced) {
             // another worker inserted the same version between our read and our insert: decide again on its row
-            claim = QuarkusTransaction.requiringNew().call(() -> decide(in, source, entityType, targetSystem, hash));
+            commit(request);
         }
+        if (request.held != null) {
+            throw request.held;
+        }
+        Claim claim = request.claim;
         in.setHeader(FlowHeaders.SYNC_ACTION, claim.action().name());
         in.setHeader(FlowHeaders.IDEMPOTENCY_KEY, idempotencyKey(system, sourceId, version));
         if (claim.action() != Action.SKIP) {
             in.setHeader(FlowHeaders.SYNC_RECORD_ID, claim.recordId());
+            // in flight since the decision (decideAll): a second claim of it in the same group must wait for it
             Long held = claim.recordId();
-            inFlight.add(held);
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
                 public void onDone(Exchange done) {
@@ -94,7 +106,93 @@ public class SyncRecords {
     private record Source(String flow, String system, String sourceId, String version) {
     }
 
-    private Claim decide(Message in, Source source, String entityType, String targetSystem, String hash) {
+    /** One exchange's claim, decided together with the claims other exchanges hand in at the same time. */
+    private static final class ClaimRequest {
+        final Source source;
+        final String entityType;
+        final String targetSystem;
+        final String hash;
+        final String businessKey;
+        final String correlationId;
+        /** Sync records marked in flight while deciding, by every attempt (a group that rolled back included). */
+        final List<Long> marked = new ArrayList<>(1);
+        Claim claim;
+        ClaimHeld held;
+
+        ClaimRequest(Source source, String entityType, String targetSystem, String hash, String businessKey,
+                String correlationId) {
+            this.source = source;
+            this.entityType = entityType;
+            this.targetSystem = targetSystem;
+            this.hash = hash;
+            this.businessKey = businessKey;
+            this.correlationId = correlationId;
+        }
+    }
+
+    /** Decides and commits one claim (in a group); only the claim that committed stays marked in flight. */
+    private void commit(ClaimRequest request) {
+        boolean committed = false;
+        try {
+            claims.commit(request);
+            committed = true;
+        } finally {
+            Long kept = committed && request.claim != null && request.claim.action() != Action.SKIP
+                    ? request.claim.recordId() : null;
+            for (Long id : request.marked) {
+                if (!id.equals(kept)) {
+                    inFlight.remove(id);
+                }
+            }
+            request.marked.clear();
+            if (kept != null) {
+                request.marked.add(kept);
+            }
+        }
+    }
+
+    /** Where sync records come from (a flow's records of a source system, with a null source id). */
+    private record SourceKey(String flow, String system, String sourceId) {
+    }
+
+    /**
+     * Decides a group of claims in the group commit's transaction: the versions of all their records in one query
+     * (per flow and source system), then each claim in turn, as its own transaction would.
+     */
+    private void decideAll(List<ClaimRequest> group) {
+        Map<SourceKey, List<SyncRecord>> versions = new HashMap<>();
+        Map<SourceKey, List<String>> sourceIds = new LinkedHashMap<>();
+        for (ClaimRequest request : group) {
+            Source source = request.source;
+            versions.put(new SourceKey(source.flow(), source.system(), source.sourceId()), new ArrayList<>());
+            sourceIds.computeIfAbsent(new SourceKey(source.flow(), source.system(), null), k -> new ArrayList<>())
+                    .add(source.sourceId());
+        }
+        sourceIds.forEach((system, ids) -> SyncRecord.versionsOf(system.flow(), system.system(), ids).forEach(
+                record -> versions.get(new SourceKey(record.flow, record.sourceSystem, record.sourceId)).add(record)));
+        Set<SourceKey> decided = new HashSet<>();
+        for (ClaimRequest request : group) {
+            Source source = request.source;
+            SourceKey key = new SourceKey(source.flow(), source.system(), source.sourceId());
+            List<SyncRecord> known = versions.get(key);
+            if (!decided.add(key)) {
+                // a second claim of the same record in this group: its versions as the first claim left them
+                SyncRecord.getEntityManager().flush();
+                SyncRecord.getEntityManager().clear();
+                known = SyncRecord.versionsOf(source.flow(), source.system(), source.sourceId());
+            }
+            request.claim = null;
+            request.held = null;
+            try {
+                request.claim = decide(request, known);
+            } catch (ClaimHeld held) {
+                request.held = held;
+            }
+        }
+    }
+
+    private Claim decide(ClaimRequest request, List<SyncRecord> versions) {
+        Source source = request.source;
         String flow = source.flow();
         String system = source.system();
         String sourceId = source.sourceId();
@@ -102,7 +200,6 @@ public class SyncRecords {
         Instant now = StoreTime.now();
         Instant leaseEnd = now.plus(config.inbox().lease());
 
-        List<SyncRecord> versions = SyncRecord.versionsOf(flow, system, sourceId);
         Optional<SyncRecord> same = versions.stream().filter(r -> r.sourceVersion.equals(version)).findFirst();
         Optional<SyncRecord> newer = versions.stream()
                 .filter(r -> r.status != SyncRecord.Status.FAILED && isNewer(r.sourceVersion, version)).findFirst();
@@ -128,12 +225,13 @@ public class SyncRecords {
             int taken = SyncRecord.update(
                     "status = ?1, claimedUntil = ?2, updatedAt = ?3, attempts = attempts + 1, payloadHash = ?4, "
                             + "claimedBy = ?5 where id = ?6 and status = ?7 and updatedAt = ?8",
-                    SyncRecord.Status.IN_PROGRESS, leaseEnd, now, hash, instances.id(), record.id, record.status,
-                    record.updatedAt);
+                    SyncRecord.Status.IN_PROGRESS, leaseEnd, now, request.hash, instances.id(), record.id,
+                    record.status, record.updatedAt);
             if (taken == 0) {
                 throw new ClaimHeld(record.businessKey + " version " + version
                         + " was claimed by another worker a moment ago; waiting for that posting to finish");
             }
+            markInFlight(request, record.id);
             return begin(record.id, lastPosted);
         }
         if (newer.isPresent()) {
@@ -141,22 +239,28 @@ public class SyncRecords {
         }
         SyncRecord record = new SyncRecord();
         record.flow = flow;
-        record.entityType = entityType;
+        record.entityType = request.entityType;
         record.sourceSystem = system;
         record.sourceId = sourceId;
         record.sourceVersion = version;
-        record.businessKey = in.getHeader(FlowHeaders.BUSINESS_KEY, String.class);
-        record.targetSystem = targetSystem;
-        record.payloadHash = hash;
+        record.businessKey = request.businessKey;
+        record.targetSystem = request.targetSystem;
+        record.payloadHash = request.hash;
         record.status = SyncRecord.Status.IN_PROGRESS;
         record.attempts = 1;
-        record.correlationId = in.getHeader(FlowHeaders.CORRELATION_ID, String.class);
+        record.correlationId = request.correlationId;
         record.claimedUntil = leaseEnd;
         record.claimedBy = instances.id();
         record.createdAt = now;
         record.updatedAt = now;
         record.persistAndFlush();
+        markInFlight(request, record.id);
         return begin(record.id, lastPosted);
+    }
+
+    private void markInFlight(ClaimRequest request, Long recordId) {
+        inFlight.add(recordId);
+        request.marked.add(recordId);
     }
 
     /**

@@ -13,6 +13,16 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultExchange;
@@ -88,6 +98,49 @@ class ClaimTakeoverTest {
         Exchange orphan = exchange(other);
         syncRecords.claim(orphan, "TIME_ENTRY", "erp");
         assertThat(orphan.getMessage().getHeader(FlowHeaders.SYNC_ACTION)).isEqualTo("CREATE");
+    }
+
+    @Test
+    void concurrentClaimsAreDecidedAsIfOneAfterAnother() throws Exception {
+        // claims handed in together are decided in one transaction: the same version twice in such a group must
+        // still give one posting, and different records each their own
+        long twice = TimeEntryFixtures.nextId();
+        List<Long> others = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            others.add(TimeEntryFixtures.nextId());
+        }
+        ExecutorService exchanges = Executors.newFixedThreadPool(12);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            Map<Exchange, Future<String>> claims = new LinkedHashMap<>();
+            List<Long> entries = new ArrayList<>(others);
+            for (int i = 0; i < 6; i++) {
+                entries.add(twice);
+            }
+            for (long entry : entries) {
+                Exchange exchange = exchange(entry);
+                claims.put(exchange, exchanges.submit(() -> {
+                    start.await();
+                    try {
+                        syncRecords.claim(exchange, "TIME_ENTRY", "erp");
+                        return exchange.getMessage().getHeader(FlowHeaders.SYNC_ACTION, String.class);
+                    } catch (ClaimHeld held) {
+                        return "HELD";
+                    }
+                }));
+            }
+            start.countDown();
+            Map<String, List<Long>> outcomes = new HashMap<>();
+            for (Map.Entry<Exchange, Future<String>> claim : claims.entrySet()) {
+                outcomes.computeIfAbsent(claim.getValue().get(30, TimeUnit.SECONDS), k -> new ArrayList<>())
+                        .add(Long.valueOf(claim.getKey().getMessage().getHeader(FlowHeaders.SOURCE_ID, String.class)));
+            }
+            assertThat(outcomes.get("CREATE")).containsExactlyInAnyOrderElementsOf(
+                    java.util.stream.Stream.concat(others.stream(), java.util.stream.Stream.of(twice)).toList());
+            assertThat(outcomes.get("HELD")).hasSize(5).containsOnly(twice);
+        } finally {
+            exchanges.shutdownNow();
+        }
     }
 
     private Exchange exchange(long entry) {
