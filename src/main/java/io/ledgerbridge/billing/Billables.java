@@ -26,9 +26,12 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -51,6 +54,7 @@ public class Billables {
     private final SyncRecords syncRecords;
     private final int maxDaysAhead;
     private final GroupCommit<Completion> completions = new GroupCommit<>(MAX_GROUP, this::completeAll);
+    private final GroupCommit<Pricing> pricings = new GroupCommit<>(MAX_GROUP, this::priceAll);
 
     Billables(FlowJson json, RateCards rateCards, FxRates fxRates, Regions regions, SyncRecords syncRecords,
             LedgerbridgeConfig config) {
@@ -88,16 +92,20 @@ public class Billables {
             throw new FlowFailure(ErrorClass.VALIDATION, "work date " + workDate + " is more than " + maxDaysAhead
                     + " days ahead (ledgerbridge.time.max-days-ahead); approved time is billed for work done");
         }
-        // the reference data of the work date, read in one transaction
-        Priced priced = QuarkusTransaction.requiringNew().call(() -> {
-            Staffed staffed = staffed(system, entry.path("project").path("sourceId").asText(),
-                    entry.path("resource").path("sourceId").asText(), workDate);
-            RateCards.Rates rates = rateCards.ratesOn(staffed.project().rateCard, staffed.assignment().role, workDate);
-            String currency = staffed.project().currency;
-            BigDecimal fx = rates.billRate().currency().getCurrencyCode().equals(currency) ? null
-                    : fxRates.rateOn(rates.billRate().currency().getCurrencyCode(), currency, workDate);
-            return new Priced(staffed, rates, fx);
-        });
+        // the reference data of the work date, read with that of concurrent flows in one transaction
+        Pricing pricing = new Pricing(system, entry.path("project").path("sourceId").asText(),
+                entry.path("resource").path("sourceId").asText(), workDate);
+        try {
+            pricings.commit(pricing);
+        } catch (RuntimeException groupFailed) {
+            if (pricing.refused == null) {
+                throw groupFailed;
+            }
+        }
+        if (pricing.refused != null) {
+            throw pricing.refused;
+        }
+        Priced priced = pricing.priced;
         Staffed staffed = priced.staffed();
         ProjectRecord project = staffed.project();
         RateCards.Rates rates = priced.rates();
@@ -122,6 +130,65 @@ public class Billables {
             billing.put("fxRate", fx);
         }
         return json.write(entry);
+    }
+
+    /** One time entry's reference data to read: its staffing, rates and FX rate on its work date. */
+    private static final class Pricing {
+        final String system;
+        final String psaProjectId;
+        final String psaUserId;
+        final LocalDate workDate;
+        Priced priced;
+        FlowFailure refused;
+
+        Pricing(String system, String psaProjectId, String psaUserId, LocalDate workDate) {
+            this.system = system;
+            this.psaProjectId = psaProjectId;
+            this.psaUserId = psaUserId;
+            this.workDate = workDate;
+        }
+    }
+
+    /**
+     * Reads the reference data of a group of time entries in one transaction: their projects in one query, their
+     * people's assignments in another, each rate card version and FX rate once; an entry whose data is missing or
+     * inactive gets its own failure, the others are priced.
+     */
+    private void priceAll(List<Pricing> group) {
+        Set<String> projectIds = new HashSet<>();
+        Set<String> userIds = new HashSet<>();
+        group.forEach(pricing -> {
+            projectIds.add(pricing.psaProjectId);
+            userIds.add(pricing.psaUserId);
+        });
+        Map<String, ProjectRecord> projects = new HashMap<>();
+        ProjectRecord.byPsaIds(projectIds).forEach(project -> projects.put(project.psaId, project));
+        List<AssignmentRecord> assignments = AssignmentRecord.ofAny(projectIds, userIds);
+        Map<List<Object>, RateCards.Rates> rates = new HashMap<>();
+        Map<List<Object>, BigDecimal> conversions = new HashMap<>();
+        for (Pricing pricing : group) {
+            pricing.priced = null;
+            pricing.refused = null;
+            try {
+                Staffed staffed = staffed(pricing.system, pricing.psaProjectId, pricing.psaUserId, pricing.workDate,
+                        Optional.ofNullable(projects.get(pricing.psaProjectId)), assignments.stream()
+                                .filter(a -> a.psaProjectId.equals(pricing.psaProjectId)
+                                        && a.psaUserId.equals(pricing.psaUserId))
+                                .toList());
+                String card = staffed.project().rateCard;
+                String role = staffed.assignment().role;
+                RateCards.Rates rate = rates.computeIfAbsent(List.of(card, role, pricing.workDate),
+                        key -> rateCards.ratesOn(card, role, pricing.workDate));
+                String from = rate.billRate().currency().getCurrencyCode();
+                String to = staffed.project().currency;
+                BigDecimal fx = from.equals(to) ? null
+                        : conversions.computeIfAbsent(List.of(from, to, pricing.workDate),
+                                key -> fxRates.rateOn(from, to, pricing.workDate));
+                pricing.priced = new Priced(staffed, rate, fx);
+            } catch (FlowFailure refused) {
+                pricing.refused = refused;
+            }
+        }
     }
 
     /**
@@ -165,23 +232,27 @@ public class Billables {
     }
 
     private Staffed staffed(String system, String psaProjectId, String psaUserId, LocalDate date) {
-        return QuarkusTransaction.joiningExisting().call(() -> {
-            ProjectRecord project = ProjectRecord.byPsaId(psaProjectId).orElseThrow(() -> new ReferenceMissing(
-                    List.of("PROJECT:" + system + ":" + psaProjectId),
-                    "project " + system + ":" + psaProjectId + " is unknown: no deal-won set-up or loaded project"));
-            if (!project.activeOn(date)) {
-                throw new FlowFailure(ErrorClass.REFERENCE, "project " + system + ":" + psaProjectId + " ("
-                        + project.name + ") is not active on " + date + ": " + project.status + " from "
-                        + project.startsOn + (project.endsOn == null ? "" : " to " + project.endsOn));
-            }
-            AssignmentRecord assignment = AssignmentRecord.of(psaProjectId, psaUserId).stream()
-                    .filter(a -> a.coversDay(date)).findFirst()
-                    .orElseThrow(() -> new ReferenceMissing(
-                            List.of("ASSIGNMENT:" + system + ":" + psaProjectId + ":" + psaUserId),
-                            "person " + system + ":" + psaUserId + " is not assigned to project " + system + ":"
-                                    + psaProjectId + " on " + date));
-            return new Staffed(project, assignment);
-        });
+        return QuarkusTransaction.joiningExisting().call(() -> staffed(system, psaProjectId, psaUserId, date,
+                ProjectRecord.byPsaId(psaProjectId), AssignmentRecord.of(psaProjectId, psaUserId)));
+    }
+
+    /** The project, active on the date, and the person's assignment to it covering the date (newest first). */
+    private static Staffed staffed(String system, String psaProjectId, String psaUserId, LocalDate date,
+            Optional<ProjectRecord> found, List<AssignmentRecord> assignments) {
+        ProjectRecord project = found.orElseThrow(() -> new ReferenceMissing(
+                List.of("PROJECT:" + system + ":" + psaProjectId),
+                "project " + system + ":" + psaProjectId + " is unknown: no deal-won set-up or loaded project"));
+        if (!project.activeOn(date)) {
+            throw new FlowFailure(ErrorClass.REFERENCE, "project " + system + ":" + psaProjectId + " ("
+                    + project.name + ") is not active on " + date + ": " + project.status + " from "
+                    + project.startsOn + (project.endsOn == null ? "" : " to " + project.endsOn));
+        }
+        AssignmentRecord assignment = assignments.stream().filter(a -> a.coversDay(date)).findFirst()
+                .orElseThrow(() -> new ReferenceMissing(
+                        List.of("ASSIGNMENT:" + system + ":" + psaProjectId + ":" + psaUserId),
+                        "person " + system + ":" + psaUserId + " is not assigned to project " + system + ":"
+                                + psaProjectId + " on " + date));
+        return new Staffed(project, assignment);
     }
 
     /**

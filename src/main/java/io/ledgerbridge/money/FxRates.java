@@ -28,7 +28,8 @@ public class FxRates {
     }
 
     /** Units of {@code quote} per unit of {@code base} in force on the date. */
-    @Transactional
+    // a missing rate is an answer, not a failure of the caller's transaction (a group of pricings shares one)
+    @Transactional(dontRollbackOn = FlowFailure.class)
     public BigDecimal rateOn(String base, String quote, LocalDate on) {
         if (base.equals(quote)) {
             return BigDecimal.ONE;

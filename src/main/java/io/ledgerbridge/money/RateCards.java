@@ -25,7 +25,8 @@ public class RateCards {
             LocalDate effectiveFrom) {
     }
 
-    @Transactional
+    // a missing rate is an answer, not a failure of the caller's transaction (a group of pricings shares one)
+    @Transactional(dontRollbackOn = FlowFailure.class)
     public Rates ratesOn(String card, String role, LocalDate workDate) {
         RateCardRate rate = RateCardRate.inForce(card, role, workDate).orElseThrow(() -> new FlowFailure(ErrorClass.RATE,
                 "rate card " + card + " has no rate for role " + role + " on " + workDate));

@@ -9,6 +9,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -53,6 +54,12 @@ public class AssignmentRecord extends PanacheEntityBase {
     }
 
     /** Every assignment of a person (to close them when the person leaves). */
+    /** The assignments of any of the people to any of the projects, newest first. */
+    public static List<AssignmentRecord> ofAny(Collection<String> psaProjectIds,
+            Collection<String> psaUserIds) {
+        return list("psaProjectId in ?1 and psaUserId in ?2 order by startsOn desc", psaProjectIds, psaUserIds);
+    }
+
     public static List<AssignmentRecord> ofPerson(String psaUserId) {
         return list("psaUserId = ?1 order by id", psaUserId);
     }

@@ -12,6 +12,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /** A project as the deal-won flow set it up, with its ids in the CRM, the PSA and the ERP. */
@@ -64,5 +66,9 @@ public class ProjectRecord extends PanacheEntityBase {
 
     public static Optional<ProjectRecord> byPsaId(String psaId) {
         return find("psaId", psaId).firstResultOptional();
+    }
+
+    public static List<ProjectRecord> byPsaIds(Collection<String> psaIds) {
+        return list("psaId in ?1", psaIds);
     }
 }
