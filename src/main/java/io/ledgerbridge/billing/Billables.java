@@ -18,6 +18,7 @@ import io.ledgerbridge.store.GroupCommit;
 import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.sync.SyncRecords;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import java.math.BigDecimal;
@@ -53,11 +54,13 @@ public class Billables {
     private final Regions regions;
     private final SyncRecords syncRecords;
     private final int maxDaysAhead;
-    private final GroupCommit<Completion> completions = new GroupCommit<>(MAX_GROUP, this::completeAll);
-    private final GroupCommit<Pricing> pricings = new GroupCommit<>(MAX_GROUP, this::priceAll);
+    private final GroupCommit<Completion> completions;
+    private final GroupCommit<Pricing> pricings;
 
     Billables(FlowJson json, RateCards rateCards, FxRates fxRates, Regions regions, SyncRecords syncRecords,
-            LedgerbridgeConfig config) {
+            LedgerbridgeConfig config, MeterRegistry registry) {
+        this.completions = new GroupCommit<>("completions", MAX_GROUP, this::completeAll, registry);
+        this.pricings = new GroupCommit<>("pricings", MAX_GROUP, this::priceAll, registry);
         this.maxDaysAhead = config.time().maxDaysAhead();
         this.json = json;
         this.rateCards = rateCards;

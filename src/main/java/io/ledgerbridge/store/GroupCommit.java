@@ -1,5 +1,8 @@
 package io.ledgerbridge.store;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,23 +38,31 @@ public final class GroupCommit<T> {
 
     private final int maxGroup;
     private final Consumer<List<T>> work;
+    private final DistributionSummary sizes;
+    private final Counter retried;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition groupDone = lock.newCondition();
     private final ArrayDeque<Pending<T>> waiting = new ArrayDeque<>();
     private boolean committing;
-    private long groups;
-    private long writes;
 
     /**
+     * @param name what the group commits, the {@code group} tag of its metrics
      * @param maxGroup the most writes one transaction takes
      * @param work writes a group inside the transaction the group commit opens (must not open its own)
+     * @param registry where {@code ledgerbridge.store.group.size} (writes per transaction) and
+     *        {@code ledgerbridge.store.group.retried} (groups committed again one by one) are kept
      */
-    public GroupCommit(int maxGroup, Consumer<List<T>> work) {
+    public GroupCommit(String name, int maxGroup, Consumer<List<T>> work, MeterRegistry registry) {
         if (maxGroup < 1) {
             throw new IllegalArgumentException("maxGroup must be at least 1");
         }
         this.maxGroup = maxGroup;
         this.work = work;
+        this.sizes = DistributionSummary.builder("ledgerbridge.store.group.size").tag("group", name)
+                .description("writes committed by one transaction of a group commit").register(registry);
+        this.retried = Counter.builder("ledgerbridge.store.group.retried").tag("group", name)
+                .description("groups whose transaction failed, committed again one write at a time")
+                .register(registry);
     }
 
     /** Commits {@code item} with whatever else is waiting; returns once it is committed, throws what failed it. */
@@ -77,8 +88,6 @@ public final class GroupCommit<T> {
                 } finally {
                     lock.lock();
                     committing = false;
-                    groups++;
-                    writes += group.size();
                     groupDone.signalAll();
                 }
             }
@@ -95,6 +104,7 @@ public final class GroupCommit<T> {
             List<T> items = new ArrayList<>(group.size());
             group.forEach(pending -> items.add(pending.item));
             QuarkusTransaction.requiringNew().run(() -> work.accept(items));
+            sizes.record(items.size());
             settle(group, null);
         } catch (RuntimeException groupFailed) {
             if (group.size() == 1) {
@@ -102,9 +112,11 @@ public final class GroupCommit<T> {
                 return;
             }
             // which write failed the group: each again on its own
+            retried.increment();
             for (Pending<T> pending : group) {
                 try {
                     QuarkusTransaction.requiringNew().run(() -> work.accept(List.of(pending.item)));
+                    sizes.record(1);
                     settle(List.of(pending), null);
                 } catch (RuntimeException failed) {
                     settle(List.of(pending), failed);
@@ -133,16 +145,6 @@ public final class GroupCommit<T> {
         lock.lock();
         try {
             return waiting.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Groups committed and writes they took, since start: writes / groups is the mean group size. */
-    public long[] counts() {
-        lock.lock();
-        try {
-            return new long[] { groups, writes };
         } finally {
             lock.unlock();
         }

@@ -5,6 +5,7 @@ import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.store.GroupCommit;
 import io.ledgerbridge.store.Instances;
 import io.ledgerbridge.store.StoreTime;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
@@ -48,11 +49,12 @@ public class SyncRecords {
     /** Sync records claimed by exchanges of this process that are still running. */
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     /** Claims of concurrent exchanges, decided and committed together. */
-    private final GroupCommit<ClaimRequest> claims = new GroupCommit<>(100, this::decideAll);
+    private final GroupCommit<ClaimRequest> claims;
 
-    SyncRecords(LedgerbridgeConfig config, Instances instances) {
+    SyncRecords(LedgerbridgeConfig config, Instances instances, MeterRegistry registry) {
         this.config = config;
         this.instances = instances;
+        this.claims = new GroupCommit<>("claims", 100, this::decideAll, registry);
     }
 
     /**

@@ -163,6 +163,7 @@ class FlowBench {
             double stubMs = (harnessAtEnd - harnessAtReady) / 1e6 / ENTRIES;
             double machineMs = machineBusy * readyToLastSeconds * 1000 / ENTRIES;
             long peakRssBurst = peakRssKb(service.pid());
+            String groups = groupSizes(service.baseUrl());
 
             // steady load: RATE entries a second, latency of each from produce to the ERP's answer
             Map<String, Long> produced = new ConcurrentHashMap<>();
@@ -206,6 +207,7 @@ class FlowBench {
                       harness CPU (Xero stub with contract check)    %.2f cores; whole machine busy %.2f cores
                       CPU per entry: service %.2f ms, Xero stub %.2f ms, PostgreSQL + Kafka + the rest %.2f ms
                         -> 2 cores post at most %.0f entries/s; the stub alone needs %.1f cores for 10,000/s
+                      store work per transaction (group commit, mean) %s
                       service peak RSS (VmHWM)                       %d MB            (target <= 300)
                       steady %d entries/s for %d s: approval -> ERP latency p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms   (target p99 <= 250)
                       posted once: %d of %d, duplicates %d, dead letters %d
@@ -215,7 +217,7 @@ class FlowBench {
                     """, String.join(" ", jvm), arenas.isBlank() ? "" : ", MALLOC_ARENA_MAX=" + arenas, ENTRIES, PARTITIONS, ENTRIES, produceSeconds,
                     service.timeToReady().toMillis() / 1000.0, throughput, readyToLastSeconds,
                     totalCalls / (double) (ENTRIES + steady), cores, harnessCores, machineBusy, serviceMs, stubMs, machineMs - serviceMs - stubMs,
-                    2000 / machineMs, stubMs * 10, peakRss / 1024, RATE, STEADY_SECONDS,
+                    2000 / machineMs, stubMs * 10, groups, peakRss / 1024, RATE, STEADY_SECONDS,
                     percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),
                     latencies[latencies.length - 1] / 1000.0, posted, ENTRIES + steady, duplicates, deadLetters,
                     ENTRIES, baseline.throughput, throughput / baseline.throughput);
@@ -316,6 +318,25 @@ class FlowBench {
             result.next();
             return result.getLong(1);
         }
+    }
+
+    /** Mean writes per transaction of each group commit, from the service's Prometheus metrics. */
+    static String groupSizes(String baseUrl) throws Exception {
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(baseUrl + "/q/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, double[]> groups = new java.util.TreeMap<>();
+        java.util.regex.Matcher sample = java.util.regex.Pattern.compile(
+                "^ledgerbridge_store_group_size_(count|sum)\\{group=\"([^\"]+)\"[^}]*} (\\S+)$",
+                java.util.regex.Pattern.MULTILINE).matcher(metrics);
+        while (sample.find()) {
+            groups.computeIfAbsent(sample.group(2), g -> new double[2])[sample.group(1).equals("count") ? 0 : 1] =
+                    Double.parseDouble(sample.group(3));
+        }
+        StringBuilder out = new StringBuilder();
+        groups.forEach((group, countAndSum) -> out.append(String.format(Locale.ROOT, "%s %.1f  ", group,
+                countAndSum[1] / Math.max(1, countAndSum[0]))));
+        return out.toString().trim();
     }
 
     /** utime + stime of a process, from /proc/PID/stat (clock ticks of 10 ms). */

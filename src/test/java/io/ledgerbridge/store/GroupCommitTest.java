@@ -3,6 +3,8 @@ package io.ledgerbridge.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -36,6 +38,8 @@ class GroupCommitTest {
 
     ExecutorService callers = Executors.newFixedThreadPool(12);
 
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+
     @BeforeAll
     static void probeTable() {
         QuarkusTransaction.requiringNew().run(() -> io.ledgerbridge.sync.SyncRecord.getEntityManager()
@@ -55,7 +59,7 @@ class GroupCommitTest {
 
     /** A group commit of probe rows whose first group, once begun ({@code begun}), waits for {@code release}. */
     GroupCommit<Probe> probes(CountDownLatch begun, CountDownLatch release) {
-        return new GroupCommit<>(100, group -> {
+        return new GroupCommit<>("probes", 100, group -> {
             if (begun.getCount() > 0) {
                 begun.countDown();
                 awaitLatch(release);
@@ -64,7 +68,7 @@ class GroupCommitTest {
                 store.createNativeQuery("insert into group_commit_probe (id, caller) values (?1, ?2)")
                         .setParameter(1, probe.id()).setParameter(2, probe.caller()).executeUpdate();
             }
-        });
+        }, metrics);
     }
 
     @Test
@@ -89,7 +93,9 @@ class GroupCommitTest {
         }
 
         assertThat(visibleOnReturn).hasSize(9).doesNotContainValue(false);
-        assertThat(commits.counts()).as("groups, writes").containsExactly(2, 9);
+        DistributionSummary sizes = metrics.get("ledgerbridge.store.group.size").summary();
+        assertThat(sizes.count()).as("transactions").isEqualTo(2);
+        assertThat(sizes.max()).as("the followers' group").isEqualTo(8);
         assertThat(rows(firstId, firstId + 8)).isEqualTo(9);
     }
 
@@ -124,6 +130,7 @@ class GroupCommitTest {
             }
         }
         assertThat(failed).containsExactly(firstId + 3);
+        assertThat(metrics.get("ledgerbridge.store.group.retried").counter().count()).isEqualTo(1);
         assertThat(visibleOnReturn).containsOnlyKeys(firstId, firstId + 1, firstId + 2, firstId + 4, firstId + 5)
                 .doesNotContainValue(false);
         assertThat(rows(firstId, firstId + 5)).as("4 followers, the leader and the earlier row").isEqualTo(6);
