@@ -59,8 +59,9 @@ public class Billables {
 
     Billables(FlowJson json, RateCards rateCards, FxRates fxRates, Regions regions, SyncRecords syncRecords,
             LedgerbridgeConfig config, MeterRegistry registry) {
-        this.completions = new GroupCommit<>("completions", MAX_GROUP, this::completeAll, registry);
-        this.pricings = new GroupCommit<>("pricings", MAX_GROUP, this::priceAll, registry);
+        int concurrent = config.store().concurrentGroups();
+        this.completions = new GroupCommit<>("completions", MAX_GROUP, concurrent, this::completeAll, registry);
+        this.pricings = new GroupCommit<>("pricings", MAX_GROUP, concurrent, this::priceAll, registry);
         this.maxDaysAhead = config.time().maxDaysAhead();
         this.json = json;
         this.rateCards = rateCards;

@@ -31,6 +31,8 @@ public interface LedgerbridgeConfig {
 
     Instances instances();
 
+    Store store();
+
     Sources sources();
 
     Seed seed();
@@ -347,6 +349,15 @@ public interface LedgerbridgeConfig {
         /** How often each instance records that it is running; one silent for three beats is taken as gone. */
         @WithDefault("PT5S")
         Duration heartbeat();
+    }
+
+    interface Store {
+        /**
+         * Transactions each kind of grouped store work (claims, pricing reads, completions) runs at the same time; the
+         * work that arrives meanwhile waits and is committed together by the next one.
+         */
+        @WithDefault("2")
+        int concurrentGroups();
     }
 
     interface Inbox {

@@ -14,8 +14,8 @@ import java.util.function.Consumer;
 /**
  * Group commit: the writes that concurrent callers hand in at about the same time are committed in one transaction,
  * by one set-based piece of work, and each caller returns only once its own write has committed (or failed). A
- * caller that finds no commit running commits everything waiting, its own write included; the others wait for the
- * commit that takes theirs. If a group's transaction fails, each write of it is committed again on its own, so a bad
+ * caller that finds fewer than {@code maxConcurrent} commits running commits everything waiting, its own write
+ * included; the others wait for the commit that takes theirs. If a group's transaction fails, each write of it is committed again on its own, so a bad
  * write fails only its own caller.
  *
  * <p>The semantics for a caller are those of its own transaction; what changes is how many transactions, statements
@@ -37,26 +37,31 @@ public final class GroupCommit<T> {
     }
 
     private final int maxGroup;
+    private final int maxConcurrent;
     private final Consumer<List<T>> work;
     private final DistributionSummary sizes;
     private final Counter retried;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition groupDone = lock.newCondition();
     private final ArrayDeque<Pending<T>> waiting = new ArrayDeque<>();
-    private boolean committing;
+    /** Groups being committed now; at most {@link #maxConcurrent}. */
+    private int committing;
 
     /**
      * @param name what the group commits, the {@code group} tag of its metrics
      * @param maxGroup the most writes one transaction takes
+     * @param maxConcurrent the most groups committed at the same time (the store works on several transactions at
+     *        once; one at a time would make the store's work of all flows single-threaded)
      * @param work writes a group inside the transaction the group commit opens (must not open its own)
      * @param registry where {@code ledgerbridge.store.group.size} (writes per transaction) and
      *        {@code ledgerbridge.store.group.retried} (groups committed again one by one) are kept
      */
-    public GroupCommit(String name, int maxGroup, Consumer<List<T>> work, MeterRegistry registry) {
-        if (maxGroup < 1) {
-            throw new IllegalArgumentException("maxGroup must be at least 1");
+    public GroupCommit(String name, int maxGroup, int maxConcurrent, Consumer<List<T>> work, MeterRegistry registry) {
+        if (maxGroup < 1 || maxConcurrent < 1) {
+            throw new IllegalArgumentException("maxGroup and maxConcurrent must be at least 1");
         }
         this.maxGroup = maxGroup;
+        this.maxConcurrent = maxConcurrent;
         this.work = work;
         this.sizes = DistributionSummary.builder("ledgerbridge.store.group.size").tag("group", name)
                 .description("writes committed by one transaction of a group commit").register(registry);
@@ -72,12 +77,12 @@ public final class GroupCommit<T> {
         try {
             waiting.add(mine);
             while (!mine.done) {
-                if (committing) {
-                    // the commit running may be taking ours; if not, one of us leads the next
+                if (committing >= maxConcurrent) {
+                    // a commit running may be taking ours; if not, one of us leads the next
                     groupDone.awaitUninterruptibly();
                     continue;
                 }
-                committing = true;
+                committing++;
                 List<Pending<T>> group = new ArrayList<>(Math.min(maxGroup, waiting.size()));
                 while (group.size() < maxGroup && !waiting.isEmpty()) {
                     group.add(waiting.poll());
@@ -87,7 +92,7 @@ public final class GroupCommit<T> {
                     commitGroup(group);
                 } finally {
                     lock.lock();
-                    committing = false;
+                    committing--;
                     groupDone.signalAll();
                 }
             }

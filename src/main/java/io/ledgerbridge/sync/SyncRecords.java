@@ -54,7 +54,7 @@ public class SyncRecords {
     SyncRecords(LedgerbridgeConfig config, Instances instances, MeterRegistry registry) {
         this.config = config;
         this.instances = instances;
-        this.claims = new GroupCommit<>("claims", 100, this::decideAll, registry);
+        this.claims = new GroupCommit<>("claims", 100, config.store().concurrentGroups(), this::decideAll, registry);
     }
 
     /**

@@ -59,7 +59,11 @@ class GroupCommitTest {
 
     /** A group commit of probe rows whose first group, once begun ({@code begun}), waits for {@code release}. */
     GroupCommit<Probe> probes(CountDownLatch begun, CountDownLatch release) {
-        return new GroupCommit<>("probes", 100, group -> {
+        return probes(begun, release, 1);
+    }
+
+    GroupCommit<Probe> probes(CountDownLatch begun, CountDownLatch release, int concurrent) {
+        return new GroupCommit<>("probes", 100, concurrent, group -> {
             if (begun.getCount() > 0) {
                 begun.countDown();
                 awaitLatch(release);
@@ -137,6 +141,25 @@ class GroupCommitTest {
         assertThat(QuarkusTransaction.requiringNew().call(() -> store
                 .createNativeQuery("select caller from group_commit_probe where id = ?1")
                 .setParameter(1, firstId + 3).getSingleResult())).isEqualTo("earlier");
+    }
+
+    @Test
+    void withRoomForTwoCommitsASecondGroupCommitsWhileTheFirstIsStillRunning() throws Exception {
+        CountDownLatch begun = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        GroupCommit<Probe> commits = probes(begun, release, 2);
+        long firstId = IDS.addAndGet(100);
+        Map<Long, Boolean> visibleOnReturn = new ConcurrentHashMap<>();
+        Future<?> held = callers.submit(() -> commitAndLook(commits, new Probe(firstId, "held"), visibleOnReturn));
+        awaitLatch(begun);
+        // the first group is held in its transaction: the next write does not wait for it
+        callers.submit(() -> commitAndLook(commits, new Probe(firstId + 1, "second"), visibleOnReturn))
+                .get(30, TimeUnit.SECONDS);
+        assertThat(visibleOnReturn).containsOnlyKeys(firstId + 1);
+        assertThat(held).isNotDone();
+        release.countDown();
+        held.get(30, TimeUnit.SECONDS);
+        assertThat(visibleOnReturn).containsOnlyKeys(firstId, firstId + 1).doesNotContainValue(false);
     }
 
     void commitAndLook(GroupCommit<Probe> commits, Probe probe, Map<Long, Boolean> visibleOnReturn) {
