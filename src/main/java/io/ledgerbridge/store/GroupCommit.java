@@ -77,8 +77,9 @@ public final class GroupCommit<T> {
         try {
             waiting.add(mine);
             while (!mine.done) {
-                if (committing >= maxConcurrent) {
-                    // a commit running may be taking ours; if not, one of us leads the next
+                if (committing >= maxConcurrent || waiting.isEmpty()) {
+                    // all commits are taken, or ours is in one of them (nothing waits): wait for a commit to end;
+                    // then ours is done, or one of us leads the next
                     groupDone.awaitUninterruptibly();
                     continue;
                 }

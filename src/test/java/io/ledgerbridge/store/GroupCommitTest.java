@@ -82,7 +82,7 @@ class GroupCommitTest {
         GroupCommit<Probe> commits = probes(begun, release);
         Map<Long, Boolean> visibleOnReturn = new ConcurrentHashMap<>();
         List<Future<?>> done = new ArrayList<>();
-        long firstId = IDS.addAndGet(100);
+        long firstId = IDS.getAndAdd(100);
         done.add(callers.submit(() -> commitAndLook(commits, new Probe(firstId, "leader"), visibleOnReturn)));
         // the leader's group is in its transaction (held there): the next eight wait for the one after it
         awaitLatch(begun);
@@ -108,7 +108,7 @@ class GroupCommitTest {
         CountDownLatch begun = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         GroupCommit<Probe> commits = probes(begun, release);
-        long firstId = IDS.addAndGet(100);
+        long firstId = IDS.getAndAdd(100);
         QuarkusTransaction.requiringNew().run(() -> store
                 .createNativeQuery("insert into group_commit_probe (id, caller) values (?1, 'earlier')")
                 .setParameter(1, firstId + 3).executeUpdate());
@@ -148,7 +148,7 @@ class GroupCommitTest {
         CountDownLatch begun = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         GroupCommit<Probe> commits = probes(begun, release, 2);
-        long firstId = IDS.addAndGet(100);
+        long firstId = IDS.getAndAdd(100);
         Map<Long, Boolean> visibleOnReturn = new ConcurrentHashMap<>();
         Future<?> held = callers.submit(() -> commitAndLook(commits, new Probe(firstId, "held"), visibleOnReturn));
         awaitLatch(begun);
@@ -160,6 +160,37 @@ class GroupCommitTest {
         release.countDown();
         held.get(30, TimeUnit.SECONDS);
         assertThat(visibleOnReturn).containsOnlyKeys(firstId, firstId + 1).doesNotContainValue(false);
+    }
+
+    @Test
+    void manyCallersWithRoomForTwoCommitsEachWriteOnceAndNoTransactionIsEmpty() throws Exception {
+        GroupCommit<Probe> commits = new GroupCommit<>("probes", 100, 2, group -> {
+            for (Probe probe : group) {
+                store.createNativeQuery("insert into group_commit_probe (id, caller) values (?1, ?2)")
+                        .setParameter(1, probe.id()).setParameter(2, probe.caller()).executeUpdate();
+            }
+        }, metrics);
+        long firstId = IDS.getAndAdd(1_000);
+        Map<Long, Boolean> visibleOnReturn = new ConcurrentHashMap<>();
+        List<Future<?>> done = new ArrayList<>();
+        for (int caller = 0; caller < 12; caller++) {
+            long base = firstId + caller * 50L;
+            done.add(callers.submit(() -> {
+                for (int i = 0; i < 50; i++) {
+                    commitAndLook(commits, new Probe(base + i, "caller"), visibleOnReturn);
+                }
+            }));
+        }
+        for (Future<?> future : done) {
+            future.get(60, TimeUnit.SECONDS);
+        }
+        assertThat(visibleOnReturn).hasSize(600).doesNotContainValue(false);
+        assertThat(rows(firstId, firstId + 599)).isEqualTo(600);
+        DistributionSummary sizes = metrics.get("ledgerbridge.store.group.size").summary();
+        assertThat(sizes.totalAmount()).isEqualTo(600);
+        // a caller whose write is in another's commit waits for it: it never opens a transaction of its own for nothing
+        assertThat(sizes.count()).as("transactions").isLessThanOrEqualTo(600);
+        assertThat(sizes.max()).as("largest group").isGreaterThan(1);
     }
 
     void commitAndLook(GroupCommit<Probe> commits, Probe probe, Map<Long, Boolean> visibleOnReturn) {
