@@ -15,8 +15,8 @@ import java.util.function.Consumer;
  * Group commit: the writes that concurrent callers hand in at about the same time are committed in one transaction,
  * by one set-based piece of work, and each caller returns only once its own write has committed (or failed). A
  * caller that finds fewer than {@code maxConcurrent} commits running commits everything waiting, its own write
- * included; the others wait for the commit that takes theirs. If a group's transaction fails, each write of it is committed again on its own, so a bad
- * write fails only its own caller.
+ * included; the others wait for the commit that takes theirs. If a group's transaction fails, each write of it is
+ * committed again on its own, so a bad write fails only its own caller.
  *
  * <p>The semantics for a caller are those of its own transaction; what changes is how many transactions, statements
  * and round trips a busy flow costs the store.
