@@ -17,8 +17,8 @@ import io.ledgerbridge.project.ProjectRecord;
 import io.ledgerbridge.store.GroupCommit;
 import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.sync.SyncRecords;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import java.math.BigDecimal;
@@ -45,7 +45,7 @@ import org.apache.camel.Message;
 @Named("billables")
 public class Billables {
 
-    /** The most completions one transaction takes (a flow has at most lanes x consumers in flight). */
+    /** The most completions or pricings one transaction takes (a flow has at most lanes x consumers in flight). */
     private static final int MAX_GROUP = 100;
 
     private final FlowJson json;

@@ -53,13 +53,12 @@ public class AssignmentRecord extends PanacheEntityBase {
         return list("psaProjectId = ?1 and psaUserId = ?2 order by startsOn desc", psaProjectId, psaUserId);
     }
 
-    /** Every assignment of a person (to close them when the person leaves). */
     /** The assignments of any of the people to any of the projects, newest first. */
-    public static List<AssignmentRecord> ofAny(Collection<String> psaProjectIds,
-            Collection<String> psaUserIds) {
+    public static List<AssignmentRecord> ofAny(Collection<String> psaProjectIds, Collection<String> psaUserIds) {
         return list("psaProjectId in ?1 and psaUserId in ?2 order by startsOn desc", psaProjectIds, psaUserIds);
     }
 
+    /** Every assignment of a person (to close them when the person leaves). */
     public static List<AssignmentRecord> ofPerson(String psaUserId) {
         return list("psaUserId = ?1 order by id", psaUserId);
     }

@@ -10,6 +10,7 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -72,7 +73,7 @@ public class SyncRecord extends PanacheEntityBase {
     }
 
     /** The versions of many records of one flow and source system, newest first. */
-    public static List<SyncRecord> versionsOf(String flow, String system, java.util.Collection<String> sourceIds) {
+    public static List<SyncRecord> versionsOf(String flow, String system, Collection<String> sourceIds) {
         return list("flow = ?1 and sourceSystem = ?2 and sourceId in ?3 order by id desc", flow, system, sourceIds);
     }
 

@@ -48,13 +48,15 @@ public class SyncRecords {
     private final Instances instances;
     /** Sync records claimed by exchanges of this process that are still running. */
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    /** The most claims one transaction decides (a flow has at most lanes x consumers in flight). */
+    private static final int MAX_GROUP = 100;
     /** Claims of concurrent exchanges, decided and committed together. */
     private final GroupCommit<ClaimRequest> claims;
 
     SyncRecords(LedgerbridgeConfig config, Instances instances, MeterRegistry registry) {
         this.config = config;
         this.instances = instances;
-        this.claims = new GroupCommit<>("claims", 100, config.store().concurrentGroups(), this::decideAll, registry);
+        this.claims = new GroupCommit<>("claims", MAX_GROUP, config.store().concurrentGroups(), this::decideAll, registry);
     }
 
     /**
