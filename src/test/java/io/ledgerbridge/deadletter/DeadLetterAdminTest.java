@@ -248,6 +248,52 @@ class DeadLetterAdminTest {
         VendorStubs.server().verify(1, postRequestedFor(urlPathEqualTo(timePath(project))));
     }
 
+    /**
+     * Replays that arrive together (a bulk job's lanes, operators) are claimed in shared transactions: of the
+     * replays of each dead letter exactly one runs and posts, whether the others were claimed in the same
+     * transaction as it or in a later one, and each is audited with what became of it.
+     */
+    @Test
+    void replaysArrivingTogetherRunOncePerDeadLetter() throws Exception {
+        Project project = TimeEntryFixtures.knownProject();
+        List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ids.add(rejectedDeadLetter(project, TimeEntryFixtures.nextId()));
+        }
+        VendorStubs.reset();
+        int callers = 12;
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(callers);
+        List<Callable<Integer>> replays = new java.util.ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            long id = ids.get(i % ids.size());
+            replays.add(() -> {
+                together.await();
+                return Admin.as(Admin.OPERATOR).post("/admin/dead-letters/" + id + "/replay").statusCode();
+            });
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        List<Future<Integer>> answers;
+        try {
+            answers = pool.invokeAll(replays);
+        } finally {
+            pool.shutdown();
+        }
+        Map<Long, List<Integer>> statuses = new java.util.TreeMap<>();
+        for (int i = 0; i < callers; i++) {
+            statuses.computeIfAbsent(ids.get(i % ids.size()), id -> new java.util.ArrayList<>()).add(answers.get(i).get());
+        }
+        assertThat(statuses.values()).allSatisfy(each -> assertThat(each).containsExactlyInAnyOrder(200, 409, 409));
+        VendorStubs.server().verify(ids.size(), postRequestedFor(urlPathEqualTo(timePath(project))));
+        for (long id : ids) {
+            Admin.as(Admin.VIEWER).get("/admin/dead-letters/" + id).then().body("status", is("REPLAYED"));
+            List<String> audited = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() ->
+                    io.ledgerbridge.audit.AuditEntry.<io.ledgerbridge.audit.AuditEntry>list(
+                            "target = ?1 and action = 'replay' order by outcome", "dead-letter/" + id).stream()
+                            .map(entry -> entry.outcome).toList());
+            assertThat(audited).as("audit of dead letter %d", id).containsExactly("POSTED", "REFUSED", "REFUSED");
+        }
+    }
+
     @Test
     void resolveAndDiscardNeedAReasonAndAreAudited() {
         long first = referenceDeadLetter(TimeEntryFixtures.unknownProject(), TimeEntryFixtures.nextId());
