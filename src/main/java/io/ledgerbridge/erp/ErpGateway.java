@@ -18,8 +18,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The circuit breaker in front of the configured ERP connector route (SmallRye Fault Tolerance). Failures of the
- * connector count against the circuit, except rejections (4xx) which say nothing about the ERP's health; while the
- * circuit is open, calls fail at once with CircuitBreakerOpenException and the flow's error policy backs off.
+ * connector count against the circuit, except rejections (4xx) and rate limits (429), which say nothing about the
+ * ERP's health; while the circuit is open, calls fail at once with CircuitBreakerOpenException and the flow's error
+ * policy backs off.
  * <p>
  * A 429 pauses every call to the ERP, not only the rejected one: the ERP's rate limit is per tenant, so no consumer
  * sends anything until the Retry-After it asked for has passed. When the circuit closes again after being open,
@@ -56,7 +57,7 @@ public class ErpGateway {
                 .requestVolumeThreshold(config.circuit().requestVolumeThreshold())
                 .failureRatio(config.circuit().failureRatio() / 100.0)
                 .delay(config.circuit().delay(), ChronoUnit.MILLIS)
-                .skipOn(TargetRejected.class)
+                .when(ErpGateway::saysTheErpIsDown)
                 .onStateChange(changed -> {
                     state = changed;
                     log(changed, config.erp().connector());
@@ -109,6 +110,19 @@ public class ErpGateway {
         while ((wait = pausedUntil - System.nanoTime()) > 0) {
             TimeUnit.NANOSECONDS.sleep(wait);
         }
+    }
+
+    /**
+     * Whether a failure counts against the circuit. A rejection of the request (4xx) says nothing about the ERP's
+     * health, and neither does a 429: the ERP answers, and asks to slow down; every call already waits its
+     * Retry-After ({@link #pause}). Counting 429s would open the circuit in a rate-limit storm, hold back calls the
+     * ERP's budget allows, and take the end of it for a recovery from an outage.
+     */
+    static boolean saysTheErpIsDown(Throwable failure) {
+        if (failure instanceof TargetRejected) {
+            return false;
+        }
+        return !(failure instanceof FlowFailure flowFailure && flowFailure.errorClass() == ErrorClass.RATE_LIMITED);
     }
 
     /** Whether the ERP's circuit is open: calls are refused until it lets a trial call through. */

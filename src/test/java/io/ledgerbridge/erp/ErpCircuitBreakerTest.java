@@ -15,9 +15,11 @@ import io.ledgerbridge.testing.TimeEntryFixtures;
 import io.ledgerbridge.testing.TimeEntryFixtures.Project;
 import io.ledgerbridge.testing.VendorStubs;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +39,43 @@ class ErpCircuitBreakerTest {
                     || !Store.deadLetters(probe).isEmpty());
             assertThat(Store.posted(probe, "2026-11-20T10:15:00Z")).isTrue();
         });
+    }
+
+    @Inject
+    ErpGateway erp;
+
+    /**
+     * A 429 says the ERP is there and busy: the calls wait its Retry-After, and the circuit stays closed however many
+     * there are (an open circuit would hold back calls the ERP's budget allows, and its closing would be taken for
+     * the end of an outage). Entries limited at every attempt end as RATE_LIMITED dead letters, not refused by a
+     * circuit.
+     */
+    @Test
+    void aRateLimitStormDoesNotOpenTheCircuit() {
+        VendorStubs.reset();
+        VendorStubs.server().stubFor(post(urlPathMatching(VendorStubs.XERO_BASE + "/Projects/.*/Time"))
+                .atPriority(1).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")));
+        Project project = TimeEntryFixtures.knownProject();
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            long id = TimeEntryFixtures.nextId();
+            ids.add(id);
+            given().contentType("application/json").body(project.approvedEntry(id, "1", "2026-11-20T10:15:00Z"))
+                    .post("/api/v1/time-entries").then().statusCode(202);
+        }
+        AtomicBoolean opened = new AtomicBoolean();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            opened.compareAndSet(false, erp.circuitOpen());
+            return ids.stream().allMatch(id -> !Store.deadLetters(id).isEmpty());
+        });
+        int limited = VendorStubs.server().findAll(postRequestedFor(urlPathMatching(
+                VendorStubs.XERO_BASE + "/Projects/" + project.erpProjectId() + "/Time"))).size();
+        // 4 entries x 5 attempts, every one answered 429: twice the circuit's request volume, all failures
+        assertThat(limited).isEqualTo(20);
+        assertThat(opened).as("the circuit opened during the 429s").isFalse();
+        List<DeadLetter> letters = ids.stream().map(id -> Store.deadLetters(id).get(0)).toList();
+        assertThat(letters).extracting(l -> l.errorClass).containsOnly(ErrorClass.RATE_LIMITED);
+        assertThat(letters).allSatisfy(l -> assertThat(l.errorMessage).contains("429").doesNotContainIgnoringCase("circuit"));
     }
 
     @Test
