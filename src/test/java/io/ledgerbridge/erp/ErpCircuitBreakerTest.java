@@ -8,6 +8,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.ledgerbridge.deadletter.DeadLetter;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.testing.Store;
@@ -52,17 +53,8 @@ class ErpCircuitBreakerTest {
      */
     @Test
     void aRateLimitStormDoesNotOpenTheCircuit() {
-        VendorStubs.reset();
-        VendorStubs.server().stubFor(post(urlPathMatching(VendorStubs.XERO_BASE + "/Projects/.*/Time"))
-                .atPriority(1).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")));
         Project project = TimeEntryFixtures.knownProject();
-        List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            long id = TimeEntryFixtures.nextId();
-            ids.add(id);
-            given().contentType("application/json").body(project.approvedEntry(id, "1", "2026-11-20T10:15:00Z"))
-                    .post("/api/v1/time-entries").then().statusCode(202);
-        }
+        List<Long> ids = fourEntriesToAnErpAnswering(project, aResponse().withStatus(429).withHeader("Retry-After", "1"));
         AtomicBoolean opened = new AtomicBoolean();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
             opened.compareAndSet(false, erp.circuitOpen());
@@ -80,17 +72,8 @@ class ErpCircuitBreakerTest {
 
     @Test
     void downErpOpensTheCircuitAndEveryEntryIsDeadLetteredAsTargetUnavailable() {
-        VendorStubs.reset();
-        VendorStubs.server().stubFor(post(urlPathMatching(VendorStubs.XERO_BASE + "/Projects/.*/Time"))
-                .atPriority(1).willReturn(aResponse().withStatus(503)));
         Project project = TimeEntryFixtures.knownProject();
-        List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            long id = TimeEntryFixtures.nextId();
-            ids.add(id);
-            given().contentType("application/json").body(project.approvedEntry(id, "1", "2026-11-20T10:15:00Z"))
-                    .post("/api/v1/time-entries").then().statusCode(202);
-        }
+        List<Long> ids = fourEntriesToAnErpAnswering(project, aResponse().withStatus(503));
 
         await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream().allMatch(id -> !Store.deadLetters(id).isEmpty()));
         List<DeadLetter> letters = ids.stream().map(id -> Store.deadLetters(id).get(0)).toList();
@@ -101,5 +84,20 @@ class ErpCircuitBreakerTest {
                 VendorStubs.XERO_BASE + "/Projects/" + project.erpProjectId() + "/Time"))).size();
         assertThat(reached).isLessThan(20);
         assertThat(letters).anySatisfy(l -> assertThat(l.errorMessage).containsIgnoringCase("circuit"));
+    }
+
+    /** Four approved entries of the project through the webhook, to an ERP that answers every time entry so. */
+    private static List<Long> fourEntriesToAnErpAnswering(Project project, ResponseDefinitionBuilder answer) {
+        VendorStubs.reset();
+        VendorStubs.server().stubFor(post(urlPathMatching(VendorStubs.XERO_BASE + "/Projects/.*/Time"))
+                .atPriority(1).willReturn(answer));
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            long id = TimeEntryFixtures.nextId();
+            ids.add(id);
+            given().contentType("application/json").body(project.approvedEntry(id, "1", "2026-11-20T10:15:00Z"))
+                    .post("/api/v1/time-entries").then().statusCode(202);
+        }
+        return ids;
     }
 }
