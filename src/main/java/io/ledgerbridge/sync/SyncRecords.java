@@ -44,12 +44,13 @@ public class SyncRecords {
     /** What a flow does with a claimed message. */
     public enum Action { CREATE, UPDATE, SKIP }
 
+    /** The most claims one transaction decides (a flow has at most lanes x consumers in flight). */
+    private static final int MAX_GROUP = 100;
+
     private final LedgerbridgeConfig config;
     private final Instances instances;
     /** Sync records claimed by exchanges of this process that are still running. */
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
-    /** The most claims one transaction decides (a flow has at most lanes x consumers in flight). */
-    private static final int MAX_GROUP = 100;
     /** Claims of concurrent exchanges, decided and committed together. */
     private final GroupCommit<ClaimRequest> claims;
 

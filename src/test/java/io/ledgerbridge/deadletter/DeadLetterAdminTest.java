@@ -14,18 +14,23 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
+import io.ledgerbridge.audit.AuditEntry;
 import io.ledgerbridge.testing.Admin;
 import io.ledgerbridge.testing.KafkaTopics;
 import io.ledgerbridge.testing.Store;
 import io.ledgerbridge.testing.TimeEntryFixtures;
 import io.ledgerbridge.testing.TimeEntryFixtures.Project;
 import io.ledgerbridge.testing.VendorStubs;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -150,7 +155,7 @@ class DeadLetterAdminTest {
     /** Reads of the replay history straight from the store. */
     static final class QuarkusTransactionReads {
         static long replays(long deadLetterId) {
-            return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(
+            return QuarkusTransaction.requiringNew().call(
                     () -> DeadLetterReplay.count("deadLetterId = ?1 and outcome <> ?2", deadLetterId,
                             DeadLetterReplay.Outcome.RUNNING));
         }
@@ -256,14 +261,14 @@ class DeadLetterAdminTest {
     @Test
     void replaysArrivingTogetherRunOncePerDeadLetter() throws Exception {
         Project project = TimeEntryFixtures.knownProject();
-        List<Long> ids = new java.util.ArrayList<>();
+        List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             ids.add(rejectedDeadLetter(project, TimeEntryFixtures.nextId()));
         }
         VendorStubs.reset();
         int callers = 12;
-        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(callers);
-        List<Callable<Integer>> replays = new java.util.ArrayList<>();
+        CyclicBarrier together = new CyclicBarrier(callers);
+        List<Callable<Integer>> replays = new ArrayList<>();
         for (int i = 0; i < callers; i++) {
             long id = ids.get(i % ids.size());
             replays.add(() -> {
@@ -278,16 +283,16 @@ class DeadLetterAdminTest {
         } finally {
             pool.shutdown();
         }
-        Map<Long, List<Integer>> statuses = new java.util.TreeMap<>();
+        Map<Long, List<Integer>> statuses = new TreeMap<>();
         for (int i = 0; i < callers; i++) {
-            statuses.computeIfAbsent(ids.get(i % ids.size()), id -> new java.util.ArrayList<>()).add(answers.get(i).get());
+            statuses.computeIfAbsent(ids.get(i % ids.size()), id -> new ArrayList<>()).add(answers.get(i).get());
         }
         assertThat(statuses.values()).allSatisfy(each -> assertThat(each).containsExactlyInAnyOrder(200, 409, 409));
         VendorStubs.server().verify(ids.size(), postRequestedFor(urlPathEqualTo(timePath(project))));
         for (long id : ids) {
             Admin.as(Admin.VIEWER).get("/admin/dead-letters/" + id).then().body("status", is("REPLAYED"));
-            List<String> audited = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() ->
-                    io.ledgerbridge.audit.AuditEntry.<io.ledgerbridge.audit.AuditEntry>list(
+            List<String> audited = QuarkusTransaction.requiringNew().call(() ->
+                    AuditEntry.<AuditEntry>list(
                             "target = ?1 and action = 'replay' order by outcome", "dead-letter/" + id).stream()
                             .map(entry -> entry.outcome).toList());
             assertThat(audited).as("audit of dead letter %d", id).containsExactly("POSTED", "REFUSED", "REFUSED");

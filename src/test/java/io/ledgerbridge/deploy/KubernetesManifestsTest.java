@@ -7,8 +7,10 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -33,6 +35,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -188,7 +192,7 @@ class KubernetesManifestsTest {
         });
         Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(volumeName)).findFirst().orElseThrow();
         Set<String> mounted = new TreeSet<>();
-        List<Map.Entry<String, List<io.fabric8.kubernetes.api.model.KeyToPath>>> sources = new ArrayList<>();
+        List<Map.Entry<String, List<KeyToPath>>> sources = new ArrayList<>();
         if (volume.getProjected() != null) {
             volume.getProjected().getSources().forEach(source -> sources.add(Map.entry(
                     source.getConfigMap().getName(), nonNull(source.getConfigMap().getItems()))));
@@ -303,14 +307,14 @@ class KubernetesManifestsTest {
         ConfigMap config = objects.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast)
                 .filter(map -> map.getMetadata().getName().equals(configName)).findFirst().orElseThrow();
         String options = config.getData().getOrDefault("JAVA_TOOL_OPTIONS", "");
-        java.util.regex.Matcher heap = java.util.regex.Pattern.compile("-Xmx(\\d+)m").matcher(options);
+        Matcher heap = Pattern.compile("-Xmx(\\d+)m").matcher(options);
         assertThat(heap.find()).as("JAVA_TOOL_OPTIONS sets -Xmx…m: %s", options).isTrue();
         long heapBytes = Long.parseLong(heap.group(1)) * 1024 * 1024;
-        long limitBytes = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+        long limitBytes = Quantity.getAmountInBytes(
                 container.getResources().getLimits().get("memory")).longValueExact();
         assertThat(limitBytes - heapBytes).as("memory limit %s less the heap %s, against the rest of the JVM at peak",
                 container.getResources().getLimits().get("memory"), heap.group()).isGreaterThanOrEqualTo(BEYOND_HEAP);
-        assertThat(io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+        assertThat(Quantity.getAmountInBytes(
                 container.getResources().getRequests().get("memory")).longValueExact()).isLessThanOrEqualTo(limitBytes);
     }
 
