@@ -8,6 +8,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -27,8 +28,10 @@ public class BillableItem extends PanacheEntityBase {
 
     public enum Status { UNBILLED, PLANNED, BILLED }
 
+    /** From a sequence that hands out 50 keys at a time: a group commit's inserts go as one JDBC batch (V16). */
     @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "billable_item_seq")
+    @SequenceGenerator(name = "billable_item_seq", sequenceName = "billable_item_seq", allocationSize = 50)
     public Long id;
     @Enumerated(EnumType.STRING)
     public Kind kind;

@@ -194,6 +194,8 @@ public class SyncRecords {
                 request.held = held;
             }
         }
+        // the group's new sync records in one JDBC batch; a version another worker inserted first fails it here
+        SyncRecord.getEntityManager().flush();
     }
 
     private Claim decide(ClaimRequest request, List<SyncRecord> versions) {
@@ -258,7 +260,7 @@ public class SyncRecords {
         record.claimedBy = instances.id();
         record.createdAt = now;
         record.updatedAt = now;
-        record.persistAndFlush();
+        record.persist();
         markInFlight(request, record.id);
         return begin(record.id, lastPosted);
     }

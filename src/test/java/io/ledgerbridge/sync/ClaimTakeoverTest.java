@@ -2,15 +2,20 @@ package io.ledgerbridge.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.store.Instances;
 import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.testing.Store;
 import io.ledgerbridge.testing.TimeEntryFixtures;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +52,9 @@ class ClaimTakeoverTest {
 
     @Inject
     CamelContext camel;
+
+    @Inject
+    AgroalDataSource dataSource;
 
     @Test
     void aClaimOfThisInstanceWhoseExchangeEndedIsTakenOver() {
@@ -140,6 +148,48 @@ class ClaimTakeoverTest {
             assertThat(outcomes.get("HELD")).hasSize(5).containsOnly(twice);
         } finally {
             exchanges.shutdownNow();
+        }
+    }
+
+    @Test
+    void aVersionAnotherWorkerInsertsBeforeOurInsertIsDecidedAgainOnItsRow() throws Exception {
+        // a group's new sync records are inserted when the group ends (one JDBC batch): a worker elsewhere that
+        // inserted the same version after our read fails our insert there, and the claim is decided again on its row
+        long entry = TimeEntryFixtures.nextId();
+        ExecutorService worker = Executors.newSingleThreadExecutor();
+        try (Connection racer = dataSource.getConnection()) {
+            racer.setAutoCommit(false);
+            long racerRecord;
+            try (PreparedStatement insert = racer.prepareStatement("insert into sync_record (flow, entity_type, "
+                    + "source_system, source_id, source_version, business_key, target_system, payload_hash, status, "
+                    + "attempts, claimed_until, claimed_by, created_at, updated_at) values (?, 'TIME_ENTRY', 'harvest', "
+                    + "?, ?, ?, 'erp', 'racer', 'IN_PROGRESS', 1, now() + interval '2 minutes', 'pod-gone', now(), "
+                    + "now()) returning id")) {
+                insert.setString(1, FLOW);
+                insert.setString(2, String.valueOf(entry));
+                insert.setString(3, VERSION);
+                insert.setString(4, "harvest:time-entry:" + entry);
+                try (ResultSet key = insert.executeQuery()) {
+                    key.next();
+                    racerRecord = key.getLong(1);
+                }
+            }
+            Exchange ours = exchange(entry);
+            Future<?> claimed = worker.submit(() -> syncRecords.claim(ours, "TIME_ENTRY", "erp"));
+            // our insert waits for the racer's uncommitted row of the same version (the unique constraint)
+            await().atMost(Duration.ofSeconds(20)).until(() -> QuarkusTransaction.requiringNew().call(() ->
+                    ((Number) SyncRecord.getEntityManager().createNativeQuery(
+                            "select count(*) from pg_locks where not granted").getSingleResult()).longValue() > 0));
+            racer.commit();
+            claimed.get(30, TimeUnit.SECONDS);
+            // the racer's claim is of an instance that never beat: taken over, under the same record
+            assertThat(ours.getMessage().getHeader(FlowHeaders.SYNC_ACTION)).isEqualTo("CREATE");
+            assertThat(ours.getMessage().getHeader(FlowHeaders.SYNC_RECORD_ID)).isEqualTo(racerRecord);
+            assertThat(attempts(racerRecord)).isEqualTo(2);
+            assertThat(QuarkusTransaction.requiringNew().call(() -> SyncRecord.count("sourceId", String.valueOf(entry))))
+                    .isEqualTo(1);
+        } finally {
+            worker.shutdownNow();
         }
     }
 
