@@ -366,7 +366,10 @@ class HostileInputTest {
         return call("POST", path, body, null);
     }
 
-    /** A request as a hostile caller sends it: the body's length declared, Expect: 100-continue (as curl does). */
+    /**
+     * A request as a hostile caller sends it: the body's length declared. (Not with Expect: 100-continue, as curl
+     * sends a large body: the JDK 17 client then waits forever for a refusal that has a body, JDK-8286171.)
+     */
     static Reply call(String method, String path, String body, String authorization) {
         try {
             return attempt(method, path, body, authorization);
@@ -382,7 +385,7 @@ class HostileInputTest {
         try {
             java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
                             java.net.URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port + path))
-                    .timeout(Duration.ofSeconds(60)).expectContinue(body != null && body.length() > 1_000_000)
+                    .timeout(Duration.ofSeconds(60))
                     .header("Content-Type", "application/json")
                     .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
                             : java.net.http.HttpRequest.BodyPublishers.ofString(body));
@@ -419,16 +422,17 @@ class HostileInputTest {
         if (!refusedByHttpLayer(status)) {
             assertProblem(response, ingress + " " + input.kind());
         }
-        count(ingress, status + " " + (status == 413 ? "too large" : readJson(response.asString()).path("title").asText()));
+        count(ingress, status + " " + readJson(response.asString()).path("title").asText());
         return false;
     }
 
     /**
-     * 413 (body over quarkus.http.limits.max-body-size), 414 (request line over 4 KB) and 431 (headers too large) are
-     * answered by the HTTP server before any route sees the request: a bare status, no problem body.
+     * 414 (request line over 4 KB) and 431 (headers too large) are answered by the HTTP server's decoder before any
+     * handler sees the request: a bare status, no problem body. (A body over the limit, 413, is answered by
+     * {@code BodyLimit} with a problem.)
      */
     static boolean refusedByHttpLayer(int status) {
-        return status == 413 || status == 414 || status == 431;
+        return status == 414 || status == 431;
     }
 
     static void assertProblem(Reply response, String what) {
