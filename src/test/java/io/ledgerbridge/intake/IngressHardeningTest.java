@@ -116,6 +116,31 @@ class IngressHardeningTest {
     }
 
     @Test
+    void aWebhookSaysWhatItTakesWhenTheMethodOrMediaTypeIsWrong() throws Exception {
+        given().get("/api/v1/time-entries").then().statusCode(405).header("Allow", "POST")
+                .contentType("application/problem+json").body("type", is("https://ledgerbridge.io/problems/method-not-allowed"))
+                .body("detail", is("/api/v1/time-entries takes POST, not GET; nothing was accepted"));
+        given().contentType("application/json").body("[]").delete("/api/v1/deals").then().statusCode(405)
+                .header("Allow", "POST");
+        given().contentType("text/plain").body("[]").post("/api/v1/time-entries").then().statusCode(415)
+                .contentType("application/problem+json")
+                .body("type", is("https://ledgerbridge.io/problems/unsupported-media-type"))
+                .body("detail", containsString("/api/v1/time-entries takes application/json, not text/plain"));
+        given().contentType("APPLICATION/JSON").body("[]").post("/api/v1/expenses").then().statusCode(415)
+                .body("detail", containsString("not APPLICATION/JSON (send the type as written here)"));
+        HttpResponse<String> untyped = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                service.toURI().resolve("/api/v1/people")).POST(HttpRequest.BodyPublishers.ofString("[]")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(untyped.statusCode()).isEqualTo(415);
+        assertThat(untyped.body()).contains("takes application/json, not a body without a Content-Type");
+        // a path that is no webhook is still not found, and one that is takes what it declares
+        given().contentType("application/json").body("[]").post("/api/v1/nothing-here").then().statusCode(404)
+                .contentType("application/problem+json");
+        given().contentType("application/json; charset=utf-8").body("[]").post("/api/v1/time-entries").then()
+                .statusCode(401);
+    }
+
+    @Test
     void aClientWaitingFor100ContinueIsRefusedBeforeItSendsTheBody() throws Exception {
         try (Socket socket = new Socket(service.getHost(), service.getPort())) {
             socket.setSoTimeout(3_000); // less than the lingering close: this one is closed at once
