@@ -15,9 +15,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * A request body over {@code quarkus.http.limits.max-body-size} is refused with a 413 problem+json, on every
- * endpoint: a declared length at once, before anything of the body is read (the connection is then closed, so the
- * body is never taken in), and a chunked body when the reading of it passes the limit. The HTTP server's own
- * refusals are the same statuses with an empty body; these answer first and say what the limit is.
+ * endpoint: a declared length at once, before anything of the body is read, and a chunked body when the reading of
+ * it passes the limit. Nothing past the limit is kept: what the client still sends is dropped, and the connection
+ * closed (see {@link #answer}). The HTTP server's own refusals are the same statuses with an empty body; these
+ * answer first and say what the limit is.
  */
 @ApplicationScoped
 public class BodyLimit {
