@@ -1,8 +1,7 @@
 package io.ledgerbridge.intake;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ledgerbridge.problem.Problem;
+import io.ledgerbridge.problem.Problems;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -28,11 +27,11 @@ public class WebhookRefusals {
     static final int ORDER = 9_000;
 
     private final CamelContext camel;
-    private final ObjectMapper json;
+    private final Problems problems;
 
-    WebhookRefusals(CamelContext camel, ObjectMapper json) {
+    WebhookRefusals(CamelContext camel, Problems problems) {
         this.camel = camel;
-        this.json = json;
+        this.problems = problems;
     }
 
     void routes(@Observes Router router) {
@@ -54,7 +53,7 @@ public class WebhookRefusals {
             TreeSet<String> allowed = new TreeSet<>();
             webhooks.forEach(service -> allowed.add(service.getMethod().toUpperCase(Locale.ROOT)));
             ctx.response().putHeader(HttpHeaders.ALLOW, String.join(", ", allowed));
-            answer(ctx, Problem.of(405, "method-not-allowed", "Method not allowed",
+            problems.send(ctx, Problem.of(405, "method-not-allowed", "Method not allowed",
                     path + " takes " + String.join(", ", allowed) + ", not " + method + "; nothing was accepted"));
             return;
         }
@@ -68,7 +67,7 @@ public class WebhookRefusals {
         }
         // a media type is case-insensitive (RFC 9110), the webhook's match is not: said so, rather than "not found"
         String spelling = taken.contains(type.toLowerCase(Locale.ROOT)) ? " (send the type as written here)" : "";
-        answer(ctx, Problem.of(415, "unsupported-media-type", "Unsupported media type",
+        problems.send(ctx, Problem.of(415, "unsupported-media-type", "Unsupported media type",
                 path + " takes " + String.join(", ", taken) + ", not " + (sent == null ? "a body without a Content-Type"
                         : sent) + spelling + "; nothing was accepted"));
     }
@@ -77,14 +76,5 @@ public class WebhookRefusals {
         String base = service.getBasePath() == null ? "" : service.getBasePath();
         String template = service.getUriTemplate() == null ? "" : service.getUriTemplate();
         return (base + template).replaceAll("/{2,}", "/");
-    }
-
-    private void answer(RoutingContext ctx, Problem problem) {
-        try {
-            ctx.response().setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                    .end(json.writeValueAsString(problem.at(ctx.request().path())));
-        } catch (JsonProcessingException e) {
-            ctx.fail(e);
-        }
     }
 }

@@ -1,7 +1,5 @@
 package io.ledgerbridge.problem;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -28,12 +26,12 @@ public class BodyLimit {
     private static final int TOO_LARGE = 413;
     private static final long LINGER_MS = 5_000;
 
-    private final ObjectMapper json;
+    private final Problems problems;
     private final long limit;
     private final BodyHandler chunkedBody;
 
-    BodyLimit(ObjectMapper json, @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize limit) {
-        this.json = json;
+    BodyLimit(Problems problems, @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize limit) {
+        this.problems = problems;
         this.limit = limit.asLongValue();
         this.chunkedBody = BodyHandler.create(false).setBodyLimit(this.limit);
     }
@@ -82,15 +80,8 @@ public class BodyLimit {
             });
             request.resume();
         }
-        Problem problem = Problem.of(TOO_LARGE, "body-too-large", "Request body too large",
-                what + "; the largest body taken is " + limit + " bytes (LEDGERBRIDGE_MAX_BODY_SIZE); nothing was accepted")
-                .at(ctx.request().path());
-        try {
-            ctx.response().setStatusCode(TOO_LARGE).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                    .end(json.writeValueAsString(problem));
-        } catch (JsonProcessingException e) {
-            ctx.fail(e);
-        }
+        problems.send(ctx, Problem.of(TOO_LARGE, "body-too-large", "Request body too large", what
+                + "; the largest body taken is " + limit + " bytes (LEDGERBRIDGE_MAX_BODY_SIZE); nothing was accepted"));
     }
 
     /** The declared length; one that is not a number is left for the HTTP server to refuse. */

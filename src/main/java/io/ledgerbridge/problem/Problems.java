@@ -2,12 +2,14 @@ package io.ledgerbridge.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 import org.jboss.logging.Logger;
 
-/** Renders the failure of a Camel REST request as problem+json. */
+/** Renders the failure of a Camel REST request, or of a request refused before any endpoint, as problem+json. */
 @ApplicationScoped
 @Named("problems")
 public class Problems {
@@ -34,5 +36,15 @@ public class Problems {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, Problem.MEDIA_TYPE);
         exchange.getMessage().setBody(json.writeValueAsString(path == null ? problem : problem.at(path)));
+    }
+
+    /** Answers a request refused by an HTTP handler (before any endpoint saw it) with the problem, at its path. */
+    public void send(RoutingContext ctx, Problem problem) {
+        try {
+            ctx.response().setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                    .end(json.writeValueAsString(problem.at(ctx.request().path())));
+        } catch (JsonProcessingException e) {
+            ctx.fail(e);
+        }
     }
 }

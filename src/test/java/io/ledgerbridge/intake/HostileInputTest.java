@@ -403,8 +403,7 @@ class HostileInputTest {
         }
     }
 
-    static final String OPERATOR = "Basic " + java.util.Base64.getEncoder().encodeToString(
-            (Admin.OPERATOR + ":" + Admin.OPERATOR_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    static final String OPERATOR = Admin.basic(Admin.OPERATOR);
 
     /** True when the input was taken in (202); otherwise checks the refusal and counts it. */
     static boolean checkHttp(String ingress, Input input, Reply response) {

@@ -23,7 +23,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -161,8 +160,7 @@ class IngressHardeningTest {
                 detail, "the largest body taken is 1048576 bytes");
     }
 
-    private static final String OPERATOR = "Basic " + Base64.getEncoder()
-            .encodeToString((Admin.OPERATOR + ":" + Admin.OPERATOR_PASSWORD).getBytes(StandardCharsets.UTF_8));
+    private static final String OPERATOR = Admin.basic(Admin.OPERATOR);
 
     private HttpResponse<String> send(String method, String path, byte[] body, String authorization, boolean chunked)
             throws Exception {

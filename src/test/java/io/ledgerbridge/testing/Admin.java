@@ -3,6 +3,8 @@ package io.ledgerbridge.testing;
 import static io.restassured.RestAssured.given;
 
 import io.restassured.specification.RequestSpecification;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 
 /** Calls of the admin API as each role (the embedded profile's users, test passwords of the %test profile). */
 public final class Admin {
@@ -16,5 +18,10 @@ public final class Admin {
 
     public static RequestSpecification as(String role) {
         return given().auth().preemptive().basic(role, role + "-test");
+    }
+
+    /** The Authorization header of a role, for HTTP clients other than RestAssured. */
+    public static String basic(String role) {
+        return "Basic " + Base64.getEncoder().encodeToString((role + ":" + role + "-test").getBytes(StandardCharsets.UTF_8));
     }
 }
