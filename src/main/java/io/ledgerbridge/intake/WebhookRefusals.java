@@ -53,7 +53,7 @@ public class WebhookRefusals {
             TreeSet<String> allowed = new TreeSet<>();
             webhooks.forEach(service -> allowed.add(service.getMethod().toUpperCase(Locale.ROOT)));
             ctx.response().putHeader(HttpHeaders.ALLOW, String.join(", ", allowed));
-            problems.send(ctx, Problem.of(405, "method-not-allowed", "Method not allowed",
+            problems.send(ctx, Problem.ofStatus(405, "Method not allowed",
                     path + " takes " + String.join(", ", allowed) + ", not " + method + "; nothing was accepted"));
             return;
         }
@@ -67,7 +67,7 @@ public class WebhookRefusals {
         }
         // a media type is case-insensitive (RFC 9110), the webhook's match is not: said so, rather than "not found"
         String spelling = taken.contains(type.toLowerCase(Locale.ROOT)) ? " (send the type as written here)" : "";
-        problems.send(ctx, Problem.of(415, "unsupported-media-type", "Unsupported media type",
+        problems.send(ctx, Problem.ofStatus(415, "Unsupported media type",
                 path + " takes " + String.join(", ", taken) + ", not " + (sent == null ? "a body without a Content-Type"
                         : sent) + spelling + "; nothing was accepted"));
     }

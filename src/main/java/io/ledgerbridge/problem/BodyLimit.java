@@ -80,7 +80,7 @@ public class BodyLimit {
             });
             request.resume();
         }
-        problems.send(ctx, Problem.of(TOO_LARGE, "body-too-large", "Request body too large", what
+        problems.send(ctx, Problem.ofStatus(TOO_LARGE, "Request body too large", what
                 + "; the largest body taken is " + limit + " bytes (LEDGERBRIDGE_MAX_BODY_SIZE); nothing was accepted"));
     }
 

@@ -19,6 +19,23 @@ public record Problem(String type, String title, int status, String detail, Stri
         return new Problem(TYPE_BASE + slug, title, status, detail, null, List.of());
     }
 
+    /**
+     * A refusal decided by the HTTP layer rather than by an endpoint (no such path, another method, another media
+     * type, a body too large): one type per status wherever it is answered — the admin API, a webhook, the HTTP
+     * server's own limits — so a client handles each the same way.
+     */
+    public static Problem ofStatus(int status, String title, String detail) {
+        String slug = switch (status) {
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 413 -> "body-too-large";
+            case 415 -> "unsupported-media-type";
+            default -> "http-" + status;
+        };
+        return of(status, slug, title, detail);
+    }
+
     /** 404 for a thing the caller named by id and the store does not have. */
     public static ProblemException notFound(String what, Object id) {
         return new ProblemException(of(404, "not-found", "No such " + what, what + " " + id + " does not exist"));

@@ -66,7 +66,7 @@ public class ProblemMappers {
         if (e.getCause() instanceof JsonProcessingException json) {
             return malformed(json);
         }
-        return respond(Problem.of(status, "http-" + status, e.getResponse().getStatusInfo().getReasonPhrase(),
+        return respond(Problem.ofStatus(status, e.getResponse().getStatusInfo().getReasonPhrase(),
                 e.getMessage()));
     }
 
@@ -95,7 +95,7 @@ public class ProblemMappers {
             String detail = status == 400 ? "the request could not be read as the JSON this endpoint takes"
                     : "the request was refused by the HTTP layer (" + status + ")";
             Response.StatusType info = Response.Status.fromStatusCode(status);
-            response.setEntity(Problem.of(status, "http-" + status, info == null ? "HTTP " + status : info.getReasonPhrase(),
+            response.setEntity(Problem.ofStatus(status, info == null ? "HTTP " + status : info.getReasonPhrase(),
                     detail), null, jakarta.ws.rs.core.MediaType.valueOf(Problem.MEDIA_TYPE));
         }
     }

@@ -140,6 +140,20 @@ class IngressHardeningTest {
     }
 
     @Test
+    void theAdminApiNamesAnHttpRefusalAsTheWebhooksDo() {
+        given().header("Authorization", OPERATOR).delete("/admin/reference-data").then().statusCode(405)
+                .contentType("application/problem+json")
+                .body("type", is("https://ledgerbridge.io/problems/method-not-allowed"));
+        given().header("Authorization", OPERATOR).contentType("text/plain").body("{}").put("/admin/reference-data")
+                .then().statusCode(415).contentType("application/problem+json")
+                .body("type", is("https://ledgerbridge.io/problems/unsupported-media-type"));
+        given().header("Authorization", OPERATOR).get("/admin/no-such-thing").then().statusCode(404)
+                .contentType("application/problem+json").body("type", is("https://ledgerbridge.io/problems/not-found"));
+        given().contentType("application/json").body("[]").post("/api/v1/nothing-here").then().statusCode(404)
+                .body("type", is("https://ledgerbridge.io/problems/not-found"));
+    }
+
+    @Test
     void aClientWaitingFor100ContinueIsRefusedBeforeItSendsTheBody() throws Exception {
         try (Socket socket = new Socket(service.getHost(), service.getPort())) {
             socket.setSoTimeout(3_000); // less than the lingering close: this one is closed at once
