@@ -67,8 +67,8 @@ class RouteReloadTest {
 
         private static Path copyOfTheRoutes() {
             try {
-                Path folder = Files.createTempDirectory("ledgerbridge-routes-");
-                folder.toFile().deleteOnExit();
+                // under target/, which the build cleans (deleteOnExit cannot remove a folder with files in it)
+                Path folder = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "routes-copy-");
                 try (Stream<Path> files = Files.list(Path.of("routes"))) {
                     for (Path file : files.toList()) {
                         Files.copy(file, folder.resolve(file.getFileName()));
