@@ -133,7 +133,7 @@ public class Billables {
         if (fx != null) {
             billing.put("fxRate", fx);
         }
-        return json.write(entry);
+        return json.write(exchange, entry);
     }
 
     /** One time entry's reference data to read: its staffing, rates and FX rate on its work date. */
@@ -232,7 +232,7 @@ public class Billables {
         erp.put("accountCode", region.expenseAccount());
         erp.put("legalEntity", region.legalEntity());
         exchange.getMessage().setHeader(FlowHeaders.ERP_PROJECT_ID, project.erpProjectId);
-        return json.write(expense);
+        return json.write(exchange, expense);
     }
 
     private Staffed staffed(String system, String psaProjectId, String psaUserId, LocalDate date) {
@@ -267,7 +267,7 @@ public class Billables {
      */
     public void complete(Exchange exchange, String kind) {
         Message in = exchange.getMessage();
-        JsonNode record = json.read(exchange.getProperty("ledgerbridgeCanonical", String.class));
+        JsonNode record = json.read(exchange, exchange.getProperty("ledgerbridgeCanonical", String.class));
         completions.commit(new Completion(BillableItem.Kind.valueOf(kind), record,
                 new SyncRecords.Posted(in.getHeader(FlowHeaders.SYNC_RECORD_ID, Long.class),
                         in.getHeader(FlowHeaders.TARGET_ID, String.class),
@@ -371,8 +371,9 @@ public class Billables {
         item.persist();
     }
 
+    /** The record of the body, to be priced: this step changes it. */
     private ObjectNode read(Exchange exchange) {
-        JsonNode node = json.read(exchange.getMessage().getBody(String.class));
+        JsonNode node = json.take(exchange, exchange.getMessage().getBody(String.class));
         if (!(node instanceof ObjectNode object)) {
             throw new FlowFailure(ErrorClass.VALIDATION, "expected a JSON object");
         }

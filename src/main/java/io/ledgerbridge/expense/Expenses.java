@@ -45,7 +45,7 @@ public class Expenses {
 
     /** Source system, id, version, business key and correlation id from the canonical expense. */
     public void identify(Exchange exchange) {
-        JsonNode expense = json.read(exchange.getMessage().getBody(String.class));
+        JsonNode expense = json.read(exchange, exchange.getMessage().getBody(String.class));
         Message in = exchange.getMessage();
         String system = expense.path("ref").path("system").asText();
         String id = expense.path("ref").path("id").asText();
@@ -54,12 +54,12 @@ public class Expenses {
 
     /** Adds the consultant's ERP user id (REFERENCE when the onboarding flow has not provided it). */
     public String enrich(Exchange exchange) {
-        ObjectNode expense = (ObjectNode) json.read(exchange.getMessage().getBody(String.class));
+        ObjectNode expense = (ObjectNode) json.take(exchange, exchange.getMessage().getBody(String.class));
         String system = expense.path("ref").path("system").asText();
         Map<String, String> erp = crossReferences.resolveAll(system, "erp",
                 List.of(new Wanted("PERSON", expense.path("resource").path("id").asText())));
         expense.putObject("erp").put("userId", erp.get("PERSON"));
-        return json.write(expense);
+        return json.write(exchange, expense);
     }
 
     /**

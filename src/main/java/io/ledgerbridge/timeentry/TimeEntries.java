@@ -65,7 +65,7 @@ public class TimeEntries {
 
     /** Sets source system, id, version, business key and correlation id from the canonical entry. */
     public void identify(Exchange exchange) {
-        JsonNode entry = json.read(exchange.getMessage().getBody(String.class));
+        JsonNode entry = json.read(exchange, exchange.getMessage().getBody(String.class));
         Message in = exchange.getMessage();
         String system = entry.path("sourceSystem").asText();
         String id = entry.path("sourceId").asText();
@@ -77,7 +77,7 @@ public class TimeEntries {
      * missing; the staffing flow creates the task) and the duration in whole minutes, rounded half-even.
      */
     public String enrich(Exchange exchange) {
-        ObjectNode entry = (ObjectNode) json.read(exchange.getMessage().getBody(String.class));
+        ObjectNode entry = (ObjectNode) json.take(exchange, exchange.getMessage().getBody(String.class));
         String system = entry.path("sourceSystem").asText();
         String project = entry.path("project").path("sourceId").asText();
         Map<String, String> erp = crossReferences.resolveAll(system, ERP, List.of(
@@ -97,17 +97,17 @@ public class TimeEntries {
         }
         entry.put("durationMinutes", minutes);
         exchange.getMessage().setHeader(FlowHeaders.ERP_PROJECT_ID, erp.get("PROJECT"));
-        return json.write(entry);
+        return json.write(exchange, entry);
     }
 
     /** Adds what the claim decided (operation, the target record replaced, idempotency key) for the mapping. */
     public String posting(Exchange exchange) {
-        ObjectNode entry = (ObjectNode) json.read(exchange.getMessage().getBody(String.class));
+        ObjectNode entry = (ObjectNode) json.take(exchange, exchange.getMessage().getBody(String.class));
         Message in = exchange.getMessage();
         ObjectNode posting = entry.putObject("posting");
         posting.put("operation", in.getHeader(FlowHeaders.SYNC_ACTION, String.class));
         posting.put("replaces", in.getHeader(FlowHeaders.TARGET_ID, String.class));
         posting.put("idempotencyKey", in.getHeader(FlowHeaders.IDEMPOTENCY_KEY, String.class));
-        return json.write(entry);
+        return json.write(exchange, entry);
     }
 }
