@@ -59,6 +59,20 @@ class ApprovedTimeToErpTest {
         given().contentType("application/json").body(body).post("/api/v1/time-entries").then().statusCode(202);
     }
 
+    @jakarta.inject.Inject
+    org.apache.camel.CamelContext camel;
+
+    @Test
+    void theFlowValidatesTheParseItsStepsShare() {
+        for (String schema : List.of("harvest-time-entry.schema.json", "time-entry.schema.json")) {
+            var endpoints = camel.getEndpoints().stream()
+                    .filter(e -> e.getEndpointUri().startsWith("json-validator:") && e.getEndpointUri().endsWith("/" + schema))
+                    .toList();
+            assertThat(endpoints).as(schema).isNotEmpty().allSatisfy(endpoint -> assertThat(
+                    ((io.ledgerbridge.mapping.ParsedJsonValidatorEndpoint) endpoint).takesTheSharedParse()).isTrue());
+        }
+    }
+
     @Test
     void approvedEntryFromTheWebhookReachesXeroOnceInItsContractShape() {
         Project project = TimeEntryFixtures.knownProject();
