@@ -54,8 +54,20 @@ final class LocalServer {
         return value;
     }
 
+    /**
+     * Stops the server and removes its folder (data, logs): a run of the suite starts a dozen servers, and a
+     * benchmark's database holds millions of rows. {@code LEDGERBRIDGE_KEEP_TEST_SERVERS=1} keeps the folders to
+     * read a server's log after a failure.
+     */
     void stop() {
         run("stop");
+        if (!"1".equals(System.getenv("LEDGERBRIDGE_KEEP_TEST_SERVERS"))) {
+            try (java.util.stream.Stream<Path> files = Files.walk(folder)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException e) {
+                System.err.println("could not remove " + folder + ": " + e);
+            }
+        }
     }
 
     /** Stops the server, keeps it down this long, and starts it on the same port with the same data (a fault). */
