@@ -13,7 +13,7 @@ public class FlowJson {
 
     private final ObjectMapper json;
 
-    FlowJson(ObjectMapper json) {
+    public FlowJson(ObjectMapper json) {
         this.json = json;
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ledgerbridge.flow.FlowJson;
-import java.lang.reflect.Constructor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,15 +28,12 @@ class ParsedJsonValidatorTest {
     static final String SCHEMA = "file:mappings/schemas/harvest-time-entry.schema.json";
 
     final ObjectMapper mapper = new ObjectMapper();
-    FlowJson json;
+    final FlowJson json = new FlowJson(mapper);
     CamelContext camel;
     ProducerTemplate producer;
 
     @BeforeEach
-    void start() throws Exception {
-        Constructor<FlowJson> constructor = FlowJson.class.getDeclaredConstructor(ObjectMapper.class);
-        constructor.setAccessible(true);
-        json = constructor.newInstance(mapper);
+    void start() {
         camel = new DefaultCamelContext();
         // as in the service: the application's object mapper, which FlowJson reads with, is the registry's only one
         camel.getRegistry().bind("mapper", mapper);
