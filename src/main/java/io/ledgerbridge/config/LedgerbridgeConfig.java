@@ -187,6 +187,12 @@ public interface LedgerbridgeConfig {
         /** How long the folder must stay quiet after a change before it is applied (editors write in steps). */
         @WithDefault("2s")
         Duration quietPeriod();
+
+        /**
+         * The settings naming the vendor base URLs an http(s) endpoint of a route file may lead to (the route policy
+         * refuses any other host); a new vendor's base URL setting is added here.
+         */
+        java.util.List<String> httpTargets();
     }
 
     interface Kafka {

@@ -73,6 +73,16 @@ public record RouteFile(String name, String yaml, Set<String> routeIds, Set<Stri
         }
     }
 
+    /** The SHA-256 of a file's text, in hex: what an audit entry names a route file's content by. */
+    public static String digest(String yaml) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
     /** Whether other files depend on what this one defines (their routes are built from it). */
     public boolean sharedByOthers() {
         return !templateIds.isEmpty() || !configurationIds.isEmpty();

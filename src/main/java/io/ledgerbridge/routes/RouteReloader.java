@@ -259,7 +259,7 @@ public class RouteReloader {
         if (audited) {
             try {
                 audit.record(reload.actor(), "routes.reload", String.join(",", reload.files()),
-                        "added " + reload.added() + ", replaced " + reload.replaced() + ", removed " + reload.removed()
+                        digests(reload.files()) + "; added " + reload.added() + ", replaced " + reload.replaced() + ", removed " + reload.removed()
                                 + (reload.problems().isEmpty() ? "" : "; " + String.join("; ", reload.problems())),
                         reload.outcome().name());
             } catch (RuntimeException notAudited) {
@@ -267,6 +267,17 @@ public class RouteReloader {
             }
         }
         return reload;
+    }
+
+    /** The SHA-256 of each file as it is in the folder now ("removed" for a file that is gone). */
+    private String digests(List<String> files) {
+        Map<String, String> current = validator.currentFiles();
+        List<String> digests = new ArrayList<>();
+        for (String file : files) {
+            String yaml = current.get(file);
+            digests.add(file + " " + (yaml == null ? "removed" : "sha-256 " + RouteFile.digest(yaml)));
+        }
+        return String.join(", ", digests);
     }
 
     private static boolean shared(RouteFile file) {

@@ -52,10 +52,25 @@ public class RouteValidator {
 
     private final CamelContext live;
     private final String routesLocation;
+    private final String mappingsLocation;
+    private final RoutePolicy policy;
 
-    RouteValidator(CamelContext live, @ConfigProperty(name = "ledgerbridge.routes.location") String routesLocation) {
+    RouteValidator(CamelContext live, @ConfigProperty(name = "ledgerbridge.routes.location") String routesLocation,
+            @ConfigProperty(name = "ledgerbridge.mappings.location") String mappingsLocation,
+            @ConfigProperty(name = "ledgerbridge.erp.outbox.dir") String outboxDir,
+            @ConfigProperty(name = "ledgerbridge.routes.http-targets") List<String> httpTargets) {
         this.live = live;
         this.routesLocation = routesLocation;
+        this.mappingsLocation = mappingsLocation;
+        org.eclipse.microprofile.config.Config config = ConfigProvider.getConfig();
+        this.policy = new RoutePolicy(key -> config.getOptionalValue(key, String.class), this::serviceBean,
+                httpTargets, mappingsLocation, outboxDir);
+    }
+
+    /** Whether a name is one of the service's own registered beans (not a Camel or platform bean). */
+    private boolean serviceBean(String name) {
+        Object bean = live.getRegistry().lookupByName(name);
+        return bean != null && bean.getClass().getName().startsWith("io.ledgerbridge.");
     }
 
     /** The route files of the routes folder, by file name. */
@@ -100,8 +115,31 @@ public class RouteValidator {
         return validateSet(set);
     }
 
-    /** Validates exactly this set of route files. */
+    /** What the route policy refuses in a set of route files (empty when they may run). */
+    public List<RoutePolicy.Violation> refusals(Map<String, String> files) {
+        return policy.check(files);
+    }
+
+    /**
+     * Validates exactly this set of route files: first what they may use ({@link RoutePolicy}, on the YAML as
+     * written), and only when that holds, whether Camel would load them. The answer never carries a resolved
+     * setting: route ids are read from the files as written, and a value a placeholder resolved to in Camel's words
+     * is put back as the placeholder.
+     */
     public Result validateSet(Map<String, String> files) {
+        List<RoutePolicy.Violation> refused = policy.check(files);
+        if (!refused.isEmpty()) {
+            return new Result(false, List.of(), refused.stream().map(RoutePolicy.Violation::toString).toList());
+        }
+        Redaction resolved = new Redaction(files, ConfigProvider.getConfig());
+        Result result = load(files);
+        List<String> routes = files.entrySet().stream()
+                .flatMap(file -> RouteFile.of(file.getKey(), file.getValue()).routeIds().stream()).sorted().toList();
+        return new Result(result.valid(), result.valid() ? routes : List.of(),
+                result.problems().stream().map(resolved::redact).toList());
+    }
+
+    private Result load(Map<String, String> files) {
         List<String> problems = new ArrayList<>();
         DefaultCamelContext trial = new DefaultCamelContext(false);
         try {
@@ -136,7 +174,8 @@ public class RouteValidator {
             PluginHelper.getRoutesLoader(trial).loadRoutes(resources);
             trial.start();
             for (Endpoint endpoint : trial.getEndpoints()) {
-                if (endpoint instanceof ResourceEndpoint resource && !resource.getResourceUri().contains("${")) {
+                if (endpoint instanceof ResourceEndpoint resource && !resource.getResourceUri().contains("${")
+                        && resource.getResourceUri().startsWith(mappingsLocation + "/")) {
                     try (InputStream in = ResourceHelper.resolveMandatoryResourceAsInputStream(trial,
                             resource.getResourceUri())) {
                         in.read();
@@ -199,6 +238,40 @@ public class RouteValidator {
         byComponent.forEach((name, options) -> PropertyBindingSupport.build().withCamelContext(trial)
                 .withTarget(trial.getComponent(name, true)).withProperties(options).withIgnoreCase(true)
                 .withRemoveParameters(false).bind());
+    }
+
+    /**
+     * Puts back, in a problem Camel worded, every value a placeholder of the files resolves to (the longest first)
+     * as that placeholder: what the answer shows is what the files wrote.
+     */
+    static final class Redaction {
+        private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile("\\{\\{([^{}]*)}}");
+        private final List<Map.Entry<String, String>> values = new ArrayList<>();
+
+        Redaction(Map<String, String> files, org.eclipse.microprofile.config.Config config) {
+            Map<String, String> resolved = new TreeMap<>();
+            files.values().forEach(yaml -> {
+                java.util.regex.Matcher placeholder = PLACEHOLDER.matcher(yaml);
+                while (placeholder.find()) {
+                    String[] keyAndDefault = placeholder.group(1).split(":", 2);
+                    String value = config.getOptionalValue(keyAndDefault[0], String.class)
+                            .orElse(keyAndDefault.length > 1 ? keyAndDefault[1] : null);
+                    if (value != null && value.length() >= 3) {
+                        resolved.put(placeholder.group(), value);
+                    }
+                }
+            });
+            values.addAll(resolved.entrySet());
+            values.sort((a, b) -> b.getValue().length() - a.getValue().length());
+        }
+
+        String redact(String text) {
+            String redacted = text;
+            for (Map.Entry<String, String> value : values) {
+                redacted = redacted.replace(value.getValue(), value.getKey());
+            }
+            return redacted;
+        }
     }
 
     /** The running application's own beans, without anything of Camel's that belongs to the live context. */

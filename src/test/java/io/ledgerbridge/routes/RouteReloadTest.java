@@ -236,8 +236,10 @@ class RouteReloadTest {
     }
 
     @Test
-    void onlyOperatorsReload() {
-        Admin.as(Admin.VIEWER).post("/admin/routes/reload").then().statusCode(403);
+    void onlyIntegratorsReload() {
+        for (String role : new String[] {Admin.VIEWER, Admin.OPERATOR, Admin.APPROVER}) {
+            Admin.as(role).post("/admin/routes/reload").then().statusCode(403);
+        }
         reload().then().statusCode(200).body("outcome", is("UNCHANGED"));
     }
 
@@ -282,8 +284,7 @@ class RouteReloadTest {
     }
 
     private static io.restassured.response.Response reload() {
-        return given().auth().preemptive().basic(Admin.OPERATOR, Admin.OPERATOR_PASSWORD)
-                .post("/admin/routes/reload");
+        return Admin.as(Admin.INTEGRATOR).post("/admin/routes/reload");
     }
 
     private static JsonPath routes() {

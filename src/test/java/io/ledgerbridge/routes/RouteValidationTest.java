@@ -2,6 +2,7 @@ package io.ledgerbridge.routes;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
@@ -12,6 +13,11 @@ import io.ledgerbridge.testing.Store;
 import io.ledgerbridge.testing.TimeEntryFixtures;
 import io.ledgerbridge.testing.VendorStubs;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,12 +70,14 @@ class RouteValidationTest {
         assertRefused("option.camel.yaml", route("bad-option", "- to:\n                uri: \"direct:x?noSuchOption=1\""),
                 "noSuchOption");
         // removing the file of the route templates breaks every flow that uses them
-        given().auth().preemptive().basic("operator", "operator-test").queryParam("file", "intake.camel.yaml")
+        Admin.as(Admin.INTEGRATOR).contentType("application/yaml").queryParam("file", "intake.camel.yaml")
                 .queryParam("remove", true).post("/admin/routes/validate").then().statusCode(422)
                 .body("detail", containsString("source-webhook"));
-        // a viewer may look, not check
-        Admin.as(Admin.VIEWER).contentType("text/plain").body(time).post("/admin/routes/validate").then()
-                .statusCode(403);
+        // a viewer, an operator and an approver may look, not check
+        for (String role : new String[] {Admin.VIEWER, Admin.OPERATOR, Admin.APPROVER}) {
+            Admin.as(role).contentType("application/yaml").body(time.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/admin/routes/validate").then()
+                    .statusCode(403);
+        }
     }
 
     @Test
@@ -97,17 +105,78 @@ class RouteValidationTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(entry, "2026-11-20T10:15:00Z"));
     }
 
+    @Test
+    void aRouteFileCannotRunCodeReachOutOrReadSecretsAndEveryCheckIsAudited() throws Exception {
+        // a bean whose init method starts a process: refused before anything is built
+        Path marker = Path.of("target", "route-validation-ran-" + System.nanoTime());
+        assertRefused("shell.camel.yaml", """
+                - beans:
+                    - name: shell
+                      type: java.lang.ProcessBuilder
+                      constructors:
+                        0: "touch"
+                        1: "%s"
+                      initMethod: start
+                - route:
+                    id: shell
+                    from:
+                      uri: direct:shell
+                      steps:
+                        - log: x
+                """.formatted(marker.toAbsolutePath()), "shell.camel.yaml:1: 'beans' declares beans");
+        Thread.sleep(500);
+        assertThat(marker).as("no process was started").doesNotExist();
+
+        // a resource on any host: refused without a connection to it
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            listener.setSoTimeout(1000);
+            assertRefused("ssrf.camel.yaml", route("ssrf", "- to: \"jsonata:http://127.0.0.1:"
+                    + listener.getLocalPort() + "/latest/meta-data\""), "outside the mappings location");
+            assertThatThrownBy(() -> listener.accept().close()).as("nothing connected")
+                    .isInstanceOf(SocketTimeoutException.class);
+        }
+
+        // settings are never echoed: not a password through a placeholder, not a resolved value in Camel's words
+        String approverPassword = "approver-test";
+        Response echo = validate("echo.camel.yaml", route("x-{{quarkus.security.users.embedded.users.approver}}",
+                "- log: \"{{env:HOME}}\""));
+        assertThat(echo.statusCode()).isEqualTo(422);
+        assertThat(echo.asString()).contains("{{quarkus.security.users.embedded.users.approver}}", "{{env:HOME}}")
+                .doesNotContain(approverPassword);
+        Response resolved = validate("resolved.camel.yaml", route("resolved",
+                "- to:\n                uri: \"direct:{{ledgerbridge.time.topic}}?noSuchOption=1\""));
+        assertThat(resolved.statusCode()).isEqualTo(422);
+        assertThat(resolved.asString()).contains("noSuchOption", "{{ledgerbridge.time.topic}}")
+                .doesNotContain(timeTopic);
+        validate("written.camel.yaml", route("at-{{ledgerbridge.time.topic}}", "- log: x")).then().statusCode(200)
+                .body("routes", hasItem("at-{{ledgerbridge.time.topic}}"))
+                .body(org.hamcrest.Matchers.not(containsString(timeTopic)));
+
+        // each check is audited with who asked, the file and its digest
+        String yaml = route("audited", "- log: x");
+        validate("audited.camel.yaml", yaml).then().statusCode(200);
+        String digest = RouteFile.digest(yaml);
+        Admin.as(Admin.VIEWER).queryParam("action", "routes.validate").get("/admin/audit").then().statusCode(200)
+                .body("items.find { it.target == 'audited.camel.yaml' }.actor", is(Admin.INTEGRATOR))
+                .body("items.find { it.target == 'audited.camel.yaml' }.detail", containsString(digest))
+                .body("items.find { it.target == 'audited.camel.yaml' }.outcome", is("VALID"))
+                .body("items.find { it.target == 'shell.camel.yaml' }.outcome", is("INVALID"));
+    }
+
+    @ConfigProperty(name = "ledgerbridge.time.topic")
+    String timeTopic;
+
     private static void assertRefused(String file, String yaml, String named) {
-        io.restassured.response.Response answer = validate(file, yaml);
+        Response answer = validate(file, yaml);
         assertThat(answer.statusCode()).as("%s: %s", file, answer.asString()).isEqualTo(422);
         String detail = answer.then().contentType("application/problem+json")
                 .body("title", is("The routes would not load")).extract().path("detail");
         assertThat(detail).as("the reason names %s", named).contains(named);
     }
 
-    private static io.restassured.response.Response validate(String file, String yaml) {
-        return given().auth().preemptive().basic("operator", "operator-test").contentType("text/plain")
-                .queryParam("file", file).body(yaml).post("/admin/routes/validate");
+    private static Response validate(String file, String yaml) {
+        return Admin.as(Admin.INTEGRATOR).contentType("application/yaml")
+                .queryParam("file", file).body(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)).post("/admin/routes/validate");
     }
 
     private static String route(String id, String step) {

@@ -12,6 +12,9 @@ public final class Admin {
     public static final String VIEWER = "viewer";
     public static final String OPERATOR = "operator";
     public static final String OPERATOR_PASSWORD = "operator-test";
+    public static final String APPROVER = "approver";
+    /** Validates and reloads route files; no other role may. */
+    public static final String INTEGRATOR = "integrator";
 
     private Admin() {
     }

@@ -3,6 +3,7 @@ package io.ledgerbridge.routes.rest;
 import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.problem.ProblemException;
 import io.ledgerbridge.audit.Audit;
+import io.ledgerbridge.routes.RouteFile;
 import io.ledgerbridge.routes.RouteFolderWatch;
 import io.ledgerbridge.routes.RouteReloader;
 import io.ledgerbridge.routes.RouteValidator;
@@ -57,7 +58,7 @@ public class RouteResource {
     }
 
     @GET
-    @RolesAllowed({"viewer", "operator", "approver"})
+    @RolesAllowed({"viewer", "operator", "approver", "integrator"})
     @Operation(summary = "The routes running in this instance, with their status and source file, and the last reload")
     public RoutesView list() {
         List<RouteView> routes = camel.getRoutes().stream().map(route -> new RouteView(route.getRouteId(),
@@ -70,7 +71,7 @@ public class RouteResource {
 
     @POST
     @Path("/reload")
-    @RolesAllowed({"operator", "approver"})
+    @RolesAllowed("integrator")
     @Operation(summary = "Validate the routes folder and apply what changed, without a restart",
             description = "The whole folder is loaded in a throwaway Camel context first; when it would not load, "
                     + "nothing running changes and the answer is 422 with every problem. Otherwise the routes of "
@@ -99,13 +100,16 @@ public class RouteResource {
 
     @POST
     @Path("/validate")
-    @Consumes({"application/yaml", "text/yaml", MediaType.TEXT_PLAIN, MediaType.WILDCARD})
-    @RolesAllowed({"operator", "approver"})
+    @Consumes({"application/yaml", "text/yaml", "application/x-yaml"})
+    @RolesAllowed("integrator")
     @Operation(summary = "Check a route file against the running set, without applying it",
             description = "The body is the YAML of one route file; `file` names it (an existing file is replaced, "
-                    + "a new name is added; `remove=true` checks the set without that file). The set is loaded in a "
-                    + "throwaway Camel context that starts no consumer. 200 with the route ids when it would load, "
-                    + "422 with every problem found when not.")
+                    + "a new name is added; `remove=true` checks the set without that file). First what the files "
+                    + "use is checked against the route policy (components, languages, beans, placeholders; see "
+                    + "docs), on the YAML as written; only then is the set loaded in a throwaway Camel context that "
+                    + "starts no consumer. 200 with the route ids as written when it would load, 422 with every "
+                    + "problem found when not (file and line, quoting the file, never a resolved setting). Audited "
+                    + "with the file's SHA-256.")
     public RouteValidator.Result validate(@QueryParam("file") @DefaultValue("candidate.camel.yaml") String file,
             @QueryParam("remove") @DefaultValue("false") boolean remove, String yaml) {
         if (!file.matches("[A-Za-z0-9._-]+\\.camel\\.yaml")) {
@@ -118,6 +122,9 @@ public class RouteResource {
         Map<String, String> change = new HashMap<>();
         change.put(file, remove ? null : yaml);
         RouteValidator.Result result = validator.validate(change);
+        audit.record("routes.validate", file, (remove ? "remove" : "sha-256 " + RouteFile.digest(yaml))
+                + (result.valid() ? "" : "; " + result.problems().size() + " problem(s): "
+                        + String.join("; ", result.problems())), result.valid() ? "VALID" : "INVALID");
         if (!result.valid()) {
             throw new ProblemException(Problem.of(422, "invalid-routes", "The routes would not load",
                     String.join("\n", result.problems())));
