@@ -385,6 +385,13 @@ public interface LedgerbridgeConfig {
     interface Sources {
         Harvest harvest();
 
+        /**
+         * How far a record's version (its last change) may lie after this instance's clock: a later one is a
+         * VALIDATION dead letter, as it would supersede every real later version.
+         */
+        @WithDefault("5m")
+        Duration versionSkew();
+
         interface Harvest {
             Poll poll();
 

@@ -5,10 +5,11 @@ import java.util.UUID;
 import org.apache.camel.Message;
 
 import io.ledgerbridge.observe.TraceAttributes;
+import io.ledgerbridge.store.StoreTime;
 
 /**
- * Names the record an exchange carries: source system, id, version and business key, and a correlation id when the
- * message came without one. The same names go onto the trace (see {@link TraceAttributes}).
+ * Names the record an exchange carries: source system, id, version (a timestamp as its instant in UTC, one from the
+ * future refused: {@link SourceVersions}) and business key, and a correlation id when the message came without one. The same names go onto the trace (see {@link TraceAttributes}).
  */
 public final class FlowIdentity {
 
@@ -19,7 +20,8 @@ public final class FlowIdentity {
         in.setHeader(FlowHeaders.SOURCE_SYSTEM, system);
         in.setHeader(FlowHeaders.SOURCE_ID, id);
         if (version != null) {
-            in.setHeader(FlowHeaders.SOURCE_VERSION, version);
+            SourceVersions.refuseFuture(version, StoreTime.now());
+            in.setHeader(FlowHeaders.SOURCE_VERSION, SourceVersions.normalize(version));
         }
         in.setHeader(FlowHeaders.BUSINESS_KEY, businessKey);
         if (in.getHeader(FlowHeaders.CORRELATION_ID) == null) {

@@ -2,6 +2,7 @@ package io.ledgerbridge.sync;
 
 import io.ledgerbridge.config.LedgerbridgeConfig;
 import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.flow.SourceVersions;
 import io.ledgerbridge.store.GroupCommit;
 import io.ledgerbridge.store.Instances;
 import io.ledgerbridge.store.StoreTime;
@@ -334,11 +335,25 @@ public class SyncRecords {
                 SyncRecord.Status.FAILED, now, recordId, SyncRecord.Status.IN_PROGRESS));
     }
 
-    /** The key a target uses to recognise a retried posting: at most 128 characters (Xero's limit). */
+    /**
+     * The key a target uses to recognise a retried posting, at most 128 characters (Xero's limit) and never shared by
+     * two versions: {@code system-sourceId-20261120T091500Z} (the version's instant in UTC, so the same instant
+     * written with two offsets is one key), or, for a source id of other characters or a version that is not a
+     * timestamp, the system and the SHA-256 of the three parts with their lengths.
+     */
     public static String idempotencyKey(String system, String sourceId, String version) {
-        String key = system + "-" + sourceId + "-" + version.replaceAll("[^A-Za-z0-9]", "");
-        return key.length() <= 128 ? key : sha256(key);
+        String versionPart = SourceVersions.keyPart(version);
+        if (versionPart != null && KEY_SAFE.matcher(system).matches() && KEY_SAFE.matcher(sourceId).matches()) {
+            String key = system + "-" + sourceId + "-" + versionPart;
+            if (key.length() <= 128) {
+                return key;
+            }
+        }
+        return system.replaceAll("[^A-Za-z0-9]", "") + "-" + sha256(system.length() + ":" + system + "|"
+                + sourceId.length() + ":" + sourceId + "|" + version.length() + ":" + version);
     }
+
+    private static final java.util.regex.Pattern KEY_SAFE = java.util.regex.Pattern.compile("[A-Za-z0-9_]+");
 
     static boolean isNewer(String candidate, String than) {
         try {

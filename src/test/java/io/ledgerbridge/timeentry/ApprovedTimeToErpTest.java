@@ -147,6 +147,47 @@ class ApprovedTimeToErpTest {
     }
 
     @Test
+    void versionsWrittenWithOffsetsAreTheirInstantsInUtc() {
+        Project project = TimeEntryFixtures.knownProject();
+        long id = TimeEntryFixtures.nextId();
+        postWebhook(project.approvedEntry(id, "1", "2026-11-20T10:15:00+01:00"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(id, "2026-11-20T09:15:00Z"));
+        String created = Store.syncRecords(id).get(0).targetId;
+
+        // the same wall-clock time two hours later in UTC: a newer version, with a key of its own
+        postWebhook(project.approvedEntry(id, "2", "2026-11-20T10:15:00-01:00"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(id, "2026-11-20T11:15:00Z"));
+        VendorStubs.server().verify(1, postRequestedFor(urlPathEqualTo(timePath(project)))
+                .withHeader("Idempotency-Key", equalTo("harvest-" + id + "-20261120T091500Z")));
+        VendorStubs.server().verify(1, putRequestedFor(urlPathEqualTo(timePath(project) + "/" + created))
+                .withHeader("Idempotency-Key", equalTo("harvest-" + id + "-20261120T111500Z")));
+
+        // the first version again, written in UTC: the same version, older than what was posted, changes nothing
+        postWebhook(project.approvedEntry(id, "1", "2026-11-20T09:15:00Z"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> KafkaTopics.drained(TOPIC, GROUP));
+        VendorStubs.server().verify(1, postRequestedFor(urlPathEqualTo(timePath(project))));
+        VendorStubs.server().verify(1, putRequestedFor(urlPathEqualTo(timePath(project) + "/" + created)));
+        assertThat(Store.syncRecords(id)).extracting(record -> record.sourceVersion)
+                .containsExactlyInAnyOrder("2026-11-20T09:15:00Z", "2026-11-20T11:15:00Z");
+    }
+
+    @Test
+    void aVersionFromTheFutureIsDeadLetteredAndTheRealNextVersionStillPosts() {
+        Project project = TimeEntryFixtures.knownProject();
+        long id = TimeEntryFixtures.nextId();
+        postWebhook(project.approvedEntry(id, "1", "9999-12-31T23:59:59Z"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Store.deadLetters(id).isEmpty());
+        DeadLetter letter = Store.deadLetters(id).get(0);
+        assertThat(letter.errorClass).isEqualTo(ErrorClass.VALIDATION);
+        assertThat(letter.errorMessage).contains("9999-12-31T23:59:59Z", "clock skew");
+        assertThat(Store.syncRecords(id)).isEmpty();
+
+        postWebhook(project.approvedEntry(id, "1", V1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(id, V1));
+        VendorStubs.server().verify(1, postRequestedFor(urlPathEqualTo(timePath(project))));
+    }
+
+    @Test
     void aCrossReferenceChangedByAnOperatorIsWhatTheNextPostingUses() {
         Project project = TimeEntryFixtures.knownProject();
         long first = TimeEntryFixtures.nextId();
