@@ -59,6 +59,13 @@ public interface LedgerbridgeConfig {
         /** Per source system (e.g. {@code hr}): its own secret. */
         Map<String, Source> sources();
 
+        /**
+         * The most records one webhook call may carry (a JSON array); more is a 413 before any record is read into
+         * memory, so one request cannot take the memory the flows run on.
+         */
+        @WithDefault("500")
+        int maxRecords();
+
         interface Source {
             Optional<String> secret();
         }
@@ -349,6 +356,19 @@ public interface LedgerbridgeConfig {
         /** Milliseconds the circuit stays open before a trial call. */
         @WithDefault("10000")
         long delay();
+    }
+
+    /** What the liveness and readiness checks allow the flows' workers (ConsumersHealthCheck). */
+    Health health();
+
+    interface Health {
+        /** Beyond three timer periods (or for a queue with messages waiting), how long a consumer may take nothing. */
+        @WithDefault("30s")
+        Duration consumerGrace();
+
+        /** How long the store may refuse the heartbeat before the instance reports itself not live. */
+        @WithDefault("5m")
+        Duration storeOutage();
     }
 
     interface Instances {

@@ -43,11 +43,15 @@ public class SourceWebhook {
     private final ProducerTemplate producer;
     private final String mappings;
 
+    private final int maxRecords;
+
     SourceWebhook(ObjectMapper json, ProducerTemplate producer,
-            @ConfigProperty(name = "ledgerbridge.mappings.location") String mappings) {
+            @ConfigProperty(name = "ledgerbridge.mappings.location") String mappings,
+            @ConfigProperty(name = "ledgerbridge.webhooks.max-records") int maxRecords) {
         this.json = json;
         this.producer = producer;
         this.mappings = mappings;
+        this.maxRecords = maxRecords;
     }
 
     /** Returns the records the flow takes, each as its own JSON document; sets {@link #IGNORED}. */
@@ -58,6 +62,7 @@ public class SourceWebhook {
             acceptWhen = null;
         }
         String keyField = exchange.getProperty(KEY_FIELD, "id", String.class);
+        refuseTooManyRecords(body);
         JsonNode root;
         try {
             root = json.readTree(body == null ? "" : body);
@@ -110,6 +115,33 @@ public class SourceWebhook {
         }
         exchange.setProperty(IGNORED, ignored);
         return approved;
+    }
+
+    /**
+     * Counts the records of an array body as a stream, without building them, and refuses more than
+     * {@code ledgerbridge.webhooks.max-records} with a 413 (a body that is not JSON is left to the parse that names
+     * where it breaks).
+     */
+    private void refuseTooManyRecords(String body) {
+        if (body == null) {
+            return;
+        }
+        try (com.fasterxml.jackson.core.JsonParser parser = json.getFactory().createParser(body)) {
+            if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+                return;
+            }
+            int records = 0;
+            while (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                parser.skipChildren();
+                if (++records > maxRecords) {
+                    throw new ProblemException(Problem.of(413, "too-many-records", "Too many records",
+                            "the body holds more than " + maxRecords + " records; send at most " + maxRecords
+                                    + " per request (ledgerbridge.webhooks.max-records); nothing was accepted"));
+                }
+            }
+        } catch (java.io.IOException notJson) {
+            // the parse below answers it, naming the line and column
+        }
     }
 
     /** The answer to the sender: what was accepted and what was ignored, with the reason. */

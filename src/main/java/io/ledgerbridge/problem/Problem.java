@@ -41,8 +41,20 @@ public record Problem(String type, String title, int status, String detail, Stri
         return new ProblemException(of(404, "not-found", "No such " + what, what + " " + id + " does not exist"));
     }
 
+    /** At most this many failing fields are listed in one problem; the detail says how many there were. */
+    public static final int MAX_LISTED_ERRORS = 100;
+
+    /**
+     * The problem with its failing fields: the first {@link #MAX_LISTED_ERRORS}, and when there were more, the detail
+     * says so (an answer listing every error of a large body would be larger than the body).
+     */
     public Problem withErrors(List<FieldError> fieldErrors) {
-        return new Problem(type, title, status, detail, instance, fieldErrors);
+        if (fieldErrors.size() <= MAX_LISTED_ERRORS) {
+            return new Problem(type, title, status, detail, instance, fieldErrors);
+        }
+        return new Problem(type, title, status, detail + " (the first " + MAX_LISTED_ERRORS + " of "
+                + fieldErrors.size() + " errors are listed)", instance,
+                List.copyOf(fieldErrors.subList(0, MAX_LISTED_ERRORS)));
     }
 
     public Problem at(String path) {

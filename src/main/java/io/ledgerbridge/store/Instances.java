@@ -30,6 +30,9 @@ public class Instances {
     private final Duration beat;
     private final String id;
     private volatile ScheduledExecutorService beating;
+    /** When the heartbeat last ran, and since when it has failed to reach the store (0: it reached it). */
+    private volatile long lastBeatNanos = System.nanoTime();
+    private volatile long storeFailingSinceNanos;
 
     Instances(EntityManager entityManager, @ConfigProperty(name = "HOSTNAME") Optional<String> hostname,
             LedgerbridgeConfig config) {
@@ -69,17 +72,51 @@ public class Instances {
             self.seenAt = now;
             entityManager.persist(self);
         });
+        beating = startBeating();
+        LOG.infof("running as instance %s", id);
+    }
+
+    private ScheduledExecutorService startBeating() {
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "ledgerbridge-instance-heartbeat");
             thread.setDaemon(true);
             return thread;
         });
+        lastBeatNanos = System.nanoTime();
         executor.scheduleWithFixedDelay(this::heartbeat, beat.toMillis(), beat.toMillis(), TimeUnit.MILLISECONDS);
-        beating = executor;
-        LOG.infof("running as instance %s", id);
+        return executor;
+    }
+
+    /**
+     * What is wrong with the heartbeat, or null when it beats: it stopped running (an error ended its thread, or its
+     * pool was closed), so other instances would take this one's claims as abandoned. A stopped heartbeat is started
+     * again here, and said once.
+     */
+    public synchronized String heartbeatStopped() {
+        ScheduledExecutorService executor = beating;
+        if (executor == null) {
+            return null; // not registered yet: nothing claimed
+        }
+        long silent = System.nanoTime() - lastBeatNanos;
+        if (!executor.isShutdown() && silent <= beat.multipliedBy(3).toNanos()) {
+            return null;
+        }
+        String why = executor.isShutdown() ? "the heartbeat's thread pool was closed"
+                : "the heartbeat has not run for " + Duration.ofNanos(silent).toMillis() + " ms";
+        executor.shutdownNow();
+        beating = startBeating();
+        LOG.errorf("Instance %s: %s; started it again", id, why);
+        return why + " (started again)";
+    }
+
+    /** How long the heartbeat has been failing to reach the store, or null while it reaches it. */
+    public Duration storeRefusingFor() {
+        long since = storeFailingSinceNanos;
+        return since == 0 ? null : Duration.ofNanos(System.nanoTime() - since);
     }
 
     private void heartbeat() {
+        lastBeatNanos = System.nanoTime();
         try {
             Instant now = StoreTime.now();
             QuarkusTransaction.requiringNew().run(() -> {
@@ -96,7 +133,11 @@ public class Instances {
                 entityManager.createQuery("delete from ServiceInstance i where i.seenAt < ?1")
                         .setParameter(1, now.minus(Duration.ofDays(1))).executeUpdate();
             });
+            storeFailingSinceNanos = 0;
         } catch (RuntimeException storeAway) {
+            if (storeFailingSinceNanos == 0) {
+                storeFailingSinceNanos = System.nanoTime();
+            }
             LOG.warnf("instance heartbeat not stored (%s); claims of this instance look abandoned to others after %s",
                     storeAway.getMessage(), beat.multipliedBy(3));
         }

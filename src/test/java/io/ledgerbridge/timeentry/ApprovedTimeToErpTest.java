@@ -372,6 +372,33 @@ class ApprovedTimeToErpTest {
     }
 
     @Test
+    void aBodyOfMoreRecordsThanAllowedIsRefusedWith413AndTheFlowsGoOn() {
+        // 500,000 empty objects: 1.5 MB, under the body limit; once enough to run the service out of memory
+        String flood = "[" + String.join(",", java.util.Collections.nCopies(500_000, "{}")) + "]";
+        given().contentType("application/json").body(flood).post("/api/v1/time-entries")
+                .then().statusCode(413).contentType("application/problem+json")
+                .body("type", is("https://ledgerbridge.io/problems/too-many-records"))
+                .body("detail", org.hamcrest.Matchers.containsString("at most 500"));
+        String justOver = "[" + String.join(",", java.util.Collections.nCopies(501, "{}")) + "]";
+        given().contentType("application/json").body(justOver).post("/api/v1/time-entries").then().statusCode(413);
+
+        // 300 records that all fail their schema: the problem lists the first 100 errors and says how many there were
+        String invalid = "[" + String.join(",", java.util.Collections.nCopies(300, "{}")) + "]";
+        io.restassured.response.Response problem = given().contentType("application/json").body(invalid)
+                .post("/api/v1/time-entries");
+        problem.then().statusCode(422).contentType("application/problem+json")
+                .body("errors.size()", is(100))
+                .body("detail", org.hamcrest.Matchers.containsString("the first 100 of"));
+        assertThat(problem.asByteArray().length).isLessThan(32 * 1024);
+
+        Project project = TimeEntryFixtures.knownProject();
+        long id = TimeEntryFixtures.nextId();
+        postWebhook(project.approvedEntry(id, "1", V1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(id, V1));
+        given().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
     void entryNotApprovedIsAnsweredAsIgnoredAndNeverPosted() {
         Project project = TimeEntryFixtures.knownProject();
         long id = TimeEntryFixtures.nextId();
