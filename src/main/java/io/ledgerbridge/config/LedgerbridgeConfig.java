@@ -124,6 +124,13 @@ public interface LedgerbridgeConfig {
         /** When the schedule reconciles the current and the previous month (cron, seconds first; off: never). */
         @WithDefault("0 30 2 * * ?")
         String cron();
+
+        /**
+         * The most pages a run reads of one project from one system (Harvest 2,000 and the ERP 500 entries a page);
+         * a system that answers more fails the run with a message naming this key instead of paging forever.
+         */
+        @WithDefault("200")
+        int maxPages();
     }
 
     interface Crm {

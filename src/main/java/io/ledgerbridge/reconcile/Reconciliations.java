@@ -157,7 +157,7 @@ public class Reconciliations {
             }
             insert.executeBatch();
         }
-        advance(exchange, page.path("next_page").isNumber());
+        advance(exchange, "Harvest", page.path("page").asInt(1), page.path("next_page").isNumber());
         int count = kept;
         QuarkusTransaction.requiringNew().run(() -> ReconRun.update("sourceEntries = sourceEntries + ?1 where id = ?2",
                 count, runId));
@@ -200,7 +200,8 @@ public class Reconciliations {
             insert.executeBatch();
         }
         JsonNode pagination = page.path("pagination");
-        advance(exchange, pagination.path("page").asInt(1) < pagination.path("pageCount").asInt(1));
+        int answered = pagination.path("page").asInt(1);
+        advance(exchange, "the ERP", answered, answered < pagination.path("pageCount").asInt(1));
         int count = kept;
         QuarkusTransaction.requiringNew().run(() -> ReconRun.update("erpEntries = erpEntries + ?1 where id = ?2",
                 count, runId));
@@ -270,9 +271,25 @@ public class Reconciliations {
         exchange.setProperty(MORE, true);
     }
 
-    private static void advance(Exchange exchange, boolean more) {
+    /**
+     * Moves to the next page, trusting a system's paging only as far as it can be checked: the answer must be the
+     * page asked for (one that ignores the page parameter would be read forever), and a project has at most
+     * {@code ledgerbridge.reconciliation.max-pages} pages. Either failure fails the run with the reason.
+     */
+    private void advance(Exchange exchange, String system, int answeredPage, boolean more) {
+        int page = exchange.getProperty(PAGE, Integer.class);
+        Long project = exchange.getProperty(PROJECT, Long.class);
+        if (answeredPage != page) {
+            throw new IllegalStateException(system + " answered page " + answeredPage + " when asked for page " + page
+                    + " of project " + project + ": its paging cannot be followed, the run stops");
+        }
+        int maxPages = config.reconciliation().maxPages();
+        if (more && page >= maxPages) {
+            throw new IllegalStateException(system + " has more than " + maxPages + " pages of project " + project
+                    + " in the period (ledgerbridge.reconciliation.max-pages): the run stops rather than read on");
+        }
         exchange.setProperty(MORE, more);
-        exchange.setProperty(PAGE, exchange.getProperty(PAGE, Integer.class) + 1);
+        exchange.setProperty(PAGE, page + 1);
     }
 
     /**

@@ -70,10 +70,15 @@ class ConsoleBrowserTest {
         long projectId = Admin.as(Admin.VIEWER).queryParam("psaId", project.projectId()).get("/admin/projects")
                 .then().extract().jsonPath().getLong("[0].id");
         VendorStubs.server().stubFor(get(urlPathEqualTo(VendorStubs.HARVEST_BASE + "/time_entries")).atPriority(1)
-                .withQueryParam("project_id", equalTo(String.valueOf(project.projectId()))).willReturn(okJson("""
+                .withQueryParam("project_id", equalTo(String.valueOf(project.projectId())))
+                .withQueryParam("from", equalTo("2026-11-01")).withQueryParam("to", equalTo("2026-11-30"))
+                .withQueryParam("page", equalTo("1")).willReturn(okJson("""
                         {"time_entries": [%s], "per_page": 2000, "total_pages": 1, "next_page": null, "page": 1}
                         """.formatted(project.approvedEntry(entry, "2.5", V1)))));
-        VendorStubs.server().stubFor(get(urlPathEqualTo(timePath)).atPriority(1).willReturn(okJson("""
+        VendorStubs.server().stubFor(get(urlPathEqualTo(timePath)).atPriority(1)
+                .withQueryParam("dateAfterUtc", equalTo("2026-11-01T00:00:00Z"))
+                .withQueryParam("dateBeforeUtc", equalTo("2026-12-01T00:00:00Z"))
+                .withQueryParam("page", equalTo("1")).willReturn(okJson("""
                 {"pagination": {"page": 1, "pageSize": 500, "pageCount": 1, "itemCount": 1},
                  "items": [{"timeEntryId": "%s", "userId": "%s", "projectId": "%s", "taskId": "%s",
                             "dateUtc": "2026-11-18T00:00:00Z", "duration": 45, "status": "ACTIVE"}]}

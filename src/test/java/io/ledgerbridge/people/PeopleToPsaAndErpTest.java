@@ -100,13 +100,20 @@ class PeopleToPsaAndErpTest {
         VendorStubs.server().verify(0, postRequestedFor(urlPathEqualTo(VendorStubs.HARVEST_BASE + "/users")));
     }
 
+    /** Xero's users in two pages of the largest size, the person on the second: the flow reads on until found. */
     private void xeroKnows(String address) {
         VendorStubs.server().stubFor(get(urlPathEqualTo(VendorStubs.XERO_BASE + "/ProjectsUsers")).atPriority(1)
+                .withQueryParam("pageSize", equalTo("500")).withQueryParam("page", equalTo("1"))
                 .willReturn(okJson("""
-                        {"pagination": {"page": 1, "pageSize": 50, "pageCount": 1, "itemCount": 2},
-                         "items": [{"userId": "%s", "name": "Someone Else", "email": "else@example.com"},
-                                   {"userId": "%s", "name": "Ana Lima", "email": "%s"}]}
-                        """.formatted(UUID.randomUUID(), xeroUser, address.toUpperCase()))));
+                        {"pagination": {"page": 1, "pageSize": 500, "pageCount": 2, "itemCount": 501},
+                         "items": [{"userId": "%s", "name": "Someone Else", "email": "else@example.com"}]}
+                        """.formatted(UUID.randomUUID()))));
+        VendorStubs.server().stubFor(get(urlPathEqualTo(VendorStubs.XERO_BASE + "/ProjectsUsers")).atPriority(1)
+                .withQueryParam("pageSize", equalTo("500")).withQueryParam("page", equalTo("2"))
+                .willReturn(okJson("""
+                        {"pagination": {"page": 2, "pageSize": 500, "pageCount": 2, "itemCount": 501},
+                         "items": [{"userId": "%s", "name": "Ana Lima", "email": "%s"}]}
+                        """.formatted(xeroUser, address.toUpperCase()))));
     }
 
     private String person(String updatedAt, String terminationDate) {

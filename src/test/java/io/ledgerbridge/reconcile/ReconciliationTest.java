@@ -8,6 +8,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import io.ledgerbridge.sync.SyncRecord;
 import io.ledgerbridge.testing.Admin;
 import io.ledgerbridge.testing.TimeEntryFixtures;
@@ -50,22 +51,7 @@ class ReconciliationTest {
     @Test
     void seededGapsGiveExactlyTheExpectedFindings() throws Exception {
         VendorStubs.reset();
-        String card = "RECON-" + psaProject;
-        Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of(
-                "crossReferences", List.of(Map.of("entityType", "PERSON", "sourceSystem", "harvest", "sourceId",
-                        String.valueOf(user), "targetSystem", "erp", "targetId", erpUser)),
-                "rateCards", List.of(Map.of("card", card, "role", "Consultant", "currency", "EUR", "billRate", "100.00",
-                        "costRate", "50.00", "effectiveFrom", "2026-01-01")),
-                "projects", List.of(Map.ofEntries(Map.entry("psaId", String.valueOf(psaProject)),
-                        Map.entry("erpProjectId", erpProject), Map.entry("name", "Reconciled"),
-                        Map.entry("erpContactId", UUID.randomUUID().toString()),
-                        Map.entry("clientName", "Initech"), Map.entry("region", "EU"), Map.entry("currency", "EUR"),
-                        Map.entry("contractType", "TIME_AND_MATERIALS"), Map.entry("rateCard", card),
-                        Map.entry("status", "ACTIVE"), Map.entry("startsOn", "2026-10-01"))),
-                "assignments", List.of(Map.of("sourceId", "recon-" + psaProject, "psaProjectId",
-                        String.valueOf(psaProject), "psaUserId", String.valueOf(user), "role", "Consultant",
-                        "startsOn", "2026-10-03", "erpTaskId", erpTask))))
-                .put("/admin/reference-data").then().statusCode(200);
+        referenceData();
 
         long matching = post("2026-10-05", "2");
         long changedInErp = post("2026-10-06", "3");
@@ -103,8 +89,7 @@ class ReconciliationTest {
                         """.formatted(invoice, timeLine, timeLine))));
 
         String now = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS).toString();
-        VendorStubs.server().stubFor(get(urlPathEqualTo(VendorStubs.HARVEST_BASE + "/time_entries")).atPriority(1)
-                .withQueryParam("project_id", equalTo(String.valueOf(psaProject))).willReturn(okJson("""
+        VendorStubs.server().stubFor(harvestOctober(1).willReturn(okJson("""
                         {"time_entries": [%s, %s, %s, %s, %s, %s, %s,
                           {"id": 1, "spent_date": "2026-10-09", "hours": 8, "is_closed": false,
                            "updated_at": "%s", "user": {"id": %d}}],
@@ -115,14 +100,23 @@ class ReconciliationTest {
                         entry(recent, "2026-10-09", "5", now), V1, user))));
         String twin = UUID.randomUUID().toString();
         String orphan = UUID.randomUUID().toString();
+        // Xero's entries of October in two pages (read with the period and page asked for)
+        VendorStubs.server().stubFor(erpOctober(1).willReturn(okJson("""
+                {"pagination": {"page": 1, "pageSize": 500, "pageCount": 2, "itemCount": 5},
+                 "items": [%s, %s, %s]}
+                """.formatted(erp(target(matching), "2026-10-05", 120, erpTask),
+                erp(target(changedInErp), "2026-10-06", 200, erpTask),
+                erp(target(duplicated), "2026-10-07", 60, erpTask)))));
+        VendorStubs.server().stubFor(erpOctober(2).willReturn(okJson("""
+                {"pagination": {"page": 2, "pageSize": 500, "pageCount": 2, "itemCount": 5},
+                 "items": [%s, %s]}
+                """.formatted(erp(twin, "2026-10-07", 60, erpTask),
+                erp(orphan, "2026-10-09", 45, UUID.randomUUID().toString())))));
+        // any other query (another period, no page) is an entry of November: a finding if it were read
         VendorStubs.server().stubFor(get(urlPathEqualTo(VendorStubs.XERO_BASE + "/Projects/" + erpProject + "/Time"))
-                .atPriority(1).willReturn(okJson("""
-                        {"pagination": {"page": 1, "pageSize": 500, "pageCount": 1, "itemCount": 5},
-                         "items": [%s, %s, %s, %s, %s]}
-                        """.formatted(erp(target(matching), "2026-10-05", 120, erpTask),
-                        erp(target(changedInErp), "2026-10-06", 200, erpTask),
-                        erp(target(duplicated), "2026-10-07", 60, erpTask), erp(twin, "2026-10-07", 60, erpTask),
-                        erp(orphan, "2026-10-09", 45, UUID.randomUUID().toString())))));
+                .atPriority(2).willReturn(okJson("""
+                        {"pagination": {"page": 1, "pageSize": 500, "pageCount": 1, "itemCount": 1}, "items": [%s]}
+                        """.formatted(erp(UUID.randomUUID().toString(), "2026-11-03", 30, erpTask)))));
 
         // as after a backfill: many sync records changed since the last ANALYZE, and autovacuum not there yet
         java.sql.Timestamp beforeRun = sql("select now()");
@@ -173,6 +167,70 @@ class ReconciliationTest {
         assertThat(finding(findings, "STALE", stale, null)).containsEntry("replayCandidate", false);
         assertThat(finding(findings, "DUPLICATED_IN_TARGET", null, twin)).containsEntry("actual", "60");
         assertThat(finding(findings, "ORPHAN_IN_TARGET", null, orphan)).containsEntry("actual", "45");
+    }
+
+    @Test
+    void anErpThatIgnoresThePageAskedForStopsTheRunWithTheReasonInsteadOfPagingForever() {
+        VendorStubs.reset();
+        referenceData();
+        long projectId = Admin.as(Admin.VIEWER).queryParam("psaId", psaProject).get("/admin/projects").then()
+                .extract().jsonPath().getLong("[0].id");
+        VendorStubs.server().stubFor(harvestOctober(1).willReturn(okJson("""
+                {"time_entries": [], "per_page": 2000, "total_pages": 1, "next_page": null, "page": 1}""")));
+        // every page asked for answers as page 1 of 2
+        VendorStubs.server().stubFor(get(urlPathEqualTo(VendorStubs.XERO_BASE + "/Projects/" + erpProject + "/Time"))
+                .atPriority(1).willReturn(okJson("""
+                        {"pagination": {"page": 1, "pageSize": 500, "pageCount": 2, "itemCount": 501}, "items": []}
+                        """)));
+
+        long run = Admin.as(Admin.OPERATOR).contentType("application/json")
+                .body(Map.of("period", "2026-10", "projects", List.of(projectId)))
+                .post("/admin/reconciliations").then().statusCode(202).extract().jsonPath().getLong("id");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !"RUNNING".equals(Admin.as(Admin.VIEWER)
+                .get("/admin/reconciliations/" + run).then().extract().path("status")));
+
+        JsonPath result = Admin.as(Admin.VIEWER).get("/admin/reconciliations/" + run).then().extract().jsonPath();
+        assertThat(result.getString("status")).isEqualTo("FAILED");
+        assertThat(result.getString("error")).as(result.prettify())
+                .contains("answered page 1 when asked for page 2 of project " + projectId);
+        VendorStubs.server().verify(2, com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                urlPathEqualTo(VendorStubs.XERO_BASE + "/Projects/" + erpProject + "/Time")));
+    }
+
+    /** Harvest's approved time of the project in October, the page asked for. */
+    private MappingBuilder harvestOctober(int page) {
+        return get(urlPathEqualTo(VendorStubs.HARVEST_BASE + "/time_entries")).atPriority(1)
+                .withQueryParam("project_id", equalTo(String.valueOf(psaProject)))
+                .withQueryParam("from", equalTo("2026-10-01")).withQueryParam("to", equalTo("2026-10-31"))
+                .withQueryParam("per_page", equalTo("2000")).withQueryParam("page", equalTo(String.valueOf(page)));
+    }
+
+    /** Xero's time of the ERP project in October (its bounds in UTC), 500 a page, the page asked for. */
+    private MappingBuilder erpOctober(int page) {
+        return get(urlPathEqualTo(VendorStubs.XERO_BASE + "/Projects/" + erpProject + "/Time")).atPriority(1)
+                .withQueryParam("dateAfterUtc", equalTo("2026-10-01T00:00:00Z"))
+                .withQueryParam("dateBeforeUtc", equalTo("2026-11-01T00:00:00Z"))
+                .withQueryParam("pageSize", equalTo("500")).withQueryParam("page", equalTo(String.valueOf(page)));
+    }
+
+    /** The project, its rate card, assignment and the consultant's ERP user, as reference data. */
+    private void referenceData() {
+        String card = "RECON-" + psaProject;
+        Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of(
+                "crossReferences", List.of(Map.of("entityType", "PERSON", "sourceSystem", "harvest", "sourceId",
+                        String.valueOf(user), "targetSystem", "erp", "targetId", erpUser)),
+                "rateCards", List.of(Map.of("card", card, "role", "Consultant", "currency", "EUR", "billRate", "100.00",
+                        "costRate", "50.00", "effectiveFrom", "2026-01-01")),
+                "projects", List.of(Map.ofEntries(Map.entry("psaId", String.valueOf(psaProject)),
+                        Map.entry("erpProjectId", erpProject), Map.entry("name", "Reconciled"),
+                        Map.entry("erpContactId", UUID.randomUUID().toString()),
+                        Map.entry("clientName", "Initech"), Map.entry("region", "EU"), Map.entry("currency", "EUR"),
+                        Map.entry("contractType", "TIME_AND_MATERIALS"), Map.entry("rateCard", card),
+                        Map.entry("status", "ACTIVE"), Map.entry("startsOn", "2026-10-01"))),
+                "assignments", List.of(Map.of("sourceId", "recon-" + psaProject, "psaProjectId",
+                        String.valueOf(psaProject), "psaUserId", String.valueOf(user), "role", "Consultant",
+                        "startsOn", "2026-10-03", "erpTaskId", erpTask))))
+                .put("/admin/reference-data").then().statusCode(200);
     }
 
     private static Map<String, Object> invoiceFinding(List<Map<String, Object>> findings, String type) {

@@ -196,8 +196,9 @@ class ProjectToCashScenarioTest {
     }
 
     private void xeroUsers() {
-        VendorStubs.server().stubFor(get(urlPathEqualTo(XERO + "/ProjectsUsers")).atPriority(1).willReturn(okJson("""
-                {"pagination": {"page": 1, "pageSize": 50, "pageCount": 1, "itemCount": 2},
+        VendorStubs.server().stubFor(get(urlPathEqualTo(XERO + "/ProjectsUsers")).atPriority(1)
+                .withQueryParam("pageSize", equalTo("500")).withQueryParam("page", equalTo("1")).willReturn(okJson("""
+                {"pagination": {"page": 1, "pageSize": 500, "pageCount": 1, "itemCount": 2},
                  "items": [{"userId": "%s", "name": "Ana", "email": "ana.%d@example.com"},
                            {"userId": "%s", "name": "Ben", "email": "ben.%d@example.com"}]}
                 """.formatted(anaXero, run, benXero, run))));

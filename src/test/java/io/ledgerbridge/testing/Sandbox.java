@@ -73,8 +73,9 @@ public final class Sandbox {
         server.stubFor(post(urlPathEqualTo(VendorStubs.HARVEST_BASE + "/users")).atPriority(5)
                 .withRequestBody(matchingJsonPath("$.email", equalTo("lee.chen@example.com")))
                 .willReturn(okJson("{\"id\": " + LEE + "}").withStatus(201)));
-        server.stubFor(get(urlPathEqualTo(VendorStubs.XERO_BASE + "/ProjectsUsers")).atPriority(5).willReturn(okJson("""
-                {"pagination": {"page": 1, "pageSize": 50, "pageCount": 1, "itemCount": 2},
+        server.stubFor(get(urlPathEqualTo(VendorStubs.XERO_BASE + "/ProjectsUsers")).atPriority(5)
+                .withQueryParam("pageSize", equalTo("500")).withQueryParam("page", equalTo("1")).willReturn(okJson("""
+                {"pagination": {"page": 1, "pageSize": 500, "pageCount": 1, "itemCount": 2},
                  "items": [{"userId": "%s", "name": "Kim Allen", "email": "kim.allen@example.com"},
                            {"userId": "%s", "name": "Lee Chen", "email": "lee.chen@example.com"}]}
                 """.formatted(KIM_XERO, LEE_XERO))));
