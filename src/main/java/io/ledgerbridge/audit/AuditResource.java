@@ -1,5 +1,6 @@
 package io.ledgerbridge.audit;
 
+import io.ledgerbridge.store.Paging;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Max;
@@ -34,8 +35,8 @@ public class AuditResource {
     @RolesAllowed({"viewer", "operator", "approver"})
     @Operation(summary = "Audit trail: who did what, when, on what, with which outcome")
     public EntryPage list(@QueryParam("actor") String actor, @QueryParam("action") String action,
-            @QueryParam("page") @DefaultValue("0") @Min(0) int page,
-            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
+            @QueryParam("page") @DefaultValue("0") @Min(0) @Max(Paging.MAX_PAGE) int page,
+            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(Paging.MAX_SIZE) int size) {
         return QuarkusTransaction.requiringNew().call(() -> {
             StringBuilder where = new StringBuilder("1 = 1");
             java.util.Map<String, Object> params = new java.util.HashMap<>();

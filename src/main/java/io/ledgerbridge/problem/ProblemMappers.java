@@ -20,6 +20,15 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response invalid(ConstraintViolationException e) {
+        List<Problem.FieldError> parameters = e.getConstraintViolations().stream().filter(ProblemMappers::onParameter)
+                .map(v -> new Problem.FieldError(parameterName(v), v.getMessage()))
+                .sorted(java.util.Comparator.comparing(Problem.FieldError::pointer)).toList();
+        if (!parameters.isEmpty()) {
+            // a query or path parameter out of its bounds: the request itself is wrong, not a document it carries
+            return respond(Problem.of(400, "bad-parameter", "Invalid parameter", parameters.stream()
+                    .map(p -> p.pointer() + " " + p.message()).collect(java.util.stream.Collectors.joining("; "))
+                    + "; nothing was read or changed").withErrors(parameters));
+        }
         List<Problem.FieldError> errors = e.getConstraintViolations().stream()
                 .map(v -> new Problem.FieldError(pointer(v.getPropertyPath().toString()), v.getMessage()))
                 .sorted(java.util.Comparator.comparing(Problem.FieldError::pointer))
@@ -57,14 +66,26 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response forbidden(io.quarkus.security.ForbiddenException e) {
         return respond(Problem.of(403, "forbidden", "Not allowed",
-                "your role does not allow this action (viewer < operator < approver)"));
+                "your role does not allow this action (viewer < operator < approver; route changes: integrator)"));
     }
 
     @ServerExceptionMapper
-    public Response web(WebApplicationException e) {
+    public Response web(WebApplicationException e, jakarta.ws.rs.core.UriInfo uri) {
         int status = e.getResponse().getStatus();
         if (e.getCause() instanceof JsonProcessingException json) {
             return malformed(json);
+        }
+        if (status == 404 && e.getCause() instanceof NumberFormatException number) {
+            // JAX-RS answers a query parameter it cannot convert with 404, as if the resource were missing
+            var parameter = uri.getQueryParameters().entrySet().stream()
+                    .filter(q -> q.getValue().stream().anyMatch(v -> number.getMessage() != null
+                            && number.getMessage().contains('"' + v + '"'))).map(java.util.Map.Entry::getKey).findFirst();
+            if (parameter.isPresent()) {
+                return respond(Problem.of(400, "bad-parameter", "Invalid parameter", parameter.get()
+                        + " is not a whole number in range (" + firstLine(number.getMessage())
+                        + "); nothing was read or changed").withErrors(List.of(new Problem.FieldError(parameter.get(),
+                        "not a whole number in range"))));
+            }
         }
         return respond(Problem.ofStatus(status, e.getResponse().getStatusInfo().getReasonPhrase(),
                 e.getMessage()));
@@ -109,6 +130,23 @@ public class ProblemMappers {
     }
 
     /** "upsert.entries[0].targetId" -> "/0/targetId" */
+    /** A violation of a method parameter itself (a query or path parameter), not of a field of a body. */
+    private static boolean onParameter(jakarta.validation.ConstraintViolation<?> violation) {
+        return leaf(violation).getKind() == jakarta.validation.ElementKind.PARAMETER;
+    }
+
+    private static String parameterName(jakarta.validation.ConstraintViolation<?> violation) {
+        return leaf(violation).getName();
+    }
+
+    private static jakarta.validation.Path.Node leaf(jakarta.validation.ConstraintViolation<?> violation) {
+        jakarta.validation.Path.Node last = null;
+        for (jakarta.validation.Path.Node node : violation.getPropertyPath()) {
+            last = node;
+        }
+        return last;
+    }
+
     private static String pointer(String propertyPath) {
         String path = propertyPath.replaceFirst("^[^.]+\\.[^.\\[]+", "");
         return path.replaceAll("\\[(\\d+)]", "/$1").replace('.', '/').replaceAll("^/?", "/").replaceAll("//", "/");

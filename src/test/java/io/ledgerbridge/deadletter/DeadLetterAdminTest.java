@@ -323,6 +323,25 @@ class DeadLetterAdminTest {
     }
 
     @Test
+    void aPageOutOfBoundsIsA400ProblemNamingTheParameter() {
+        for (String list : List.of("/admin/dead-letters", "/admin/audit")) {
+            // 2147483647 x 500 overflowed the offset into a 500
+            Admin.as(Admin.VIEWER).queryParam("page", Integer.MAX_VALUE).queryParam("size", 500).get(list).then()
+                    .statusCode(400).contentType("application/problem+json")
+                    .body("type", containsString("bad-parameter")).body("errors[0].pointer", is("page"))
+                    .body("detail", containsString("page must be less than or equal to 100000"));
+            Admin.as(Admin.VIEWER).queryParam("page", -1).queryParam("size", 501).get(list).then()
+                    .statusCode(400).contentType("application/problem+json")
+                    .body("errors.pointer", is(List.of("page", "size")));
+            Admin.as(Admin.VIEWER).queryParam("page", "2147483648").get(list).then()
+                    .statusCode(400).contentType("application/problem+json")
+                    .body("detail", containsString("page"));
+            Admin.as(Admin.VIEWER).queryParam("page", 100_000).queryParam("size", 500).get(list).then()
+                    .statusCode(200).body("items", is(List.of()));
+        }
+    }
+
+    @Test
     void openApiDocumentListsTheAdminApi() {
         given().accept("application/json").get("/q/openapi").then().statusCode(200)
                 .body("paths", org.hamcrest.Matchers.hasKey("/admin/dead-letters"))

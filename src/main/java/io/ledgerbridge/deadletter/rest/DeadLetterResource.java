@@ -1,5 +1,6 @@
 package io.ledgerbridge.deadletter.rest;
 
+import io.ledgerbridge.store.Paging;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -134,8 +135,8 @@ public class DeadLetterResource {
     public SummaryPage list(@QueryParam("flow") String flow, @QueryParam("status") String status,
             @QueryParam("errorClass") String errorClass, @QueryParam("key") String key,
             @QueryParam("from") String from, @QueryParam("to") String to,
-            @QueryParam("page") @DefaultValue("0") @Min(0) int page,
-            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(500) int size) {
+            @QueryParam("page") @DefaultValue("0") @Min(0) @Max(Paging.MAX_PAGE) int page,
+            @QueryParam("size") @DefaultValue("50") @Min(1) @Max(Paging.MAX_SIZE) int size) {
         DeadLetters.Page found = deadLetters.find(DeadLetterFilter.parse(flow, status, errorClass, key, from, to),
                 page, size);
         boolean masked = masked();
