@@ -13,6 +13,10 @@ public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
+    /** Annotations of a parameter read from the request line or headers (JAX-RS and RESTEasy Reactive's own). */
+    private static final java.util.Set<String> REQUEST_PARAMETERS = java.util.Set.of("QueryParam", "PathParam",
+            "HeaderParam", "RestQuery", "RestPath", "RestHeader");
+
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
         return respond(e.problem());
@@ -129,10 +133,35 @@ public class ProblemMappers {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 
-    /** "upsert.entries[0].targetId" -> "/0/targetId" */
-    /** A violation of a method parameter itself (a query or path parameter), not of a field of a body. */
+    /** A violation of a query, path or header parameter itself, not of the body or a field of it. */
     private static boolean onParameter(jakarta.validation.ConstraintViolation<?> violation) {
-        return leaf(violation).getKind() == jakarta.validation.ElementKind.PARAMETER;
+        jakarta.validation.Path.Node leaf = leaf(violation);
+        if (leaf.getKind() != jakarta.validation.ElementKind.PARAMETER) {
+            return false;
+        }
+        jakarta.validation.Path.MethodNode method = null;
+        for (jakarta.validation.Path.Node each : violation.getPropertyPath()) {
+            if (each.getKind() == jakarta.validation.ElementKind.METHOD) {
+                method = each.as(jakarta.validation.Path.MethodNode.class);
+            }
+        }
+        if (method == null) {
+            return true;
+        }
+        int index = leaf.as(jakarta.validation.Path.ParameterNode.class).getParameterIndex();
+        Class<?>[] types = method.getParameterTypes().toArray(Class<?>[]::new);
+        // the resource class declares the annotations; a generated subclass (interceptors) overrides without them
+        for (Class<?> type = violation.getRootBeanClass(); type != null; type = type.getSuperclass()) {
+            try {
+                if (java.util.Arrays.stream(type.getDeclaredMethod(method.getName(), types).getParameters()[index]
+                        .getAnnotations()).map(a -> a.annotationType().getSimpleName()).anyMatch(REQUEST_PARAMETERS::contains)) {
+                    return true;
+                }
+            } catch (NoSuchMethodException notHere) {
+                // declared further up
+            }
+        }
+        return false;
     }
 
     private static String parameterName(jakarta.validation.ConstraintViolation<?> violation) {
@@ -147,6 +176,7 @@ public class ProblemMappers {
         return last;
     }
 
+    /** "upsert.entries[0].targetId" -> "/0/targetId" */
     private static String pointer(String propertyPath) {
         String path = propertyPath.replaceFirst("^[^.]+\\.[^.\\[]+", "");
         return path.replaceAll("\\[(\\d+)]", "/$1").replace('.', '/').replaceAll("^/?", "/").replaceAll("//", "/");

@@ -50,7 +50,7 @@ class ConsoleApiTest {
     void kpiHistoryIsMonthByMonthOldestFirst() {
         Admin.as(Admin.VIEWER).queryParam("to", "2026-11").queryParam("months", 3).get("/admin/kpis/history").then()
                 .statusCode(200).body("period", contains("2026-09", "2026-10", "2026-11"));
-        Admin.as(Admin.VIEWER).queryParam("months", 0).get("/admin/kpis/history").then().statusCode(422)
+        Admin.as(Admin.VIEWER).queryParam("months", 0).get("/admin/kpis/history").then().statusCode(400)
                 .contentType("application/problem+json");
         Admin.as(Admin.VIEWER).queryParam("to", "November").get("/admin/kpis/history").then().statusCode(400)
                 .body("detail", containsString("YYYY-MM"));
@@ -69,7 +69,7 @@ class ConsoleApiTest {
                 .extract().path("id");
         assertThat(ids).contains((int) run);
         assertThat(ids).isSortedAccordingTo((a, b) -> b - a);
-        Admin.as(Admin.VIEWER).queryParam("period", "Feb").get("/admin/reconciliations").then().statusCode(422)
+        Admin.as(Admin.VIEWER).queryParam("period", "Feb").get("/admin/reconciliations").then().statusCode(400)
                 .contentType("application/problem+json");
         Admin.as(Admin.VIEWER).queryParam("type", "STALE").get("/admin/reconciliations/" + run).then()
                 .statusCode(200).body("findings", empty());
