@@ -47,10 +47,17 @@ public interface LedgerbridgeConfig {
 
     Webhooks webhooks();
 
-    /** Signatures of source webhooks (HMAC-SHA256 of the raw body, {@code sha256=<hex>}). */
+    /** Signatures of source webhooks ({@code t=<unix seconds>,sha256=<hex HMAC-SHA256 of <t>.<raw body>>}). */
     interface Webhooks {
-        /** The secret every source signs with, unless it has its own; absent: signatures are not checked. */
+        /**
+         * The secret every source signs with, unless it has its own; several, comma-separated, while senders move
+         * to a new one; absent: signatures are not checked.
+         */
         Optional<String> secret();
+
+        /** How far from now a call's time of signing may be (either way) before the call is refused as a replay. */
+        @WithDefault("5m")
+        Duration tolerance();
 
         /** Header that carries the signature. */
         @WithDefault("X-Ledgerbridge-Signature")
@@ -176,9 +183,16 @@ public interface LedgerbridgeConfig {
     }
 
     interface Replay {
-        /** A bulk replay of more dead letters than this waits for an approver other than its requester. */
+        /**
+         * A bulk replay waits for an approver other than its requester when it, with the unapproved bulk replays the
+         * same person asked for within {@link #approvalWindow()}, replays more dead letters than this.
+         */
         @WithDefault("100")
         int approvalThreshold();
+
+        /** How far back a requester's unapproved bulk replays count towards the approval threshold. */
+        @WithDefault("1h")
+        Duration approvalWindow();
 
         /**
          * Lanes a bulk replay runs in parallel: dead letters of one record stay in order on one lane, different
@@ -367,6 +381,15 @@ public interface LedgerbridgeConfig {
 
     /** What the liveness and readiness checks allow the flows' workers (ConsumersHealthCheck). */
     Health health();
+
+    /** What the HTTP server allows one request (BodyDeadline); the connection cap is quarkus.http.limits.max-connections. */
+    Http http();
+
+    interface Http {
+        /** How long a request's body may take to arrive after its headers before the request is refused with 408. */
+        @WithDefault("30s")
+        Duration bodyTimeout();
+    }
 
     interface Health {
         /** Beyond three timer periods (or for a queue with messages waiting), how long a consumer may take nothing. */

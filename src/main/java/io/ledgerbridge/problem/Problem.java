@@ -29,6 +29,7 @@ public record Problem(String type, String title, int status, String detail, Stri
             case 404 -> "not-found";
             case 405 -> "method-not-allowed";
             case 406 -> "not-acceptable";
+            case 408 -> "body-too-slow";
             case 413 -> "body-too-large";
             case 415 -> "unsupported-media-type";
             default -> "http-" + status;

@@ -118,7 +118,7 @@ class DeadLetterReplayBench {
         if ("AWAITING_APPROVAL".equals(requested.getString("status"))) {
             // over the approval threshold: it runs from a second person's approval
             started = System.nanoTime();
-            Admin.as("approver").post("/admin/replay-jobs/" + jobId + "/approve").then().statusCode(200);
+            Admin.as("approver").contentType("application/json").post("/admin/replay-jobs/" + jobId + "/approve").then().statusCode(200);
         }
         await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200)).until(() -> "COMPLETED".equals(
                 Admin.as(Admin.VIEWER).get("/admin/replay-jobs/" + jobId).then().extract().jsonPath().getString("status")));

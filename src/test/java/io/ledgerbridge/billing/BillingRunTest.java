@@ -175,7 +175,7 @@ class BillingRunTest {
         // nothing was billed: the items wait, planned for the same invoice, until an operator replays it
         assertThat(unbilled(projectId)).isZero();
         VendorStubs.reset();
-        Admin.as(Admin.OPERATOR).post("/admin/dead-letters/" + letter + "/replay").then().statusCode(200)
+        Admin.as(Admin.OPERATOR).contentType("application/json").post("/admin/dead-letters/" + letter + "/replay").then().statusCode(200)
                 .body("outcome", is("POSTED"));
         VendorStubs.server().verify(1, putRequestedFor(urlPathEqualTo(XERO_INVOICES)));
         Admin.as(Admin.VIEWER).queryParam("projectId", projectId).get("/admin/billing-runs").then()

@@ -29,7 +29,12 @@ class ConsoleApiTest {
         given().get("/console/").then().statusCode(200).contentType(containsString("text/html"))
                 .body(containsString("console.js"))
                 .header("Content-Security-Policy", containsString("script-src 'self'"))
-                .header("Content-Security-Policy", containsString("frame-ancestors 'none'"));
+                .header("Content-Security-Policy", containsString("frame-ancestors 'none'"))
+                .header("Cache-Control", "no-cache");
+        // the script and styles too: a new version of the service is never run with the old console
+        for (String file : new String[] {"/console/console.js", "/console/index.html"}) {
+            given().get(file).then().statusCode(200).header("Cache-Control", "no-cache");
+        }
     }
 
     @Test

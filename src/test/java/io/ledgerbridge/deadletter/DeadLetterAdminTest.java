@@ -76,7 +76,7 @@ class DeadLetterAdminTest {
         Admin.as(Admin.VIEWER).get("/admin/dead-letters").then().statusCode(200);
         Admin.as(Admin.VIEWER).contentType("application/json").body("{\"reason\":\"x\"}")
                 .post("/admin/dead-letters/1/resolve").then().statusCode(403).contentType("application/problem+json");
-        Admin.as(Admin.VIEWER).post("/admin/dead-letters/1/replay").then().statusCode(403);
+        Admin.as(Admin.VIEWER).contentType("application/json").post("/admin/dead-letters/1/replay").then().statusCode(403);
         Admin.as(Admin.VIEWER).contentType("application/json").body("[]").put("/admin/cross-references")
                 .then().statusCode(403);
     }
@@ -127,7 +127,7 @@ class DeadLetterAdminTest {
         Admin.as(Admin.VIEWER).get("/admin/dead-letters/" + id).then()
                 .body("replays.outcome", hasItem("POSTED")).body("replays.findAll { it.outcome == 'POSTED' }.size()", is(1))
                 .body("replays.requestedBy", everyItem(is("auto-resolution")));
-        Admin.as(Admin.OPERATOR).post("/admin/dead-letters/" + id + "/replay")
+        Admin.as(Admin.OPERATOR).contentType("application/json").post("/admin/dead-letters/" + id + "/replay")
                 .then().statusCode(409).contentType("application/problem+json").body("detail", containsString("REPLAYED"));
         Admin.as(Admin.VIEWER).queryParam("key", "harvest:time-entry:" + entry).get("/admin/sync-records")
                 .then().statusCode(200).body("postings.size()", is(1)).body("postings[0].status", is("POSTED"))
@@ -182,7 +182,7 @@ class DeadLetterAdminTest {
                 .post("/api/v1/time-entries").then().statusCode(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(entry, V1));
 
-        Admin.as(Admin.OPERATOR).post("/admin/dead-letters/" + id + "/replay")
+        Admin.as(Admin.OPERATOR).contentType("application/json").post("/admin/dead-letters/" + id + "/replay")
                 .then().statusCode(200).body("outcome", is("ALREADY_POSTED")).body("detail", containsString("already posted"));
 
         VendorStubs.server().verify(1, postRequestedFor(urlPathEqualTo(timePath(project))));
@@ -218,7 +218,7 @@ class DeadLetterAdminTest {
         long entry = TimeEntryFixtures.nextId();
         long id = referenceDeadLetter(project, entry);
 
-        Admin.as(Admin.OPERATOR).post("/admin/dead-letters/" + id + "/replay")
+        Admin.as(Admin.OPERATOR).contentType("application/json").post("/admin/dead-letters/" + id + "/replay")
                 .then().statusCode(200).body("outcome", is("FAILED")).body("detail", containsString("REFERENCE"));
 
         assertThat(Store.deadLetters(entry)).hasSize(1);
@@ -235,7 +235,7 @@ class DeadLetterAdminTest {
                 aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody("{\"timeEntryId\":\"4f6a2b1c-0d9e-4c8b-a7f6-1e2d3c4b5a69\"}").withFixedDelay(300)));
 
-        Callable<Response> replay = () -> Admin.as(Admin.OPERATOR).post("/admin/dead-letters/" + id + "/replay");
+        Callable<Response> replay = () -> Admin.as(Admin.OPERATOR).contentType("application/json").post("/admin/dead-letters/" + id + "/replay");
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             List<Future<Response>> both = pool.invokeAll(List.of(replay, replay));
@@ -273,7 +273,7 @@ class DeadLetterAdminTest {
             long id = ids.get(i % ids.size());
             replays.add(() -> {
                 together.await();
-                return Admin.as(Admin.OPERATOR).post("/admin/dead-letters/" + id + "/replay").statusCode();
+                return Admin.as(Admin.OPERATOR).contentType("application/json").post("/admin/dead-letters/" + id + "/replay").statusCode();
             });
         }
         ExecutorService pool = Executors.newFixedThreadPool(callers);
@@ -313,7 +313,7 @@ class DeadLetterAdminTest {
         Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of("reason", "test entry, never bill"))
                 .post("/admin/dead-letters/" + second + "/discard")
                 .then().statusCode(200).body("status", is("DISCARDED"));
-        Admin.as(Admin.OPERATOR).post("/admin/dead-letters/" + second + "/replay").then().statusCode(409);
+        Admin.as(Admin.OPERATOR).contentType("application/json").post("/admin/dead-letters/" + second + "/replay").then().statusCode(409);
 
         Admin.as(Admin.VIEWER).get("/admin/dead-letters/" + first).then()
                 .body("resolution", is("operator: entered by hand in Xero"));

@@ -133,7 +133,7 @@ class DealWonToProjectTest {
                          "per_page": 2000, "total_pages": 1, "page": 1}""")));
         // the 503s may have opened the ERP's circuit: replays are refused (503) until it lets calls through again
         await().atMost(Duration.ofSeconds(30)).until(() -> Admin.as(Admin.OPERATOR)
-                .post("/admin/dead-letters/" + letter.id + "/replay").then().extract().statusCode() != 503);
+                .contentType("application/json").post("/admin/dead-letters/" + letter.id + "/replay").then().extract().statusCode() != 503);
         Admin.as(Admin.VIEWER).get("/admin/dead-letters/" + letter.id).then().body("status", is("REPLAYED"));
         assertThat(project(id).erpProjectId).isNotNull();
         // PSA and ERP contact were done before the failure: the replay did not touch them again

@@ -91,12 +91,12 @@ class EmbeddedProfileIT {
             assertThat(line.path("mdc").path("camel.routeId").asText()).isNotBlank();
 
             given().baseUri(service.baseUrl()).auth().preemptive().basic("viewer", "viewer-local")
-                    .post("/admin/dead-letters/" + id + "/replay").then().statusCode(403);
+                    .contentType("application/json").post("/admin/dead-letters/" + id + "/replay").then().statusCode(403);
             Files.delete(outbox);
             given().baseUri(service.baseUrl()).auth().preemptive().basic("operator", "operator-local")
-                    .post("/admin/dead-letters/" + id + "/replay").then().statusCode(200).body("outcome", is("POSTED"));
+                    .contentType("application/json").post("/admin/dead-letters/" + id + "/replay").then().statusCode(200).body("outcome", is("POSTED"));
             given().baseUri(service.baseUrl()).auth().preemptive().basic("operator", "operator-local")
-                    .post("/admin/dead-letters/" + id + "/replay").then().statusCode(409);
+                    .contentType("application/json").post("/admin/dead-letters/" + id + "/replay").then().statusCode(409);
 
             assertThat(outbox.resolve("harvest-636709355-20261120T101500Z.json")).exists();
             given().baseUri(service.baseUrl()).auth().preemptive().basic("viewer", "viewer-local")

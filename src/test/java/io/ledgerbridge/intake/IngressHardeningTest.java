@@ -23,7 +23,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +41,8 @@ class IngressHardeningTest {
     URL service;
 
     static final String SECRET = "webhook-secret-for-tests";
+    /** The secret senders move away from: both sign while they move (rotation). */
+    static final String OLD_SECRET = "last-years-webhook-secret";
     static final String HR_SECRET = "hr-has-its-own";
     static final String V1 = "2026-11-20T10:15:00Z";
 
@@ -46,7 +50,8 @@ class IngressHardeningTest {
     public static class SignedWebhooks implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("ledgerbridge.webhooks.secret", SECRET, "ledgerbridge.webhooks.sources.hr.secret", HR_SECRET,
+            return Map.of("ledgerbridge.webhooks.secret", SECRET + "," + OLD_SECRET,
+                    "ledgerbridge.webhooks.sources.hr.secret", HR_SECRET,
                     "quarkus.http.limits.max-body-size", "1M");
         }
     }
@@ -60,26 +65,48 @@ class IngressHardeningTest {
 
         given().contentType("application/json").body(body).post("/api/v1/time-entries").then().statusCode(401)
                 .contentType("application/problem+json").body("detail", containsString("X-Ledgerbridge-Signature"));
-        given().contentType("application/json").header("X-Ledgerbridge-Signature", "sha256=" + sign("guess", body))
+        given().contentType("application/json").header("X-Ledgerbridge-Signature", signature("guess", body))
                 .body(body).post("/api/v1/time-entries").then().statusCode(401)
                 .body("title", is("Webhook signature not accepted"));
         // signed, then changed on the way
-        given().contentType("application/json").header("X-Ledgerbridge-Signature", "sha256=" + sign(SECRET, body))
+        given().contentType("application/json").header("X-Ledgerbridge-Signature", signature(SECRET, body))
                 .body(body.replace("\"hours\": 2", "\"hours\": 20")).post("/api/v1/time-entries").then()
                 .statusCode(401).body("detail", containsString("does not match"));
-        given().contentType("application/json").header("X-Ledgerbridge-Signature", "sha256=not-hex")
+        given().contentType("application/json").header("X-Ledgerbridge-Signature", "t=" + java.time.Instant.now().getEpochSecond() + ",sha256=not-hex")
                 .body(body).post("/api/v1/time-entries").then().statusCode(401);
+        // captured and sent again later: refused, whatever the body
+        given().contentType("application/json")
+                .header("X-Ledgerbridge-Signature", signature(SECRET, body, java.time.Instant.now().minusSeconds(600)))
+                .body(body).post("/api/v1/time-entries").then().statusCode(401)
+                .body("detail", containsString("ledgerbridge.webhooks.tolerance"));
+        given().contentType("application/json")
+                .header("X-Ledgerbridge-Signature", signature(SECRET, body, java.time.Instant.now().plusSeconds(600)))
+                .body(body).post("/api/v1/time-entries").then().statusCode(401);
+        // a time that is not the signed one, or none: refused
+        String signedNow = signature(SECRET, body);
+        given().contentType("application/json").header("X-Ledgerbridge-Signature",
+                        signedNow.replaceFirst("t=(\\d+)", "t=" + (java.time.Instant.now().getEpochSecond() - 1)))
+                .body(body).post("/api/v1/time-entries").then().statusCode(401)
+                .body("detail", containsString("does not match"));
+        given().contentType("application/json").header("X-Ledgerbridge-Signature", signedNow.replaceFirst("t=\\d+,", ""))
+                .body(body).post("/api/v1/time-entries").then().statusCode(401).body("detail", containsString("no t="));
         assertThat(Store.syncRecords(entry)).as("nothing of a refused call is kept").isEmpty();
 
-        given().contentType("application/json").header("X-Ledgerbridge-Signature", "sha256=" + sign(SECRET, body))
+        given().contentType("application/json").header("X-Ledgerbridge-Signature", signature(SECRET, body))
                 .body(body).post("/api/v1/time-entries").then().statusCode(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(entry, V1));
+        // while senders move to a new secret, the old one signs too
+        long rotated = TimeEntryFixtures.nextId();
+        String next = project.approvedEntry(rotated, "2", V1);
+        given().contentType("application/json").header("X-Ledgerbridge-Signature", signature(OLD_SECRET, next))
+                .body(next).post("/api/v1/time-entries").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(rotated, V1));
 
         // a source system with its own secret: the shared one does not open it
         String person = "{\"id\": \"hr-1\"}";
-        given().contentType("application/json").header("X-Ledgerbridge-Signature", "sha256=" + sign(SECRET, person))
+        given().contentType("application/json").header("X-Ledgerbridge-Signature", signature(SECRET, person))
                 .body(person).post("/api/v1/people").then().statusCode(401);
-        given().contentType("application/json").header("X-Ledgerbridge-Signature", "sha256=" + sign(HR_SECRET, person))
+        given().contentType("application/json").header("X-Ledgerbridge-Signature", signature(HR_SECRET, person))
                 .body(person).post("/api/v1/people").then().statusCode(422);
     }
 
@@ -107,7 +134,7 @@ class IngressHardeningTest {
         long entry = TimeEntryFixtures.nextId();
         String body = project.approvedEntry(entry, "3", V1);
         HttpResponse<String> signed = send(HttpRequest.newBuilder(service.toURI().resolve("/api/v1/time-entries"))
-                .header("X-Ledgerbridge-Signature", "sha256=" + sign(SECRET, body)), "POST",
+                .header("X-Ledgerbridge-Signature", signature(SECRET, body)), "POST",
                 body.getBytes(StandardCharsets.UTF_8), true);
         assertThat(signed.statusCode()).as(signed.body()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(entry, V1));
@@ -141,10 +168,11 @@ class IngressHardeningTest {
 
     @Test
     void theAdminApiNamesAnHttpRefusalAsTheWebhooksDo() {
-        given().header("Authorization", OPERATOR).delete("/admin/reference-data").then().statusCode(405)
+        given().header("Authorization", OPERATOR).contentType("application/json").delete("/admin/reference-data").then()
+                .statusCode(405)
                 .contentType("application/problem+json")
                 .body("type", is("https://ledgerbridge.io/problems/method-not-allowed"));
-        given().header("Authorization", OPERATOR).contentType("text/plain").body("{}").put("/admin/reference-data")
+        given().header("Authorization", OPERATOR).contentType("application/xml").body("<a/>").put("/admin/reference-data")
                 .then().statusCode(415).contentType("application/problem+json")
                 .body("type", is("https://ledgerbridge.io/problems/unsupported-media-type"));
         given().header("Authorization", OPERATOR).get("/admin/no-such-thing").then().statusCode(404)
@@ -165,6 +193,97 @@ class IngressHardeningTest {
             assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("content-type: application/problem+json")
                     .contains("the request declares a body of 20000000 bytes").doesNotContain("100 Continue");
         }
+    }
+
+    @Test
+    void bodiesTrickledSlowlyAreRefusedWithin408AndTheServiceAnswersMeanwhile() throws Exception {
+        int clients = 40;
+        List<Socket> sockets = new ArrayList<>();
+        var trickle = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            for (int i = 0; i < clients; i++) {
+                Socket socket = new Socket(service.getHost(), service.getPort());
+                socket.setSoTimeout(15_000);
+                socket.getOutputStream().write(("POST /api/v1/time-entries HTTP/1.1\r\nHost: ledgerbridge\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n[")
+                        .getBytes(StandardCharsets.US_ASCII));
+                sockets.add(socket);
+            }
+            // a byte every 500 ms from each: never idle, never done
+            trickle.scheduleAtFixedRate(() -> sockets.forEach(socket -> {
+                try {
+                    socket.getOutputStream().write(' ');
+                } catch (java.io.IOException closed) {
+                    // refused and closed: nothing more to send
+                }
+            }), 500, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+
+            // meanwhile the service answers others
+            given().header("Authorization", Admin.basic(Admin.VIEWER)).get("/admin/dead-letters").then()
+                    .statusCode(200);
+
+            long start = System.nanoTime();
+            for (Socket socket : sockets) {
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(answer).startsWith("HTTP/1.1 408")
+                        .containsIgnoringCase("content-type: application/problem+json")
+                        .contains("https://ledgerbridge.io/problems/body-too-slow", "ledgerbridge.http.body-timeout");
+            }
+            // every one answered and closed (readAllBytes returned) within the deadline (4 s in tests) and a margin
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(12));
+        } finally {
+            trickle.shutdownNow();
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+        given().header("Authorization", Admin.basic(Admin.VIEWER)).get("/admin/dead-letters").then().statusCode(200);
+    }
+
+    @Test
+    void connectionsPastTheCapAreClosedAtOnceAndTheServiceServesAgainWhenTheyGo() throws Exception {
+        int cap = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.http.limits.max-connections", Integer.class);
+        List<java.nio.channels.SocketChannel> channels = new ArrayList<>();
+        try {
+            for (int i = 0; i < cap + 20; i++) {
+                var channel = java.nio.channels.SocketChannel.open(
+                        new java.net.InetSocketAddress(service.getHost(), service.getPort()));
+                // a whole request, kept alive after its answer (a connection that has sent nothing is not an HTTP
+                // connection yet: the server waits for its first bytes to tell HTTP/1.1 from HTTP/2)
+                channel.write(java.nio.ByteBuffer.wrap("GET /q/health/live HTTP/1.1\r\nHost: ledgerbridge\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII)));
+                channel.configureBlocking(false);
+                channels.add(channel);
+            }
+            // those past the cap are closed by the server at once; the others are answered and stay open
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(closed(channels))
+                    .as("connections closed of %d opened", channels.size()).isGreaterThanOrEqualTo(20));
+            assertThat(channels.size() - closed(channels)).as("connections kept").isLessThanOrEqualTo(cap);
+        } finally {
+            for (var channel : channels) {
+                channel.close();
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given()
+                .header("Authorization", Admin.basic(Admin.VIEWER)).get("/admin/dead-letters").then().statusCode(200));
+    }
+
+    /** How many of the channels the server has closed: reading what was sent on them ends (or is reset). */
+    private static long closed(List<java.nio.channels.SocketChannel> channels) {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(4096);
+        return channels.stream().filter(channel -> {
+            try {
+                int read;
+                do {
+                    buffer.clear();
+                    read = channel.read(buffer);
+                } while (read > 0);
+                return read == -1;
+            } catch (java.io.IOException reset) {
+                return true;
+            }
+        }).count();
     }
 
     private static void assertTooLarge(HttpResponse<String> response, String detail) {
@@ -198,7 +317,21 @@ class IngressHardeningTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    static String sign(String secret, String body) {
-        return HexFormat.of().formatHex(WebhookSignatures.sign(secret, body.getBytes(StandardCharsets.UTF_8)));
+    /** The signature header a sender sends now. */
+    static String signature(String secret, String body) {
+        return signature(secret, body, java.time.Instant.now());
+    }
+
+    /** {@code t=<unix seconds>,sha256=<hex HMAC-SHA256 of <t>.<body>>}, computed here as a sender would. */
+    static String signature(String secret, String body, java.time.Instant signedAt) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            long t = signedAt.getEpochSecond();
+            return "t=" + t + ",sha256=" + HexFormat.of().formatHex(
+                    mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -68,7 +68,7 @@ class KpiTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> clean.stream().allMatch(KpiTest::posted)
                 && deadLetter(refused) != null);
         VendorStubs.reset();
-        Admin.as(Admin.OPERATOR).post("/admin/dead-letters/" + deadLetter(refused).id + "/replay").then().statusCode(200);
+        Admin.as(Admin.OPERATOR).contentType("application/json").post("/admin/dead-letters/" + deadLetter(refused).id + "/replay").then().statusCode(200);
         long projectId = Admin.as(Admin.VIEWER).queryParam("psaId", psaProject).get("/admin/projects").then()
                 .extract().jsonPath().getLong("[0].id");
         Admin.as(Admin.OPERATOR).contentType("application/json")

@@ -95,7 +95,7 @@ class PeopleToPsaAndErpTest {
         // invited in Xero: the replay finds the Harvest account (no second one) and matches the Xero user
         VendorStubs.reset();
         xeroKnows(email);
-        Admin.as(Admin.OPERATOR).post("/admin/dead-letters/" + deadLetter().id + "/replay").then().statusCode(200);
+        Admin.as(Admin.OPERATOR).contentType("application/json").post("/admin/dead-letters/" + deadLetter().id + "/replay").then().statusCode(200);
         assertThat(xref("harvest", harvestId, "erp")).isEqualTo(xeroUser);
         VendorStubs.server().verify(0, postRequestedFor(urlPathEqualTo(VendorStubs.HARVEST_BASE + "/users")));
     }

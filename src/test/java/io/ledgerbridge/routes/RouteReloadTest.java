@@ -238,7 +238,7 @@ class RouteReloadTest {
     @Test
     void onlyIntegratorsReload() {
         for (String role : new String[] {Admin.VIEWER, Admin.OPERATOR, Admin.APPROVER}) {
-            Admin.as(role).post("/admin/routes/reload").then().statusCode(403);
+            Admin.as(role).contentType("application/json").post("/admin/routes/reload").then().statusCode(403);
         }
         reload().then().statusCode(200).body("outcome", is("UNCHANGED"));
     }
@@ -284,7 +284,7 @@ class RouteReloadTest {
     }
 
     private static io.restassured.response.Response reload() {
-        return Admin.as(Admin.INTEGRATOR).post("/admin/routes/reload");
+        return Admin.as(Admin.INTEGRATOR).contentType("application/json").post("/admin/routes/reload");
     }
 
     private static JsonPath routes() {
