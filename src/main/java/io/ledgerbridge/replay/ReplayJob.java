@@ -36,6 +36,9 @@ public class ReplayJob extends PanacheEntityBase {
     public String requestedBy;
     @Column(name = "approved_by")
     public String approvedBy;
+    /** Why the job waits (or waited) for a second pair of eyes: its size, or its requester's replays in the window. */
+    @Column(name = "approval_reason")
+    public String approvalReason;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "started_at")

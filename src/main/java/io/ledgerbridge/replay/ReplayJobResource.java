@@ -27,21 +27,31 @@ public class ReplayJobResource {
 
     /** A job with its counts by outcome (and, when asked, every item). */
     public record JobView(long id, ReplayJob.Status status, String filter, boolean dryRun, int ratePerSecond,
-            String requestedBy, String approvedBy, Instant createdAt, Instant startedAt, Instant finishedAt,
+            String requestedBy, String approvedBy, String approvalReason, Instant createdAt, Instant startedAt, Instant finishedAt,
             long total, Map<String, Long> outcomes, List<Item> items) {
 
         public static JobView of(ReplayJobs.View view) {
+            return of(view, detail -> detail);
+        }
+
+        /** The job with each item's detail (a replay's outcome, which may quote the message) as {@code shown}. */
+        public static JobView of(ReplayJobs.View view, java.util.function.UnaryOperator<String> shown) {
             ReplayJob job = view.job();
             return new JobView(job.id, job.status, job.filter, job.dryRun, job.ratePerSecond, job.requestedBy,
-                    job.approvedBy, job.createdAt, job.startedAt, job.finishedAt, view.total(), view.outcomes(),
-                    view.items().stream().map(i -> new Item(i.deadLetterId, i.outcome, i.detail, i.finishedAt)).toList());
+                    job.approvedBy, job.approvalReason, job.createdAt, job.startedAt, job.finishedAt, view.total(), view.outcomes(),
+                    view.items().stream().map(i -> new Item(i.deadLetterId, i.outcome, shown.apply(i.detail), i.finishedAt)).toList());
         }
     }
 
     private final ReplayJobs jobs;
+    private final io.ledgerbridge.privacy.PersonalData personalData;
+    private final io.quarkus.security.identity.SecurityIdentity identity;
 
-    ReplayJobResource(ReplayJobs jobs) {
+    ReplayJobResource(ReplayJobs jobs, io.ledgerbridge.privacy.PersonalData personalData,
+            io.quarkus.security.identity.SecurityIdentity identity) {
         this.jobs = jobs;
+        this.personalData = personalData;
+        this.identity = identity;
     }
 
     @GET
@@ -49,7 +59,7 @@ public class ReplayJobResource {
     @RolesAllowed({"viewer", "operator", "approver"})
     @Operation(summary = "Progress and outcome of a bulk replay (items=true lists every dead letter)")
     public JobView get(@PathParam("id") long id, @QueryParam("items") @DefaultValue("false") boolean items) {
-        return JobView.of(jobs.view(id, items));
+        return JobView.of(jobs.view(id, items), personalData.shownTo(identity));
     }
 
     @POST

@@ -56,12 +56,16 @@ public class ReplayJobs {
         this.instances = instances;
     }
 
-    /** Asks for a bulk replay; returns the job, started unless it is a dry run or awaits approval. */
+    /**
+     * Asks for a bulk replay; returns the job, started unless it is a dry run or awaits approval. It awaits approval
+     * when it, with what its requester replays unapproved within the approval window, passes the approval threshold:
+     * splitting one large replay into small jobs (by from/to, by flow) needs the second pair of eyes all the same.
+     */
     public ReplayJob request(DeadLetterFilter filter, boolean dryRun, int ratePerSecond) {
         String actor = audit.actor();
         List<Long> ids = deadLetters.ids(filter);
-        boolean needsApproval = !dryRun && ids.size() > config.replay().approvalThreshold();
         Instant now = StoreTime.now();
+        String reason = dryRun ? null : approvalReason(actor, ids.size(), unapprovedSince(actor, now, null));
         ReplayJob job = QuarkusTransaction.requiringNew().call(() -> {
             ReplayJob created = new ReplayJob();
             created.filter = filter.describe();
@@ -70,7 +74,8 @@ public class ReplayJobs {
             created.requestedBy = actor;
             created.createdAt = now;
             created.status = dryRun ? ReplayJob.Status.COMPLETED
-                    : needsApproval ? ReplayJob.Status.AWAITING_APPROVAL : ReplayJob.Status.QUEUED;
+                    : reason != null ? ReplayJob.Status.AWAITING_APPROVAL : ReplayJob.Status.QUEUED;
+            created.approvalReason = reason;
             if (dryRun) {
                 created.startedAt = now;
                 created.finishedAt = now;
@@ -85,13 +90,62 @@ public class ReplayJobs {
             }
             return created;
         });
+        if (job.status == ReplayJob.Status.QUEUED) {
+            holdIfConcurrentJobsPassTheThreshold(job, ids.size());
+        }
         audit.record(actor, dryRun ? "bulk-replay-dry-run" : "bulk-replay", "replay-job/" + job.id,
-                "filter " + job.filter + ", " + ids.size() + " dead letters, rate " + ratePerSecond + "/s",
+                "filter " + job.filter + ", " + ids.size() + " dead letters, rate " + ratePerSecond + "/s"
+                        + (job.approvalReason == null ? "" : "; " + job.approvalReason),
                 job.status.name());
         if (job.status == ReplayJob.Status.QUEUED) {
             start(job.id);
         }
         return job;
+    }
+
+    /**
+     * Two requests of one person at the same moment each saw the other's job not yet written: with both written, the
+     * count is taken again, and this job waits if the two together pass the threshold (both may then wait: never
+     * both run).
+     */
+    private void holdIfConcurrentJobsPassTheThreshold(ReplayJob job, int size) {
+        long others = unapprovedSince(job.requestedBy, job.createdAt, job.id);
+        String reason = approvalReason(job.requestedBy, size, others);
+        if (reason != null && QuarkusTransaction.requiringNew().call(() -> ReplayJob.update(
+                "status = ?1, approvalReason = ?2 where id = ?3 and status = ?4", ReplayJob.Status.AWAITING_APPROVAL,
+                reason, job.id, ReplayJob.Status.QUEUED)) == 1) {
+            job.status = ReplayJob.Status.AWAITING_APPROVAL;
+            job.approvalReason = reason;
+        }
+    }
+
+    /** Why a job of this size needs approval, with what its requester already replays unapproved; null if it does not. */
+    private String approvalReason(String actor, int size, long unapproved) {
+        int threshold = config.replay().approvalThreshold();
+        if (size > threshold) {
+            return size + " dead letters, above the approval threshold of " + threshold;
+        }
+        if (size + unapproved > threshold) {
+            return size + " dead letters, and " + actor + " asked for " + unapproved + " more without approval within "
+                    + config.replay().approvalWindow() + ": " + (size + unapproved) + ", above the approval threshold of "
+                    + threshold + " (ledgerbridge.replay.approval-window)";
+        }
+        return null;
+    }
+
+    /**
+     * Dead letters in the bulk replays one person asked for within the approval window before {@code until} that ran
+     * or will run without a second person: not dry runs, not approved, not waiting (except {@code except}).
+     */
+    private long unapprovedSince(String actor, Instant until, Long except) {
+        Instant since = until.minus(config.replay().approvalWindow());
+        return QuarkusTransaction.requiringNew().call(() -> ReplayJobItem.getEntityManager().createQuery(
+                "select count(i) from ReplayJobItem i, ReplayJob j where i.jobId = j.id and j.requestedBy = :actor "
+                        + "and j.createdAt >= :since and j.dryRun = false and j.approvedBy is null "
+                        + "and j.status <> :waiting and j.id <> :except", Long.class)
+                .setParameter("actor", actor).setParameter("since", since)
+                .setParameter("waiting", ReplayJob.Status.AWAITING_APPROVAL)
+                .setParameter("except", except == null ? -1L : except).getSingleResult());
     }
 
     /** The second pair of eyes: an approver other than the requester lets a large job run. */

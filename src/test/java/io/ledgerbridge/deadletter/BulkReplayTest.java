@@ -62,8 +62,8 @@ class BulkReplayTest {
                 .post("/admin/dead-letters/replay")
                 .then().statusCode(202)
                 .body("status", is("AWAITING_APPROVAL")).extract().path("id");
-        Admin.as(Admin.OPERATOR).post("/admin/replay-jobs/" + jobId + "/approve").then().statusCode(403);
-        Admin.as("approver").post("/admin/replay-jobs/" + jobId + "/approve")
+        Admin.as(Admin.OPERATOR).contentType("application/json").post("/admin/replay-jobs/" + jobId + "/approve").then().statusCode(403);
+        Admin.as("approver").contentType("application/json").post("/admin/replay-jobs/" + jobId + "/approve")
                 .then().statusCode(200).body("approvedBy", is("approver"));
 
         await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1)).until(() -> "COMPLETED".equals(
@@ -116,6 +116,58 @@ class BulkReplayTest {
         assertThat(created).hasSize(entries);
         assertThat(created.keySet()).allMatch(key -> key.endsWith("-20261120T101500Z"));
         assertThat(openRejected(start)).isZero();
+    }
+
+    /**
+     * The threshold holds over what one person replays in the approval window: 122 dead letters asked for as two jobs
+     * split by time (60, then 62) wait for a second pair of eyes as one job of 122 would; a dry run counts for nothing.
+     */
+    @Test
+    void aReplaySplitIntoSmallJobsStillNeedsASecondPairOfEyes() {
+        String operator = "night-operator";
+        Project project = periodLocked();
+        java.time.Instant start = java.time.Instant.now();
+        sendEntries(project, 60);
+        await().atMost(Duration.ofSeconds(120)).until(() -> openRejected(start) == 60);
+        java.time.Instant middle = java.time.Instant.now();
+        sendEntries(project, 62);
+        await().atMost(Duration.ofSeconds(120)).until(() -> openRejected(start) == 122);
+        VendorStubs.reset();
+
+        Admin.as(operator).contentType("application/json")
+                .body("{\"filter\":{\"errorClass\":\"PERIOD_CLOSED\",\"from\":\"" + start + "\"},\"dryRun\":true}")
+                .post("/admin/dead-letters/replay").then().statusCode(202).body("total", is(122));
+        int first = Admin.as(operator).contentType("application/json").body("{\"filter\":{\"errorClass\":\"PERIOD_CLOSED\","
+                        + "\"from\":\"" + start + "\",\"to\":\"" + middle + "\"},\"ratePerSecond\":0}")
+                .post("/admin/dead-letters/replay").then().statusCode(202).body("total", is(60))
+                .body("status", org.hamcrest.Matchers.oneOf("QUEUED", "RUNNING", "COMPLETED"))
+                .body("approvalReason", org.hamcrest.Matchers.nullValue()).extract().path("id");
+        int second = Admin.as(operator).contentType("application/json").body("{\"filter\":{\"errorClass\":\"PERIOD_CLOSED\","
+                        + "\"from\":\"" + middle + "\"},\"ratePerSecond\":0}")
+                .post("/admin/dead-letters/replay").then().statusCode(202).body("total", is(62))
+                .body("status", is("AWAITING_APPROVAL"))
+                .body("approvalReason", org.hamcrest.Matchers.allOf(org.hamcrest.Matchers.containsString("asked for 60 more"),
+                        org.hamcrest.Matchers.containsString("122"), org.hamcrest.Matchers.containsString("approval-window")))
+                .extract().path("id");
+
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> "COMPLETED".equals(
+                Admin.as(Admin.VIEWER).get("/admin/replay-jobs/" + first).then().extract().path("status")));
+        assertThat(openRejected(start)).as("the second half waits").isEqualTo(62);
+        Admin.as(operator).contentType("application/json").post("/admin/replay-jobs/" + second + "/approve").then().statusCode(403);
+        Admin.as(Admin.APPROVER).contentType("application/json").post("/admin/replay-jobs/" + second + "/approve").then().statusCode(200)
+                .body("approvedBy", is(Admin.APPROVER));
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> "COMPLETED".equals(
+                Admin.as(Admin.VIEWER).get("/admin/replay-jobs/" + second).then().extract().path("status")));
+        assertThat(openRejected(start)).isZero();
+    }
+
+    private static void sendEntries(Project project, int count) {
+        Map<String, String> entries = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            long id = TimeEntryFixtures.nextId();
+            entries.put(String.valueOf(id), project.approvedEntry(id, "1", V1));
+        }
+        KafkaTopics.sendAll("ledgerbridge.time-entries.approved", entries);
     }
 
     /** A project whose time the ERP refuses (400, period locked) until the stubs are reset. */
