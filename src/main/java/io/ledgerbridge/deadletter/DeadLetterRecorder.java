@@ -38,10 +38,12 @@ public class DeadLetterRecorder {
 
     private final ObjectMapper json;
     private final SyncRecords syncRecords;
+    private final PersonalData personalData;
 
-    DeadLetterRecorder(ObjectMapper json, SyncRecords syncRecords) {
+    DeadLetterRecorder(ObjectMapper json, SyncRecords syncRecords, PersonalData personalData) {
         this.json = json;
         this.syncRecords = syncRecords;
+        this.personalData = personalData;
     }
 
     /** Stores the exchange's failure as an OPEN dead letter and releases its sync-record claim. */
@@ -87,7 +89,7 @@ public class DeadLetterRecorder {
         try {
             LOG.warnf("dead letter %d: flow=%s step=%s key=%s class=%s attempts=%d: %s", letter.id, letter.flow,
                     letter.step, letter.businessKey, errorClass, letter.attempts,
-                    PersonalData.maskText(letter.errorMessage));
+                    personalData.maskText(letter.errorMessage));
         } finally {
             org.jboss.logging.MDC.remove("correlationId");
             org.jboss.logging.MDC.remove("businessKey");

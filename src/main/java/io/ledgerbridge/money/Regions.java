@@ -4,21 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.mapping.MappingFiles;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -41,12 +34,7 @@ public class Regions {
 
     Regions(ObjectMapper json, @ConfigProperty(name = "ledgerbridge.mappings.location") String mappings)
             throws IOException {
-        JsonNode document = json.readTree(read(mappings, "regions.json"));
-        Set<ValidationMessage> problems = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7)
-                .getSchema(read(mappings, "schemas/regions.schema.json")).validate(document);
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException(mappings + "/regions.json is invalid: " + problems);
-        }
+        JsonNode document = MappingFiles.readValid(json, mappings, "regions.json", "regions.schema.json");
         Map<String, Region> loaded = new LinkedHashMap<>();
         document.path("regions").fields().forEachRemaining(entry -> {
             JsonNode r = entry.getValue();
@@ -57,20 +45,6 @@ public class Regions {
                     r.path("accounts").path("expense").asText(), r.path("paymentTermsDays").asInt()));
         });
         this.regions = Map.copyOf(loaded);
-    }
-
-    /** A mapping file from a {@code file:} or {@code classpath:} location. */
-    static String read(String location, String file) throws IOException {
-        if (location.startsWith("file:")) {
-            return Files.readString(Path.of(location.substring("file:".length()), file));
-        }
-        String resource = location.substring(location.indexOf(':') + 1) + "/" + file;
-        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IOException("not found on the classpath: " + resource);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 
     /** The region's settings; an unknown region is a VALIDATION failure of the record that names it. */

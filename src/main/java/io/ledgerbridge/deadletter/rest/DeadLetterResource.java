@@ -79,6 +79,10 @@ public class DeadLetterResource {
             return new Replay(replay.id, replay.requestedBy, replay.requestedAt, replay.edited, replay.outcome,
                     replay.detail, replay.finishedAt);
         }
+
+        Replay withDetail(String masked) {
+            return new Replay(id, requestedBy, requestedAt, edited, outcome, masked, finishedAt);
+        }
     }
 
     /** What a bulk replay takes: a filter (status defaults to OPEN), a dry-run flag and a rate limit. */
@@ -141,7 +145,7 @@ public class DeadLetterResource {
                 page, size);
         boolean masked = masked();
         return new SummaryPage(found.items().stream().map(Summary::of)
-                .map(d -> masked ? d.withErrorMessage(PersonalData.maskText(d.errorMessage())) : d).toList(),
+                .map(d -> masked ? d.withErrorMessage(personalData.maskText(d.errorMessage())) : d).toList(),
                 found.page(), found.size(), found.total());
     }
 
@@ -149,28 +153,32 @@ public class DeadLetterResource {
     @Path("/{id}")
     @RolesAllowed({"viewer", "operator", "approver"})
     @Operation(summary = "One dead letter: original and edited payload, headers, error, attempts, replays",
-            description = "For the viewer role, personal data (names, e-mails, phones, addresses, notes, rates) in "
-                    + "payload, headers and error message is masked as ***.")
+            description = "For the viewer role, personal data as mappings/privacy/personal-data.json classifies it "
+                    + "(names, e-mails, phones, addresses, identifiers, notes, rates) is masked as *** in payload, "
+                    + "headers, error message, resolution and the replays' outcomes.")
     public Detail get(@PathParam("id") long id) {
         DeadLetter letter = deadLetters.get(id);
         boolean masked = masked();
         JsonNode headers = readHeaders(letter.headers);
         return new Detail(letter.id, letter.flow, letter.step, letter.businessKey, letter.sourceSystem,
                 letter.sourceId, letter.sourceVersion, letter.errorClass,
-                masked ? PersonalData.maskText(letter.errorMessage) : letter.errorMessage, letter.attempts,
-                letter.status, letter.correlationId, letter.createdAt, letter.updatedAt, letter.resolution,
+                masked ? personalData.maskText(letter.errorMessage) : letter.errorMessage, letter.attempts,
+                letter.status, letter.correlationId, letter.createdAt, letter.updatedAt,
+                masked ? personalData.maskText(letter.resolution) : letter.resolution,
                 masked ? personalData.mask(headers) : headers,
                 masked ? personalData.mask(letter.payload) : letter.payload,
                 masked ? personalData.mask(letter.editedPayload) : letter.editedPayload,
-                deadLetters.replays(id).stream().map(Replay::of).toList());
+                deadLetters.replays(id).stream().map(Replay::of)
+                        .map(r -> masked ? r.withDetail(personalData.maskText(r.detail())) : r).toList());
     }
 
     @POST
     @Path("/{id}/replay")
-    @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
+    @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({"operator", "approver"})
     @Operation(summary = "Replay one dead letter through its flow",
-            description = "Without a body the original message is replayed; with a body, that body is the edited "
+            description = "Content-Type: application/json. Without a body the original message is replayed; with a "
+                    + "body, that body is the edited "
                     + "message (kept beside the original). The replay passes the flow's idempotency check: what "
                     + "was already posted is not posted again. 409 if the dead letter is not OPEN, 503 while "
                     + "the ERP's circuit is open.")
@@ -207,7 +215,7 @@ public class DeadLetterResource {
 
     /** Viewers read what failed and why, not the people in it: names, e-mails, notes and rates are masked. */
     private boolean masked() {
-        return !identity.hasRole("operator") && !identity.hasRole("approver");
+        return !PersonalData.seesPersonalData(identity);
     }
 
     private JsonNode readHeaders(String headers) {

@@ -42,10 +42,15 @@ public class ReconciliationResource {
 
     private final Reconciliations reconciliations;
     private final Audit audit;
+    private final io.ledgerbridge.privacy.PersonalData personalData;
+    private final io.quarkus.security.identity.SecurityIdentity identity;
 
-    ReconciliationResource(Reconciliations reconciliations, Audit audit) {
+    ReconciliationResource(Reconciliations reconciliations, Audit audit,
+            io.ledgerbridge.privacy.PersonalData personalData, io.quarkus.security.identity.SecurityIdentity identity) {
         this.reconciliations = reconciliations;
         this.audit = audit;
+        this.personalData = personalData;
+        this.identity = identity;
     }
 
     @POST
@@ -91,7 +96,9 @@ public class ReconciliationResource {
                 .filter(f -> type == null || type.equals(f.type)).toList());
     }
 
-    private static Map<String, Object> view(ReconRun run, List<ReconFinding> findings) {
+    /** A run and its findings; the texts (error, details quoting a vendor's answer) masked for viewers. */
+    private Map<String, Object> view(ReconRun run, List<ReconFinding> findings) {
+        java.util.function.UnaryOperator<String> shown = personalData.shownTo(identity);
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", run.id);
         view.put("period", run.period);
@@ -102,7 +109,7 @@ public class ReconciliationResource {
         view.put("erpEntries", run.erpEntries);
         view.put("erpInvoiceLines", run.erpInvoiceLines);
         view.put("findingCount", run.findings);
-        view.put("error", run.error);
+        view.put("error", shown.apply(run.error));
         view.put("startedAt", run.startedAt);
         view.put("finishedAt", run.finishedAt);
         if (findings == null) {
@@ -118,7 +125,7 @@ public class ReconciliationResource {
             finding.put("erpEntryId", f.erpEntryId);
             finding.put("expected", f.expected);
             finding.put("actual", f.actual);
-            finding.put("detail", f.detail);
+            finding.put("detail", shown.apply(f.detail));
             finding.put("syncRecord", f.syncRecordId == null ? null : "/admin/sync-records?key=harvest:time-entry:"
                     + f.sourceId);
             finding.put("deadLetter", f.deadLetterId == null ? null : "/admin/dead-letters/" + f.deadLetterId);
