@@ -39,11 +39,21 @@ public class BodyDeadline {
 
     private void watch(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        if (!request.isEnded()) {
+        // only a request that sends a body: one without is answered whenever its endpoint is done (a reload waits
+        // for messages in flight), and an endpoint that reads no body leaves such a request "not ended" for good
+        if (declaresBody(request) && !request.isEnded()) {
             long timer = ctx.vertx().setTimer(deadlineMillis, late -> refuseUnfinished(ctx));
             ctx.addEndHandler(done -> ctx.vertx().cancelTimer(timer));
         }
         ctx.next();
+    }
+
+    private static boolean declaresBody(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null) {
+            return !"0".equals(length.trim());
+        }
+        return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
     }
 
     private void refuseUnfinished(RoutingContext ctx) {

@@ -163,7 +163,7 @@ class FlowBench {
             double stubMs = (harnessAtEnd - harnessAtReady) / 1e6 / ENTRIES;
             double machineMs = machineBusy * readyToLastSeconds * 1000 / ENTRIES;
             long peakRssBurst = peakRssKb(service.pid());
-            String groups = groupSizes(service.baseUrl());
+            String groups = groupSizes(service.managementUrl());
 
             // steady load: RATE entries a second, latency of each from produce to the ERP's answer
             Map<String, Long> produced = new ConcurrentHashMap<>();
@@ -321,9 +321,9 @@ class FlowBench {
     }
 
     /** Mean writes per transaction of each group commit, from the service's Prometheus metrics. */
-    static String groupSizes(String baseUrl) throws Exception {
+    static String groupSizes(String managementUrl) throws Exception {
         String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(baseUrl + "/q/metrics")).build(),
+                java.net.URI.create(managementUrl + "/q/metrics")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         Map<String, double[]> groups = new java.util.TreeMap<>();
         java.util.regex.Matcher sample = java.util.regex.Pattern.compile(

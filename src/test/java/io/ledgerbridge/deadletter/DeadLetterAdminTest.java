@@ -343,7 +343,7 @@ class DeadLetterAdminTest {
 
     @Test
     void openApiDocumentListsTheAdminApi() {
-        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+        given().accept("application/json").get(io.ledgerbridge.testing.Management.url("/q/openapi")).then().statusCode(200)
                 .body("paths", org.hamcrest.Matchers.hasKey("/admin/dead-letters"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/admin/dead-letters/{id}/replay"))
                 .body("paths", org.hamcrest.Matchers.hasKey("/admin/dead-letters/{id}/resolve"))

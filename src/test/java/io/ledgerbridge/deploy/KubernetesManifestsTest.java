@@ -91,14 +91,38 @@ class KubernetesManifestsTest {
         assertThat(hpa.getSpec().getMinReplicas()).isLessThanOrEqualTo(hpa.getSpec().getMaxReplicas());
         assertThat(pod.getServiceAccountName()).isEqualTo(one(objects, ServiceAccount.class).getMetadata().getName());
 
-        // probes on the application's health endpoints, on the port it listens on
+        // probes on the application's health endpoints, on the management port it serves them on
         Properties app = applicationProperties();
         String health = app.getProperty("quarkus.smallrye-health.root-path", "/q/health");
         int port = Integer.parseInt(app.getProperty("quarkus.http.port"));
+        int management = Integer.parseInt(app.getProperty("quarkus.management.port"));
+        assertThat(app.getProperty("quarkus.management.enabled")).isEqualTo("true");
         assertThat(container.getPorts()).anySatisfy(p -> {
             assertThat(p.getName()).isEqualTo("http");
             assertThat(p.getContainerPort()).isEqualTo(port);
         });
+        assertThat(container.getPorts()).anySatisfy(p -> {
+            assertThat(p.getName()).isEqualTo("management");
+            assertThat(p.getContainerPort()).isEqualTo(management);
+        });
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("prometheus.io/port", String.valueOf(management));
+        // the management port only from the monitoring namespace; PostgreSQL and Kafka only into named namespaces
+        NetworkPolicy policy = one(objects, NetworkPolicy.class);
+        assertThat(policy.getSpec().getIngress()).allSatisfy(rule -> {
+            if (rule.getPorts().stream().anyMatch(p -> "management".equals(p.getPort().getStrVal())
+                    || Integer.valueOf(management).equals(p.getPort().getIntVal()))) {
+                assertThat(rule.getFrom()).isNotEmpty().allSatisfy(peer -> assertThat(peer.getNamespaceSelector())
+                        .isNotNull());
+            }
+        });
+        for (int dataPort : new int[] {5432, 9092, 9093}) {
+            assertThat(policy.getSpec().getEgress()).filteredOn(rule -> rule.getPorts().stream()
+                    .anyMatch(p -> Integer.valueOf(dataPort).equals(p.getPort().getIntVal())))
+                    .as("egress to %d", dataPort).isNotEmpty()
+                    .allSatisfy(rule -> assertThat(rule.getTo()).isNotEmpty()
+                            .allSatisfy(peer -> assertThat(peer.getNamespaceSelector()).isNotNull()));
+        }
         assertProbe(container.getStartupProbe(), health + "/started");
         assertProbe(container.getReadinessProbe(), health + "/ready");
         assertProbe(container.getLivenessProbe(), health + "/live");
@@ -230,7 +254,7 @@ class KubernetesManifestsTest {
     private static void assertProbe(Probe probe, String path) {
         assertThat(probe).as("probe on " + path).isNotNull();
         assertThat(probe.getHttpGet().getPath()).isEqualTo(path);
-        assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("http");
+        assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management");
     }
 
     /** Paths of fields the object model did not know (kept in additionalProperties by the fabric8 model). */

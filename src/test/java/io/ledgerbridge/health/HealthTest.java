@@ -33,20 +33,20 @@ class HealthTest {
 
     @Test
     void readyWithDatabaseKafkaAndRoutesAndNotReadyWhileAFlowIsStopped() throws Exception {
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get(io.ledgerbridge.testing.Management.url("/q/health/ready")).then().statusCode(200)
                 .body("checks.name", hasItems("Database connections health check", "kafka", "camel routes"))
                 .body("checks.find { it.name == 'kafka' }.status", is("UP"))
                 .body("checks.find { it.name == 'camel routes' }.status", is("UP"));
 
         camel.getRouteController().stopRoute("billing-run");
         try {
-            given().get("/q/health/ready").then().statusCode(503)
+            given().get(io.ledgerbridge.testing.Management.url("/q/health/ready")).then().statusCode(503)
                     .body("checks.find { it.name == 'camel routes' }.status", is("DOWN"))
                     .body("checks.find { it.name == 'camel routes' }.data.notStarted", containsString("billing-run"));
         } finally {
             camel.getRouteController().startRoute("billing-run");
         }
-        given().get("/q/health/ready").then().statusCode(200);
+        given().get(io.ledgerbridge.testing.Management.url("/q/health/ready")).then().statusCode(200);
     }
 
     @Inject
@@ -60,7 +60,7 @@ class HealthTest {
         Route route = camel.getRoute("dead-letter-topic");
         TimerEndpoint endpoint = (TimerEndpoint) route.getEndpoint();
         TimerConsumer consumer = (TimerConsumer) route.getConsumer();
-        given().get("/q/health/live").then().statusCode(200);
+        given().get(io.ledgerbridge.testing.Management.url("/q/health/live")).then().statusCode(200);
 
         // an error ends the timer's thread, as running out of memory did: the route stays "Started" and never fires
         Timer timer = endpoint.getTimer(consumer);
@@ -73,13 +73,13 @@ class HealthTest {
         endpoint.removeTimer(consumer);
 
         io.restassured.response.Response down = await().atMost(Duration.ofSeconds(20))
-                .pollInterval(Duration.ofMillis(200)).until(() -> given().get("/q/health/live"),
+                .pollInterval(Duration.ofMillis(200)).until(() -> given().get(io.ledgerbridge.testing.Management.url("/q/health/live")),
                         answer -> answer.statusCode() == 503);
         down.then().body("checks.find { it.name == 'flow consumers' }.data.stalled",
                 containsString("dead-letter-topic: the timer has not fired"));
 
         // restarted by the check: live again, and the timer fires again
-        await().atMost(Duration.ofSeconds(20)).until(() -> given().get("/q/health/live").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> given().get(io.ledgerbridge.testing.Management.url("/q/health/live")).statusCode() == 200);
         long restarted = System.nanoTime();
         await().atMost(Duration.ofSeconds(10)).until(() -> activity.lastActive("dead-letter-topic") > restarted);
     }
@@ -92,10 +92,10 @@ class HealthTest {
         ScheduledExecutorService pool = (ScheduledExecutorService) beating.get(unproxied(instances));
         pool.shutdownNow(); // the pool closed, as a fatal error in its thread would leave it
 
-        given().get("/q/health/live").then().statusCode(503)
+        given().get(io.ledgerbridge.testing.Management.url("/q/health/live")).then().statusCode(503)
                 .body("checks.find { it.name == 'flow consumers' }.data.stalled",
                         containsString("heartbeat's thread pool was closed"));
-        given().get("/q/health/live").then().statusCode(200);
+        given().get(io.ledgerbridge.testing.Management.url("/q/health/live")).then().statusCode(200);
         assertThat(((ScheduledExecutorService) beating.get(unproxied(instances))).isShutdown()).isFalse();
     }
 

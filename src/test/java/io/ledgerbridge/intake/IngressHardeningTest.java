@@ -251,7 +251,7 @@ class IngressHardeningTest {
                         new java.net.InetSocketAddress(service.getHost(), service.getPort()));
                 // a whole request, kept alive after its answer (a connection that has sent nothing is not an HTTP
                 // connection yet: the server waits for its first bytes to tell HTTP/1.1 from HTTP/2)
-                channel.write(java.nio.ByteBuffer.wrap("GET /q/health/live HTTP/1.1\r\nHost: ledgerbridge\r\n\r\n"
+                channel.write(java.nio.ByteBuffer.wrap("GET /console/ HTTP/1.1\r\nHost: ledgerbridge\r\n\r\n"
                         .getBytes(StandardCharsets.US_ASCII)));
                 channel.configureBlocking(false);
                 channels.add(channel);

@@ -32,7 +32,7 @@ class DashboardMetricsTest {
             }
         }
         assertThat(charted).hasSizeGreaterThan(10);
-        String exposed = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String exposed = given().get(io.ledgerbridge.testing.Management.url("/q/metrics")).then().statusCode(200).extract().asString();
         for (String name : charted) {
             if (KpiMetrics.MULTI_GAUGES.contains(name)) {
                 continue; // a series per tag value, present once there is something to count

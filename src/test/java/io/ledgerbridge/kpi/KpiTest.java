@@ -92,7 +92,7 @@ class KpiTest {
         assertThat(kpis.getMap("openDeadLetters")).isNotNull();
 
         // the same figures (of every project) as gauges for Prometheus
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get("/q/metrics").then().statusCode(200)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get(io.ledgerbridge.testing.Management.url("/q/metrics")).then().statusCode(200)
                 .body(containsString("ledgerbridge_kpi_synced_without_intervention_ratio"))
                 .body(containsString("ledgerbridge_kpi_approval_to_erp_lag_p95_seconds"))
                 .body(containsString("ledgerbridge_kpi_manual_actions{action=\"replay\"")));

@@ -66,7 +66,7 @@ class SecureConnectionsTest {
             assertThat(ssl.getString("version")).startsWith("TLSv1.");
         }
         // the readiness check's own Kafka client connects with the same settings
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get(io.ledgerbridge.testing.Management.url("/q/health/ready")).then().statusCode(200)
                 .body("checks.find { it.name == 'kafka' }.status", is("UP"));
     }
 

@@ -395,7 +395,7 @@ class ApprovedTimeToErpTest {
         long id = TimeEntryFixtures.nextId();
         postWebhook(project.approvedEntry(id, "1", V1));
         await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(id, V1));
-        given().get("/q/health/live").then().statusCode(200);
+        given().get(io.ledgerbridge.testing.Management.url("/q/health/live")).then().statusCode(200);
     }
 
     @Test
