@@ -72,7 +72,7 @@ run-cluster:
 	LEDGERBRIDGE_OIDC_ENABLED=$$(test -n "$$LEDGERBRIDGE_OIDC_ISSUER" && echo true || echo false) \
 	java -jar $(JAR)
 
-## A local sandbox of the vendors (Harvest, Xero, CRM: the tests' contract-checking stand-ins) for the README's
+## A local sandbox of the vendors (Harvest, Xero, CRM: the tests' contract-checking stand-ins) for docs/operations.md's
 ## project-to-cash walkthrough; runs in the foreground until Ctrl-C, writes the service's settings to target/sandbox.
 sandbox:
 	mvn -B -q test-compile org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.classpathScope=test \

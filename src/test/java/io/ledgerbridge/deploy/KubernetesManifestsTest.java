@@ -150,14 +150,14 @@ class KubernetesManifestsTest {
         assertThat(configMaps).containsAll(referenced);
         assertThat(referenced).allSatisfy(name -> assertThat(name).matches(".+-[a-z0-9]{10}"));
         Set<String> documented = documentedSecretKeys();
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(Path.of("docs/deploy.md"));
         for (EnvVar env : container.getEnv()) {
             assertThat(env.getValue() == null && env.getValueFrom() == null).isFalse();
             if (env.getValueFrom() != null && env.getValueFrom().getSecretKeyRef() != null) {
                 assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo(SECRET);
                 String key = env.getValueFrom().getSecretKeyRef().getKey();
                 assertThat(documented).as("keys of k8s/base/secret.example.yaml").contains(key);
-                assertThat(readme).as("README documents the Secret key %s", key).contains(key);
+                assertThat(readme).as("docs/deploy.md documents the Secret key %s", key).contains(key);
             }
             if (env.getValue() != null) {
                 assertThat(env.getName()).as("no credential as a literal").doesNotContainPattern("PASSWORD|SECRET|TOKEN");
@@ -323,7 +323,7 @@ class KubernetesManifestsTest {
     /**
      * The JVM's heap is set explicitly (a launcher's default share of the limit would leave too little for the rest
      * of the JVM), and the memory limit holds the heap plus the rest as measured at peak load (FlowBench: 100,000
-     * entries, peak RSS less the heap; README "Memory").
+     * entries, peak RSS less the heap; docs/performance.md "Memory").
      */
     private static void assertMemoryFits(List<HasMetadata> objects, Container container) {
         String configName = container.getEnvFrom().stream().map(from -> from.getConfigMapRef().getName())

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's project-to-cash walkthrough, step by step with its example files, against the packaged service on
+ * The project-to-cash walkthrough of docs/operations.md, step by step with its example files, against the packaged service on
  * the embedded profile and the vendor sandbox ({@code make sandbox} + {@code make run-sandbox}).
  */
 class ProjectToCashWalkthroughIT {
@@ -89,7 +89,7 @@ class ProjectToCashWalkthroughIT {
             assertThat(runs.getList("find { it.currency == 'EUR' }.lines.sources.id.flatten()", String.class))
                     .containsExactlyInAnyOrder("700000001", "700000002", "700000003", "700000004", "800000001");
 
-            // 7. the EU invoice is paid in Xero (the README does this through the sandbox's admin API)
+            // 7. the EU invoice is paid in Xero (docs/operations.md does this through the sandbox's admin API)
             String invoice = runs.getString("find { it.currency == 'EUR' }.erpInvoiceId");
             VendorStubs.server().stubFor(get(urlPathEqualTo(VendorStubs.XERO_ACCOUNTING_BASE + "/Invoices/" + invoice))
                     .atPriority(1).willReturn(okJson("{\"Invoices\":[{\"InvoiceID\":\"" + invoice + "\",\"Status\":"

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A local sandbox of the vendors for trying the project-to-cash walkthrough of the README on the embedded profile
+ * A local sandbox of the vendors for trying the project-to-cash walkthrough of docs/operations.md on the embedded profile
  * ({@code make sandbox}, then {@code make run-sandbox}): the contract-checking stand-ins of the tests, answering the
  * walkthrough's records with the fixed ids its example files use. Writes the service's settings to
  * {@code <dir>/service.args} and runs until stopped.
