@@ -48,6 +48,22 @@ public class BodyDeadline {
         ctx.next();
     }
 
+    /**
+     * Whether the whole body has come. {@code isEnded()} alone does not say: an endpoint that has read the declared
+     * length may leave the end of the request unread (the request stays "not ended" while its endpoint runs).
+     */
+    private static boolean arrived(HttpServerRequest request) {
+        if (request.isEnded()) {
+            return true;
+        }
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        try {
+            return length != null && request.bytesRead() >= Long.parseLong(length.trim());
+        } catch (NumberFormatException notANumber) {
+            return false;
+        }
+    }
+
     private static boolean declaresBody(HttpServerRequest request) {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null) {
@@ -58,7 +74,7 @@ public class BodyDeadline {
 
     private void refuseUnfinished(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        if (request.isEnded() || ctx.response().headWritten() || ctx.response().closed()) {
+        if (arrived(request) || ctx.response().headWritten() || ctx.response().closed()) {
             return;
         }
         LOG.debugf("%s %s from %s: the body did not arrive within %d ms, refused", request.method(), request.path(),
