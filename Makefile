@@ -105,4 +105,4 @@ clean:
 ## Render the Kubernetes manifests of an overlay (OVERLAY=dev|prod; routes/ and mappings/ become ConfigMaps).
 OVERLAY ?= prod
 k8s:
-	kubectl kustomize --load-restrictor LoadRestrictionsNone k8s/overlays/$(OVERLAY)
+	kubectl kustomize k8s/overlays/$(OVERLAY)
