@@ -2,7 +2,7 @@
 SERVERS ?= target/local-servers
 JAR := target/quarkus-app/quarkus-run.jar
 
-.PHONY: run test test-console bench chaos cluster-build validate-routes package servers-up servers-down run-cluster clean k8s sandbox run-sandbox native native-sources
+.PHONY: image run test test-console bench chaos cluster-build validate-routes package servers-up servers-down run-cluster clean k8s sandbox run-sandbox native native-sources
 
 ## Start the service on its embedded default (H2 under data/, file outbox under data/erp-outbox/) on port 8080.
 run: package
@@ -101,6 +101,15 @@ native-sources:
 
 clean:
 	mvn -B -q clean
+
+## The JVM image the manifests run (src/main/docker/Dockerfile.jvm), with docker or podman; IMAGE names it.
+IMAGE ?= ledgerbridge:0.1.0-SNAPSHOT
+image:
+	@if docker info >/dev/null 2>&1; then engine=docker; \
+	elif podman info >/dev/null 2>&1; then engine=podman; \
+	else echo "make image: no container engine answers here (docker info and podman info fail); build the image where"; \
+	     echo "one runs: make cluster-build, then docker build -f src/main/docker/Dockerfile.jvm -t $(IMAGE) ."; exit 2; fi; \
+	$(MAKE) cluster-build && $$engine build -f src/main/docker/Dockerfile.jvm -t $(IMAGE) .
 
 ## Render the Kubernetes manifests of an overlay (OVERLAY=dev|prod; routes/ and mappings/ become ConfigMaps).
 OVERLAY ?= prod
