@@ -46,16 +46,7 @@ class PersonalDataMaskingTest {
 
     @Test
     void aViewerListsDeadLettersWithoutTheAddressesInTheirErrors() {
-        VendorStubs.reset();
-        TimeEntryFixtures.Project project = TimeEntryFixtures.knownProject();
-        VendorStubs.server().stubFor(WireMock.post(WireMock.urlPathEqualTo(VendorStubs.XERO_BASE + "/Projects/"
-                + project.erpProjectId() + "/Time")).atPriority(1).willReturn(WireMock.aResponse().withStatus(400)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"message\":\"user kim@example.com is not on the project\"}")));
-        long entry = TimeEntryFixtures.nextId();
-        given().contentType("application/json").body(project.approvedEntry(entry, "1", "2026-11-20T10:15:00Z"))
-                .post("/api/v1/time-entries").then().statusCode(202);
-        await().atMost(Duration.ofSeconds(30)).until(() -> !Store.deadLetters(entry).isEmpty());
+        long entry = refusedByTheErp("user kim@example.com is not on the project");
         VendorStubs.reset();
         String key = "harvest:time-entry:" + entry;
 
@@ -102,16 +93,7 @@ class PersonalDataMaskingTest {
 
     @Test
     void aViewerSeesResolutionsReplayOutcomesAndTheAuditTrailMasked() {
-        VendorStubs.reset();
-        TimeEntryFixtures.Project project = TimeEntryFixtures.knownProject();
-        VendorStubs.server().stubFor(WireMock.post(WireMock.urlPathEqualTo(VendorStubs.XERO_BASE + "/Projects/"
-                + project.erpProjectId() + "/Time")).atPriority(1).willReturn(WireMock.aResponse().withStatus(400)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"message\":\"user lee@example.com (+1 415 555 0100) is not on the project\"}")));
-        long entry = TimeEntryFixtures.nextId();
-        given().contentType("application/json").body(project.approvedEntry(entry, "1", "2026-11-20T10:15:00Z"))
-                .post("/api/v1/time-entries").then().statusCode(202);
-        await().atMost(Duration.ofSeconds(30)).until(() -> !Store.deadLetters(entry).isEmpty());
+        long entry = refusedByTheErp("user lee@example.com (+1 415 555 0100) is not on the project");
         long id = Store.deadLetters(entry).get(0).id;
         // replayed while the ERP still refuses: the replay's outcome quotes the ERP's answer
         Admin.as(Admin.OPERATOR).contentType("application/json").post("/admin/dead-letters/" + id + "/replay");
@@ -132,5 +114,19 @@ class PersonalDataMaskingTest {
                 .jsonPath().getString("resolution")).contains("lee@example.com");
         assertThat(Admin.as(Admin.OPERATOR).queryParam("action", "resolve").get("/admin/audit").then().statusCode(200)
                 .extract().asString()).contains("lee@example.com left");
+    }
+
+    /** An approved entry the ERP refuses (400) with this message, until the stubs are reset; returns its id. */
+    static long refusedByTheErp(String message) {
+        VendorStubs.reset();
+        TimeEntryFixtures.Project project = TimeEntryFixtures.knownProject();
+        VendorStubs.server().stubFor(WireMock.post(WireMock.urlPathEqualTo(VendorStubs.XERO_BASE + "/Projects/"
+                + project.erpProjectId() + "/Time")).atPriority(1).willReturn(WireMock.aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json").withBody("{\"message\":\"" + message + "\"}")));
+        long entry = TimeEntryFixtures.nextId();
+        given().contentType("application/json").body(project.approvedEntry(entry, "1", "2026-11-20T10:15:00Z"))
+                .post("/api/v1/time-entries").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Store.deadLetters(entry).isEmpty());
+        return entry;
     }
 }
