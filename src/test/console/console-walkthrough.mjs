@@ -77,6 +77,33 @@ try {
   if (!facts.includes(businessKey)) throw new Error(`dead letter facts: ${facts}`);
   const payload = await page.locator('#payload').inputValue();
   JSON.parse(payload);
+  if (!facts.includes('OVERDUE') || !facts.includes('nobody yet')) throw new Error(`owner facts: ${facts}`);
+
+  step('takes it, and finds it among "mine" that are overdue');
+  await page.click('#take');
+  await page.waitForFunction(() => document.querySelector('#notice')?.textContent.includes('it is yours now'));
+  await page.waitForFunction(user => document.querySelector('#dead-letter-facts')?.textContent.includes(user),
+    env('CONSOLE_USER'));
+  await page.goto(`${base}/console/#/dead-letters?status=OPEN&key=${encodeURIComponent(businessKey)}`);
+  await page.waitForSelector('#dead-letter-filters');
+  await page.selectOption('select[name=assignee]', 'me');
+  await page.check('input[name=overdue]');
+  await page.click('#dead-letter-filters button[type=submit]');
+  await page.waitForFunction(() => location.hash.includes('assignee=me') && location.hash.includes('overdue=true'));
+  await row.waitFor();
+  const mine = await row.innerText();
+  if (!mine.includes('OVERDUE') || !mine.includes(env('CONSOLE_USER'))) throw new Error(`my overdue row: ${mine}`);
+
+  step('assigns it to a member of another team');
+  await row.click();
+  await page.waitForSelector('#owner-actions');
+  await page.selectOption('#assign-team', 'billing');
+  await page.selectOption('#assign-member', 'approver');
+  await page.fill('#assign-note', 'invoice question');
+  await page.click('#assign');
+  await page.waitForFunction(() => document.querySelector('#notice')?.textContent.includes('Assigned to approver'));
+  await page.waitForFunction(() => document.querySelector('#dead-letter-facts')?.textContent.includes('Billing operations'));
+  await page.screenshot({ path: `${shots}/console-dead-letter-owner.png`, fullPage: true });
 
   step('replays it and sees it replayed');
   await page.click('#replay');

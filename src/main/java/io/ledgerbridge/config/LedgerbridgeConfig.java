@@ -105,6 +105,12 @@ public interface LedgerbridgeConfig {
 
         /** invoice status changes (CloudEvents, JSON): published by the status poll, consumed by CRM and PSA. */
         String invoices();
+
+        /**
+         * escalations of overdue dead letters and findings (CloudEvents, JSON, keyed by the exception): any Camel
+         * endpoint, a Kafka topic in the cluster profile, the log in the embedded one.
+         */
+        String escalations();
     }
 
     Crm crm();
@@ -112,6 +118,43 @@ public interface LedgerbridgeConfig {
     Reconciliation reconciliation();
 
     Kpis kpis();
+
+    Ownership ownership();
+
+    /** Who owns a dead letter or a reconciliation finding, and when it is overdue. */
+    interface Ownership {
+        /**
+         * The mapping file (in the mappings folder) that names the teams, their members and which team owns the
+         * exceptions of which flow, error class or finding type and legal entity; checked against
+         * {@code schemas/ownership.schema.json} at start.
+         */
+        @WithDefault("ownership.json")
+        String file();
+
+        /** How often open dead letters and findings are checked against their due time (and escalated). */
+        @WithDefault("60s")
+        String escalationInterval();
+    }
+
+    /** Service levels: how long an exception may wait for its team, and how long approved work may take to the ERP. */
+    Slas slas();
+
+    interface Slas {
+        /** How long a dead letter or finding of a flow with no SLA of its own may stay open before it is overdue. */
+        @WithDefault("8h")
+        Duration resolution();
+
+        /** Per flow (route id; {@code reconciliation} for findings): its own service levels. */
+        Map<String, Flow> flows();
+
+        interface Flow {
+            /** How long an exception of this flow may stay open before it is overdue and escalated. */
+            Optional<Duration> resolution();
+
+            /** How long from a record's approval in its source until it is in the ERP (the KPI reports the share met). */
+            Optional<Duration> delivery();
+        }
+    }
 
     interface Kpis {
         /** How often the KPI gauges at /q/metrics are recomputed from the store. */

@@ -63,6 +63,19 @@ public class DeadLetter extends PanacheEntityBase {
     /** Last publication to the dead-letter topic; null while (re)opened and not yet published. */
     @Column(name = "published_at")
     public Instant publishedAt;
+    /** The legal entity (region code) the failed record belongs to, when the flow knew its project. */
+    public String entity;
+    /** The team that owns it (mappings/ownership.json). */
+    @Column(name = "owner_team")
+    public String ownerTeam;
+    /** The operator who took it, or was given it; null while the team has not picked it up. */
+    public String assignee;
+    /** When it is overdue: failed at plus its flow's resolution SLA. */
+    @Column(name = "due_at")
+    public Instant dueAt;
+    /** When it was escalated as overdue (once). */
+    @Column(name = "escalated_at")
+    public Instant escalatedAt;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")

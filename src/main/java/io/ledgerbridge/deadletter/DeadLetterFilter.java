@@ -1,6 +1,7 @@
 package io.ledgerbridge.deadletter;
 
 import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.ownership.OwnerFilter;
 import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.problem.ProblemException;
 import java.time.Instant;
@@ -8,16 +9,24 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Which dead letters an operator means: by flow, status, error class, business key and time window. */
+/**
+ * Which dead letters an operator means: by flow, status, error class, business key and time window, and by who owns
+ * them (team, assignee, overdue).
+ */
 public record DeadLetterFilter(String flow, DeadLetter.Status status, ErrorClass errorClass, String key, Instant from,
-        Instant to) {
+        Instant to, OwnerFilter owner) {
 
     /** Reads the filter from request parameters; an unknown value is a 400 naming it. */
     public static DeadLetterFilter parse(String flow, String status, String errorClass, String key, String from,
             String to) {
         return new DeadLetterFilter(blankToNull(flow), parseEnum(DeadLetter.Status.class, "status", status),
                 parseEnum(ErrorClass.class, "errorClass", errorClass), blankToNull(key), parseInstant("from", from),
-                parseInstant("to", to));
+                parseInstant("to", to), OwnerFilter.ANY);
+    }
+
+    /** The same filter narrowed by owner. */
+    public DeadLetterFilter owned(OwnerFilter by) {
+        return new DeadLetterFilter(flow, status, errorClass, key, from, to, by);
     }
 
     /** JPQL condition and its parameters. */
@@ -47,6 +56,7 @@ public record DeadLetterFilter(String flow, DeadLetter.Status status, ErrorClass
             where.append(" and createdAt < :to");
             params.put("to", to);
         }
+        owner.appendTo(where, params, DeadLetter.Status.OPEN);
         return where.toString();
     }
 
@@ -59,6 +69,9 @@ public record DeadLetterFilter(String flow, DeadLetter.Status status, ErrorClass
         parts.put("key", key);
         parts.put("from", from);
         parts.put("to", to);
+        parts.put("team", owner.team());
+        parts.put("assignee", owner.assignee());
+        parts.put("overdueAt", owner.overdueAt());
         parts.values().removeIf(java.util.Objects::isNull);
         return parts.toString();
     }

@@ -7,6 +7,7 @@ import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.observe.TraceAttributes;
+import io.ledgerbridge.ownership.Ownership;
 import io.ledgerbridge.privacy.PersonalData;
 import io.ledgerbridge.flow.ReferenceMissing;
 import io.ledgerbridge.sync.SyncRecords;
@@ -39,9 +40,11 @@ public class DeadLetterRecorder {
     private final ObjectMapper json;
     private final SyncRecords syncRecords;
     private final PersonalData personalData;
+    private final Ownership ownership;
 
-    DeadLetterRecorder(ObjectMapper json, SyncRecords syncRecords, PersonalData personalData) {
+    DeadLetterRecorder(ObjectMapper json, SyncRecords syncRecords, PersonalData personalData, Ownership ownership) {
         this.json = json;
+        this.ownership = ownership;
         this.syncRecords = syncRecords;
         this.personalData = personalData;
     }
@@ -80,6 +83,7 @@ public class DeadLetterRecorder {
                 // a replay, or a redelivery of a message already waiting here: the same dead letter, open again
                 return reopen(same, errorClass, failed, now);
             }
+            ownership.own(failed, exchange.getMessage().getHeader(FlowHeaders.ERP_PROJECT_ID, String.class));
             failed.persist();
             return failed;
         });

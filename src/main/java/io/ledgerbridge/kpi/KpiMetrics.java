@@ -33,13 +33,16 @@ public class KpiMetrics {
             "ledgerbridge_kpi_billing_cycle_p95_seconds");
     /** Gauges with a series per tag value (present once there is something to count). */
     public static final List<String> MULTI_GAUGES = List.of("ledgerbridge_dead_letters_open",
-            "ledgerbridge_reconciliation_findings", "ledgerbridge_kpi_manual_actions");
+            "ledgerbridge_reconciliation_findings", "ledgerbridge_kpi_manual_actions",
+            "ledgerbridge_kpi_sla_met_ratio");
 
     private final Kpis kpis;
     private final AtomicReference<Kpis.Report> current = new AtomicReference<>();
     private final MultiGauge openDeadLetters;
     private final MultiGauge findings;
     private final MultiGauge manualActions;
+    private final MultiGauge slaMet;
+    private final MultiGauge periodClose;
 
     KpiMetrics(Kpis kpis, MeterRegistry registry) {
         this.kpis = kpis;
@@ -62,6 +65,13 @@ public class KpiMetrics {
                 .description("Findings of this month's last reconciliation by type").register(registry);
         manualActions = MultiGauge.builder(MULTI_GAUGES.get(2))
                 .description("Operators' replays, resolves and discards this month (reconciliation effort)")
+                .register(registry);
+        slaMet = MultiGauge.builder(MULTI_GAUGES.get(3))
+                .description("Share of this month's exceptions closed by their due time (sla=resolution) and of "
+                        + "records delivered within the flow's delivery SLA (sla=delivery)").register(registry);
+        periodClose = MultiGauge.builder("ledgerbridge.period.close.failures")
+                .description("What blocks closing this or last month: failed billing runs waiting as dead letters "
+                        + "(step=billing), periods whose last reconciliation failed (step=reconciliation)")
                 .register(registry);
     }
 
@@ -88,6 +98,17 @@ public class KpiMetrics {
             report.manualActions().forEach((action, count) -> manual.add(MultiGauge.Row.of(Tags.of("action", action),
                     count)));
             manualActions.register(manual, true);
+            List<MultiGauge.Row<?>> met = new ArrayList<>();
+            report.slaMet().forEach((flow, levels) -> levels.forEach((level, kept) -> {
+                if (kept.share() != null) {
+                    met.add(MultiGauge.Row.of(Tags.of("flow", flow, "sla", level), kept.share().doubleValue()));
+                }
+            }));
+            slaMet.register(met, true);
+            List<MultiGauge.Row<?>> close = new ArrayList<>();
+            kpis.periodCloseFailures(YearMonth.now(ZoneOffset.UTC)).forEach((step, count) -> close.add(
+                    MultiGauge.Row.of(Tags.of("step", step), count)));
+            periodClose.register(close, true);
         } catch (RuntimeException failed) {
             LOG.warnf("KPI gauges not refreshed: %s", failed.getMessage());
         }

@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.ledgerbridge.ownership.Slas;
 import javax.sql.DataSource;
 
 /**
@@ -36,7 +37,16 @@ public class Kpis {
             BigDecimal syncedWithoutInterventionShare, long billingRuns, long billingRunsWithException,
             BigDecimal invoiceExceptionRate, Percentiles approvalToErpLagSeconds, Percentiles billingCycleSeconds,
             Map<String, Map<String, Long>> openDeadLetters, Long reconciliationRun,
-            Map<String, Long> reconciliationFindings, Map<String, Long> manualActions) {
+            Map<String, Long> reconciliationFindings, Map<String, Long> manualActions,
+            Map<String, Map<String, SlaMet>> slaMet) {
+    }
+
+    /**
+     * How often a flow kept its SLA in the period: {@code resolution}, of its dead letters closed in the period, those
+     * closed by their due time; {@code delivery}, of its records posted in the period, those posted within the
+     * delivery SLA of their approval.
+     */
+    public record SlaMet(String sla, long count, long met, BigDecimal share) {
     }
 
     /** Median and 95th percentile of durations in seconds (null when nothing was measured). */
@@ -44,9 +54,11 @@ public class Kpis {
     }
 
     private final DataSource dataSource;
+    private final Slas slas;
 
-    Kpis(DataSource dataSource) {
+    Kpis(DataSource dataSource, Slas slas) {
         this.dataSource = dataSource;
+        this.slas = slas;
     }
 
     public Report report(YearMonth period, Long projectId) {
@@ -116,10 +128,65 @@ public class Kpis {
                 }
             }
             return new Report(period.toString(), projectId, synced, untouched, share(untouched, synced), billingRuns,
-                    exceptions, share(exceptions, billingRuns), lag, cycle, open, reconRun, findings, manual);
+                    exceptions, share(exceptions, billingRuns), lag, cycle, open, reconRun, findings, manual,
+                    slaMet(connection, from, to, project));
         } catch (SQLException e) {
             throw new IllegalStateException("KPIs of " + period + " could not be read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What stands in the way of closing the current and the previous month: billing runs of those periods that
+     * failed and wait as dead letters ({@code billing}), and periods whose last reconciliation run failed
+     * ({@code reconciliation}).
+     */
+    public Map<String, Long> periodCloseFailures(YearMonth current) {
+        String previous = current.minusMonths(1).toString();
+        try (Connection connection = dataSource.getConnection()) {
+            Map<String, Long> failures = new LinkedHashMap<>();
+            failures.put("billing", count(connection, "select count(*) from dead_letter where flow = 'billing-run' and "
+                    + "status in ('OPEN', 'REPLAYING') and (business_key like ? or business_key like ?)",
+                    "billing:%:" + current, "billing:%:" + previous));
+            failures.put("reconciliation", count(connection, "select count(*) from recon_run r where r.period in (?, ?) "
+                    + "and r.status = 'FAILED' and r.id = (select max(l.id) from recon_run l where l.period = r.period "
+                    + "and l.status <> 'RUNNING')", current.toString(), previous));
+            return failures;
+        } catch (SQLException e) {
+            throw new IllegalStateException("period close state could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Per flow with an SLA (and per flow with dead letters closed in the period): the share of it met. */
+    private Map<String, Map<String, SlaMet>> slaMet(Connection connection, Timestamp from, Timestamp to,
+            String project) throws SQLException {
+        Map<String, Map<String, SlaMet>> met = new java.util.TreeMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("select flow, count(*), sum(case when "
+                + "updated_at <= due_at then 1 else 0 end) from dead_letter where status in ('REPLAYED', 'RESOLVED', "
+                + "'DISCARDED') and due_at is not null and updated_at >= ? and updated_at < ? group by flow")) {
+            statement.setTimestamp(1, from);
+            statement.setTimestamp(2, to);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    long count = rows.getLong(2);
+                    long kept = rows.getLong(3);
+                    met.computeIfAbsent(rows.getString(1), f -> new LinkedHashMap<>()).put("resolution",
+                            new SlaMet("resolution", count, kept, share(kept, count)));
+                }
+            }
+        }
+        for (Map.Entry<String, Map<String, Duration>> flow : slas.configured().entrySet()) {
+            Duration delivery = flow.getValue().get("delivery");
+            if (delivery == null) {
+                continue;
+            }
+            List<Long> lags = durations(connection, "select r.source_version, r.posted_at from sync_record r where "
+                    + "r.flow = '" + flow.getKey().replace("'", "''") + "' and r.status = 'POSTED' and r.posted_at >= ? "
+                    + "and r.posted_at < ?" + (TIME_FLOW.equals(flow.getKey()) ? project : ""), from, to);
+            long kept = lags.stream().filter(seconds -> seconds <= delivery.toSeconds()).count();
+            met.computeIfAbsent(flow.getKey(), f -> new LinkedHashMap<>()).put("delivery",
+                    new SlaMet("delivery", lags.size(), kept, share(kept, lags.size())));
+        }
+        return met;
     }
 
     private static BigDecimal share(long part, long whole) {

@@ -3,10 +3,13 @@ package io.ledgerbridge.reconcile;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.time.Instant;
 import java.util.List;
 
 /** A difference a reconciliation found, with the records behind it and whether a replay would fix it. */
@@ -29,6 +32,16 @@ public class ReconFinding extends PanacheEntityBase {
         ORPHAN_IN_TARGET,
         /** Approved longer ago than the stale limit and never taken in: nothing is pending for it. */
         STALE
+    }
+
+    /** Where the work on a finding stands. */
+    public enum Status {
+        /** Found by the latest run of its period and project, not yet resolved. */
+        OPEN,
+        /** An operator closed it, with a reason. */
+        RESOLVED,
+        /** A later run of the same period and project took its place (what still differs is found again). */
+        SUPERSEDED
     }
 
     @Id
@@ -57,6 +70,21 @@ public class ReconFinding extends PanacheEntityBase {
     public Long billingRunId;
     @Column(name = "replay_candidate")
     public boolean replayCandidate;
+    @Enumerated(EnumType.STRING)
+    public Status status;
+    /** The legal entity (region code) of the finding's project. */
+    public String entity;
+    @Column(name = "owner_team")
+    public String ownerTeam;
+    public String assignee;
+    @Column(name = "due_at")
+    public Instant dueAt;
+    @Column(name = "escalated_at")
+    public Instant escalatedAt;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    /** Who closed it and why. */
+    public String resolution;
 
     public static List<ReconFinding> ofRun(Long runId) {
         return list("runId = ?1 order by type, projectId, sourceId, erpEntryId", runId);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ledgerbridge.config.LedgerbridgeConfig;
+import io.ledgerbridge.ownership.Ownership;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.billing.BillingRun;
@@ -53,10 +54,13 @@ public class Reconciliations {
     private final ObjectMapper json;
     private final ProducerTemplate producer;
     private final LedgerbridgeConfig config;
+    private final Ownership ownership;
     private final ExecutorService runner = BackgroundWorker.named("ledgerbridge-reconciliation");
 
-    Reconciliations(DataSource dataSource, ObjectMapper json, ProducerTemplate producer, LedgerbridgeConfig config) {
+    Reconciliations(DataSource dataSource, ObjectMapper json, ProducerTemplate producer, LedgerbridgeConfig config,
+            Ownership ownership) {
         this.dataSource = dataSource;
+        this.ownership = ownership;
         this.json = json;
         this.producer = producer;
         this.config = config;
@@ -367,6 +371,8 @@ public class Reconciliations {
         int total = findings;
         LOG.infof("reconciliation run %d matched in %d ms, %d findings (%s)", runId,
                 (System.nanoTime() - matchStart) / 1_000_000, total, String.join(", ", steps));
+        // owned before the run shows as completed: whoever reads its findings then sees their owners
+        ownership.ownFindings(runId);
         QuarkusTransaction.requiringNew().run(() -> ReconRun.update(
                 "status = ?1, findings = ?2, finishedAt = ?3 where id = ?4", ReconRun.Status.COMPLETED, total,
                 StoreTime.now(), runId));

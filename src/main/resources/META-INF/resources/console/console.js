@@ -134,6 +134,7 @@ function base64Utf8(text) {
 
 function signOut(message) {
   session = null;
+  teamsCache = null;
   sessionStorage.removeItem(SESSION_KEY);
   if (message) showNotice(message, false, true);
   location.hash = '#/login';
@@ -203,14 +204,24 @@ async function deadLettersView(params) {
   lastDeadLetterList = location.hash || '#/dead-letters';
   const filter = { status: params.get('status') ?? 'OPEN', flow: params.get('flow') || '',
     errorClass: params.get('errorClass') || '', key: params.get('key') || '', from: params.get('from') || '',
-    to: params.get('to') || '' };
+    to: params.get('to') || '', assignee: params.get('assignee') || '', team: params.get('team') || '',
+    overdue: params.get('overdue') === 'true' ? 'true' : '' };
+  const known = await teams();
   const page = Number(params.get('page') || 0);
   const form = h('form', { class: 'card filters', id: 'dead-letter-filters', onsubmit: event => {
     event.preventDefault();
     const v = formValues(form);
     location.hash = '#/dead-letters' + query({ status: v.status, flow: v.flow, errorClass: v.errorClass, key: v.key,
-      from: v.from ? new Date(v.from).toISOString() : '', to: v.to ? new Date(v.to).toISOString() : '' });
+      from: v.from ? new Date(v.from).toISOString() : '', to: v.to ? new Date(v.to).toISOString() : '',
+      assignee: v.assignee, team: v.team, overdue: v.overdue ? 'true' : '' });
   } },
+  h('label', {}, 'Owner', h('select', { name: 'assignee' },
+    [['', 'anyone'], ['me', 'mine'], ['none', 'unassigned']].map(([value, label]) =>
+      h('option', { value, selected: value === filter.assignee }, label)))),
+  h('label', {}, 'Team', h('select', { name: 'team' }, h('option', { value: '' }, 'any'),
+    known.teams.map(t => h('option', { value: t.id, selected: t.id === filter.team }, t.name)))),
+  h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'overdue', value: 'true',
+    checked: filter.overdue === 'true' }), 'Overdue only'),
   h('label', {}, 'Status', h('select', { name: 'status' }, h('option', { value: '' }, 'any'),
     STATUSES.map(s => h('option', { value: s, selected: s === filter.status }, s)))),
   h('label', {}, 'Flow', h('input', { name: 'flow', value: filter.flow, list: 'flows', placeholder: 'any flow' })),
@@ -230,7 +241,8 @@ async function deadLettersView(params) {
   document.getElementById('flows').replaceChildren(...[...flows].map(f => h('option', { value: f })));
   if (found.items.length === 0) {
     list.replaceChildren(h('div', { class: 'empty', id: 'dead-letters-empty' },
-      filter.status === 'OPEN' && !filter.flow && !filter.errorClass && !filter.key
+      filter.status === 'OPEN' && !filter.flow && !filter.errorClass && !filter.key && !filter.assignee
+        && !filter.team && !filter.overdue
         ? 'No open dead letters: every message reached its target.'
         : 'No dead letters match these filters.'));
     return;
@@ -239,17 +251,38 @@ async function deadLettersView(params) {
     onclick: () => { location.hash = `#/dead-letters/${d.id}`; } },
   h('td', { class: 'num' }, d.id), h('td', {}, d.flow), h('td', {}, d.step || '—'), h('td', {}, d.businessKey || '—'),
   h('td', {}, badge(d.errorClass)), h('td', {}, truncate(d.errorMessage, 120)), h('td', { class: 'num' }, d.attempts),
-  h('td', {}, badge(d.status)), h('td', {}, when(d.createdAt))));
+  h('td', {}, badge(d.status)), h('td', {}, when(d.createdAt)), h('td', {}, teamName(known, d.team)),
+  h('td', {}, d.assignee || '—'), h('td', {}, due(d))));
   const pages = Math.max(1, Math.ceil(found.total / found.size));
   list.replaceChildren(
     h('table', { id: 'dead-letters' }, h('thead', {}, h('tr', {}, ['#', 'Flow', 'Step', 'Business key', 'Class',
-      'Error', 'Attempts', 'Status', 'Failed at'].map(t => h('th', {}, t)))), h('tbody', {}, rows)),
+      'Error', 'Attempts', 'Status', 'Failed at', 'Team', 'Assignee', 'Due'].map(t => h('th', {}, t)))),
+    h('tbody', {}, rows)),
     h('div', { class: 'pager' },
       h('button', { class: 'secondary', disabled: page === 0,
         onclick: () => { location.hash = '#/dead-letters' + query({ ...filter, page: page - 1 }); } }, 'Previous'),
       h('span', { class: 'muted' }, `Page ${page + 1} of ${pages} · ${found.total} dead letters`),
       h('button', { class: 'secondary', disabled: page + 1 >= pages,
         onclick: () => { location.hash = '#/dead-letters' + query({ ...filter, page: page + 1 }); } }, 'Next')));
+}
+
+let teamsCache = null;
+
+/** The teams, their members and the caller's teams (GET /admin/teams), read once per sign-in. */
+async function teams() {
+  if (!teamsCache) teamsCache = await api('GET', '/admin/teams');
+  return teamsCache;
+}
+
+function teamName(known, id) {
+  const team = known.teams.find(t => t.id === id);
+  return team ? team.name : (id || '—');
+}
+
+/** The due time, marked when it has passed on an open one. */
+function due(item) {
+  if (!item.dueAt) return '—';
+  return item.overdue ? h('span', { class: 'overdue' }, badge('OVERDUE'), ' ', when(item.dueAt)) : when(item.dueAt);
 }
 
 function localInput(iso) {
@@ -273,6 +306,7 @@ async function deadLetterView(id) {
   header('dead-letters');
   app.replaceChildren(h('p', { class: 'muted' }, 'Loading dead letter…'));
   const d = await api('GET', `/admin/dead-letters/${id}`);
+  const known = await teams();
   const open = d.status === 'OPEN';
   const editable = open && canOperate();
   const original = pretty(d.editedPayload || d.payload);
@@ -320,6 +354,7 @@ async function deadLetterView(id) {
     return button;
   };
 
+  const ownerActions = editable ? ownerForm(known, d, `/admin/dead-letters/${id}`, act) : null;
   const actions = editable
     ? h('div', { class: 'actions' }, replay, replayEdited, reason, close('resolve', 'Resolve'), close('discard', 'Discard'))
     : h('p', { class: 'muted', id: 'no-actions' }, open
@@ -335,7 +370,11 @@ async function deadLetterView(id) {
         fact('Source', [d.sourceSystem, d.sourceId, d.sourceVersion].filter(Boolean).join(' · ')),
         fact('Error class', badge(d.errorClass)), fact('Attempts', d.attempts),
         fact('Correlation id', d.correlationId), fact('Failed at', when(d.createdAt)),
-        fact('Updated at', when(d.updatedAt)), d.resolution ? fact('Resolution', d.resolution) : null),
+        fact('Updated at', when(d.updatedAt)), d.resolution ? fact('Resolution', d.resolution) : null,
+        fact('Team', teamName(known, d.team)), fact('Assignee', d.assignee || 'nobody yet'), fact('Due', due(d)),
+        d.entity ? fact('Legal entity', d.entity) : null,
+        d.escalatedAt ? fact('Escalated at', when(d.escalatedAt)) : null),
+      ownerActions,
       h('h3', {}, 'Error'), h('pre', { class: 'json error', id: 'error-message' }, d.errorMessage || '')),
       h('div', { class: 'card' }, h('h3', {}, d.editedPayload ? 'Payload (last edit)' : 'Payload'), payload, actions)),
     h('div', { class: 'card' }, h('h3', {}, 'Replays'), d.replays.length === 0
@@ -346,6 +385,30 @@ async function deadLetterView(id) {
         h('td', {}, r.outcome ? badge(r.outcome) : '…'), h('td', {}, r.detail || '')))))),
     h('div', { class: 'card' }, h('h3', {}, 'Headers kept with it'),
       h('pre', { class: 'json' }, JSON.stringify(d.headers, null, 2))));
+}
+
+/** Take it, or hand it to a team and one of its members: POST {path}/take, {path}/assign. */
+function ownerForm(known, item, path, act) {
+  const take = h('button', { class: 'secondary', id: 'take', disabled: item.assignee === session.name }, 'Take it');
+  take.addEventListener('click', () => act(take, () => api('POST', `${path}/take`),
+    o => `Taken: it is yours now (team ${teamName(known, o.team)}).`));
+  const team = h('select', { id: 'assign-team' }, known.teams.map(t =>
+    h('option', { value: t.id, selected: t.id === item.team }, t.name)));
+  const member = h('select', { id: 'assign-member' });
+  const members = () => {
+    const chosen = known.teams.find(t => t.id === team.value);
+    member.replaceChildren(h('option', { value: '' }, 'the whole team'),
+      ...(chosen ? chosen.members : []).map(m => h('option', { value: m, selected: m === item.assignee }, m)));
+  };
+  team.addEventListener('change', members);
+  members();
+  const note = h('input', { id: 'assign-note', placeholder: 'Note (optional)', maxlength: 1000 });
+  const assign = h('button', { class: 'secondary', id: 'assign' }, 'Assign');
+  assign.addEventListener('click', () => act(assign, () => api('POST', `${path}/assign`,
+    { team: team.value, assignee: member.value || null, note: note.value.trim() || null }),
+  o => `Assigned to ${o.assignee || 'the whole team'} of ${teamName(known, o.team)}.`));
+  return h('div', { class: 'actions owner', id: 'owner-actions' }, take, h('span', { class: 'muted' }, 'or assign to'),
+    team, member, note, assign);
 }
 
 function fact(term, value) {
@@ -459,12 +522,41 @@ async function reconciliationRunView(id, params) {
 
 async function findingCard(f, names) {
   const linked = h('div', { id: 'finding-records' });
+  const known = await teams();
+  const act = async (button, call, success) => {
+    button.disabled = true;
+    try {
+      showNotice(success(await call()), true, true);
+      render();
+    } catch (failed) {
+      showNotice(failed.message);
+      button.disabled = false;
+    }
+  };
+  let owner = null;
+  if (f.status === 'OPEN' && canOperate()) {
+    const reason = h('input', { id: 'finding-reason', placeholder: 'Reason (required to resolve)', maxlength: 1000 });
+    const resolve = h('button', { class: 'danger', id: 'finding-resolve' }, 'Resolve');
+    resolve.addEventListener('click', () => {
+      if (!reason.value.trim()) {
+        showNotice(`Give a reason to resolve finding #${f.id}.`);
+        return;
+      }
+      act(resolve, () => api('POST', `/admin/findings/${f.id}/resolve`, { reason: reason.value.trim() }),
+        r => `Finding #${f.id} is now ${r.status}.`);
+    });
+    owner = h('div', {}, ownerForm(known, f, `/admin/findings/${f.id}`, act),
+      h('div', { class: 'actions' }, reason, resolve));
+  }
   const card = h('div', { class: 'card', id: 'finding' },
-    h('h3', {}, 'Finding ', badge(f.type)),
+    h('h3', {}, 'Finding ', badge(f.type), ' ', badge(f.status)),
     h('dl', { class: 'facts' }, fact('Project', names.get(f.projectId) || f.projectId), fact('Currency', f.currency),
       fact('Source entry', f.sourceId), fact('ERP entry', f.erpEntryId), fact('Expected', f.expected),
       fact('Actual', f.actual), fact('Detail', f.detail),
-      fact('Replay candidate', f.replayCandidate ? 'yes: replaying its dead letter closes the gap' : 'no')),
+      fact('Replay candidate', f.replayCandidate ? 'yes: replaying its dead letter closes the gap' : 'no'),
+      fact('Team', teamName(known, f.team)), fact('Assignee', f.assignee || 'nobody yet'), fact('Due', due(f)),
+      f.resolution ? fact('Resolution', f.resolution) : null),
+    owner,
     h('h3', {}, 'Records behind it'), linked);
   const parts = [];
   if (f.deadLetter) {

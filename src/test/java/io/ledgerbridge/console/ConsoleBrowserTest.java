@@ -65,6 +65,9 @@ class ConsoleBrowserTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> !Store.deadLetters(entry).isEmpty());
         DeadLetter letter = Store.deadLetters(entry).get(0);
         VendorStubs.reset();
+        // past its due time, as if its SLA had run out
+        QuarkusTransaction.requiringNew().run(() -> DeadLetter.update("dueAt = ?1 where id = ?2",
+                java.time.Instant.now().minusSeconds(60), letter.id));
 
         // a reconciliation of November: Harvest approved the entry, Xero holds an entry nobody sent
         long projectId = Admin.as(Admin.VIEWER).queryParam("psaId", project.projectId()).get("/admin/projects")
@@ -121,6 +124,8 @@ class ConsoleBrowserTest {
         // what the browser did is what the store holds: the dead letter replayed by the operator, once
         DeadLetter after = QuarkusTransaction.requiringNew().call(() -> DeadLetter.findById(letter.id));
         assertThat(after.status).isEqualTo(DeadLetter.Status.REPLAYED);
+        assertThat(after.ownerTeam).isEqualTo("billing");
+        assertThat(after.assignee).isEqualTo(Admin.APPROVER);
         assertThat(Store.posted(entry, V1)).isTrue();
         assertThat(Admin.as(Admin.VIEWER).get("/admin/dead-letters/" + letter.id).then().extract().jsonPath()
                 .getString("replays[0].requestedBy")).isEqualTo(Admin.OPERATOR);

@@ -167,6 +167,39 @@ class ReconciliationTest {
         assertThat(finding(findings, "STALE", stale, null)).containsEntry("replayCandidate", false);
         assertThat(finding(findings, "DUPLICATED_IN_TARGET", null, twin)).containsEntry("actual", "60");
         assertThat(finding(findings, "ORPHAN_IN_TARGET", null, orphan)).containsEntry("actual", "45");
+
+        // each finding is owned (mappings/ownership.json: reconciliation -> billing), open, due two days after the run
+        assertThat(findings).allSatisfy(f -> {
+            assertThat(f).containsEntry("team", "billing").containsEntry("status", "OPEN").containsEntry("entity", "EU")
+                    .containsEntry("assignee", null).containsEntry("overdue", false);
+            assertThat(Duration.between(java.time.Instant.parse((String) f.get("foundAt")),
+                    java.time.Instant.parse((String) f.get("dueAt")))).isEqualTo(Duration.ofDays(2));
+        });
+        int taken = (Integer) finding(findings, "STALE", stale, null).get("id");
+        int resolved = (Integer) finding(findings, "ORPHAN_IN_TARGET", null, orphan).get("id");
+        Admin.as(Admin.OPERATOR).contentType("application/json").post("/admin/findings/" + taken + "/take").then()
+                .statusCode(200).body("assignee", org.hamcrest.Matchers.is(Admin.OPERATOR));
+        Admin.as(Admin.OPERATOR).queryParam("assignee", "me").queryParam("team", "billing").get("/admin/findings")
+                .then().statusCode(200).body("items.id", org.hamcrest.Matchers.hasItem(taken));
+        Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of("reason", "a goodwill booking"))
+                .post("/admin/findings/" + resolved + "/resolve").then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.is("RESOLVED"));
+        Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of("reason", "again"))
+                .post("/admin/findings/" + resolved + "/resolve").then().statusCode(409);
+
+        // the next run of the period finds again what still differs; the first run's open findings are superseded
+        long again = Admin.as(Admin.OPERATOR).contentType("application/json")
+                .body(Map.of("period", "2026-10", "projects", List.of(projectId)))
+                .post("/admin/reconciliations").then().statusCode(202).extract().jsonPath().getLong("id");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "COMPLETED".equals(Admin.as(Admin.VIEWER)
+                .get("/admin/reconciliations/" + again).then().extract().path("status")));
+        Admin.as(Admin.VIEWER).get("/admin/findings/" + taken).then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.is("SUPERSEDED"));
+        Admin.as(Admin.VIEWER).get("/admin/findings/" + resolved).then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.is("RESOLVED"));
+        Admin.as(Admin.VIEWER).queryParam("projectId", projectId).queryParam("size", 500).get("/admin/findings")
+                .then().statusCode(200).body("items.run", org.hamcrest.Matchers.everyItem(
+                        org.hamcrest.Matchers.is((int) again)));
     }
 
     @Test

@@ -84,7 +84,12 @@ public final class TimeEntryFixtures {
      * the person's assignment in the role (with the project's ERP task), the rate card and the person's ERP id.
      */
     public static Project register(Project project) {
-        loadProjectAndStaffing(project);
+        return register(project, "EU");
+    }
+
+    /** {@link #register(Project)} with the project in another region (legal entity) of mappings/regions.json. */
+    public static Project register(Project project, String region) {
+        loadProjectAndStaffing(project, region);
         operator().body(List.of(xref("PERSON", String.valueOf(project.userId()), project.erpUserId())))
                 .put("/admin/cross-references").then().statusCode(200);
         return project;
@@ -100,12 +105,16 @@ public final class TimeEntryFixtures {
 
     /** Everything {@link #register} loads but the person's ERP id. */
     public static Project loadProjectAndStaffing(Project project) {
+        return loadProjectAndStaffing(project, "EU");
+    }
+
+    private static Project loadProjectAndStaffing(Project project, String region) {
         operator().body(List.of(Map.of("card", RATE_CARD, "role", ROLE, "currency", "EUR", "billRate", "120.00",
                         "costRate", "70.00", "effectiveFrom", "2026-01-01")))
                 .put("/admin/rate-cards").then().statusCode(200);
         operator().body(List.of(Map.ofEntries(Map.entry("psaId", String.valueOf(project.projectId())),
                         Map.entry("erpProjectId", project.erpProjectId()), Map.entry("name", "Website Redesign"),
-                        Map.entry("clientName", "ABC Corp"), Map.entry("region", "EU"), Map.entry("currency", "EUR"),
+                        Map.entry("clientName", "ABC Corp"), Map.entry("region", region), Map.entry("currency", "EUR"),
                         Map.entry("contractType", "TIME_AND_MATERIALS"), Map.entry("rateCard", RATE_CARD),
                         Map.entry("status", "ACTIVE"), Map.entry("startsOn", "2026-01-01"))))
                 .put("/admin/projects").then().statusCode(200);

@@ -9,6 +9,8 @@ import io.ledgerbridge.deadletter.DeadLetterFilter;
 import io.ledgerbridge.deadletter.DeadLetterReplay;
 import io.ledgerbridge.deadletter.DeadLetters;
 import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.ownership.OwnerFilter;
+import io.ledgerbridge.ownership.Ownership;
 import io.ledgerbridge.privacy.PersonalData;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.ledgerbridge.replay.ReplayJob;
@@ -45,18 +47,26 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 public class DeadLetterResource {
 
-    /** A dead letter in a list. */
+    /** A dead letter in a list, with who owns it and until when. */
     public record Summary(long id, String flow, String step, String businessKey, ErrorClass errorClass,
-            String errorMessage, int attempts, DeadLetter.Status status, Instant createdAt, Instant updatedAt) {
+            String errorMessage, int attempts, DeadLetter.Status status, Instant createdAt, Instant updatedAt,
+            String entity, String team, String assignee, Instant dueAt, boolean overdue, Instant escalatedAt) {
 
         Summary withErrorMessage(String message) {
             return new Summary(id, flow, step, businessKey, errorClass, message, attempts, status, createdAt,
-                    updatedAt);
+                    updatedAt, entity, team, assignee, dueAt, overdue, escalatedAt);
         }
 
         static Summary of(DeadLetter letter) {
             return new Summary(letter.id, letter.flow, letter.step, letter.businessKey, letter.errorClass,
-                    letter.errorMessage, letter.attempts, letter.status, letter.createdAt, letter.updatedAt);
+                    letter.errorMessage, letter.attempts, letter.status, letter.createdAt, letter.updatedAt,
+                    letter.entity, letter.ownerTeam, letter.assignee, letter.dueAt, overdue(letter),
+                    letter.escalatedAt);
+        }
+
+        private static boolean overdue(DeadLetter letter) {
+            return letter.status == DeadLetter.Status.OPEN && letter.dueAt != null
+                    && letter.dueAt.isBefore(Instant.now());
         }
     }
 
@@ -68,7 +78,8 @@ public class DeadLetterResource {
     public record Detail(long id, String flow, String step, String businessKey, String sourceSystem, String sourceId,
             String sourceVersion, ErrorClass errorClass, String errorMessage, int attempts, DeadLetter.Status status,
             String correlationId, Instant createdAt, Instant updatedAt, String resolution, JsonNode headers,
-            String payload, String editedPayload, List<Replay> replays) {
+            String payload, String editedPayload, List<Replay> replays, String entity, String team, String assignee,
+            Instant dueAt, boolean overdue, Instant escalatedAt) {
     }
 
     /** One replay as the API shows it. */
@@ -89,9 +100,12 @@ public class DeadLetterResource {
     public record BulkReplay(Filter filter, boolean dryRun, @Min(0) @Max(1000) Integer ratePerSecond) {
     }
 
-    /** The dead letters a bulk replay selects. */
-    public record Filter(String flow, String status, String errorClass, String key, String from, String to) {
+    /** The dead letters a bulk replay selects; assignee "me" is the caller, "none" nobody. */
+    public record Filter(String flow, String status, String errorClass, String key, String from, String to,
+            String team, String assignee, boolean overdue) {
     }
+
+
 
     /** Why an operator closes a dead letter. */
     public record Reason(@NotBlank @Size(max = 1000) String reason) {
@@ -102,9 +116,11 @@ public class DeadLetterResource {
     private final ObjectMapper json;
     private final PersonalData personalData;
     private final SecurityIdentity identity;
+    private final Ownership ownership;
 
     DeadLetterResource(DeadLetters deadLetters, ReplayJobs replayJobs, ObjectMapper json, PersonalData personalData,
-            SecurityIdentity identity) {
+            SecurityIdentity identity, Ownership ownership) {
+        this.ownership = ownership;
         this.deadLetters = deadLetters;
         this.replayJobs = replayJobs;
         this.json = json;
@@ -122,9 +138,10 @@ public class DeadLetterResource {
                     + "Above ledgerbridge.replay.approval-threshold dead letters the job waits for another "
                     + "approver (POST /admin/replay-jobs/{id}/approve). Follow it at /admin/replay-jobs/{id}.")
     public Response bulkReplay(@Valid @NotNull BulkReplay request) {
-        Filter f = request.filter() == null ? new Filter(null, null, null, null, null, null) : request.filter();
+        Filter f = request.filter() == null ? new Filter(null, null, null, null, null, null, null, null, false)
+                : request.filter();
         DeadLetterFilter filter = DeadLetterFilter.parse(f.flow(), f.status() == null ? "OPEN" : f.status(),
-                f.errorClass(), f.key(), f.from(), f.to());
+                f.errorClass(), f.key(), f.from(), f.to()).owned(owner(f.team(), f.assignee(), f.overdue()));
         ReplayJob job = replayJobs.request(filter, request.dryRun(),
                 request.ratePerSecond() == null ? 10 : request.ratePerSecond());
         return Response.accepted(ReplayJobResource.JobView.of(replayJobs.view(job.id, request.dryRun())))
@@ -135,14 +152,18 @@ public class DeadLetterResource {
     @RolesAllowed({"viewer", "operator", "approver"})
     @Operation(summary = "List dead letters, newest first",
             description = "Filters: flow, status (OPEN, REPLAYING, REPLAYED, RESOLVED, DISCARDED), errorClass, "
-                    + "key (business key), from/to (ISO-8601 instants on the time of failure).")
+                    + "key (business key), from/to (ISO-8601 instants on the time of failure), team (owning team), "
+                    + "assignee (a user name, me, or none for what nobody has taken), overdue=true (open and past "
+                    + "its due time).")
     public SummaryPage list(@QueryParam("flow") String flow, @QueryParam("status") String status,
             @QueryParam("errorClass") String errorClass, @QueryParam("key") String key,
             @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("team") @Size(max = 64) String team, @QueryParam("assignee") @Size(max = 128) String assignee,
+            @QueryParam("overdue") @DefaultValue("false") boolean overdue,
             @QueryParam("page") @DefaultValue("0") @Min(0) @Max(Paging.MAX_PAGE) int page,
             @QueryParam("size") @DefaultValue("50") @Min(1) @Max(Paging.MAX_SIZE) int size) {
-        DeadLetters.Page found = deadLetters.find(DeadLetterFilter.parse(flow, status, errorClass, key, from, to),
-                page, size);
+        DeadLetters.Page found = deadLetters.find(DeadLetterFilter.parse(flow, status, errorClass, key, from, to)
+                .owned(owner(team, assignee, overdue)), page, size);
         boolean masked = masked();
         return new SummaryPage(found.items().stream().map(Summary::of)
                 .map(d -> masked ? d.withErrorMessage(personalData.maskText(d.errorMessage())) : d).toList(),
@@ -169,7 +190,9 @@ public class DeadLetterResource {
                 masked ? personalData.mask(letter.payload) : letter.payload,
                 masked ? personalData.mask(letter.editedPayload) : letter.editedPayload,
                 deadLetters.replays(id).stream().map(Replay::of)
-                        .map(r -> masked ? r.withDetail(personalData.maskText(r.detail())) : r).toList());
+                        .map(r -> masked ? r.withDetail(personalData.maskText(r.detail())) : r).toList(),
+                letter.entity, letter.ownerTeam, letter.assignee, letter.dueAt, Summary.overdue(letter),
+                letter.escalatedAt);
     }
 
     @POST
@@ -211,6 +234,33 @@ public class DeadLetterResource {
     @Operation(summary = "Close an open dead letter as discarded (never to be sent), with a reason")
     public Summary discard(@PathParam("id") long id, @Valid @NotNull Reason reason) {
         return Summary.of(deadLetters.close(id, DeadLetter.Status.DISCARDED, reason.reason()));
+    }
+
+    @POST
+    @Path("/{id}/take")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({"operator", "approver"})
+    @Operation(summary = "Take an open dead letter: the caller becomes its assignee (audited)",
+            description = "Content-Type: application/json, no body needed. 409 once it is closed.")
+    public Ownership.Owner take(@PathParam("id") long id) {
+        return ownership.take(Ownership.Kind.DEAD_LETTER, id);
+    }
+
+    @POST
+    @Path("/{id}/assign")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({"operator", "approver"})
+    @Operation(summary = "Hand an open dead letter to another team and/or a member of its team (audited)",
+            description = "team: one of GET /admin/teams (default: the current team); assignee: a member of that "
+                    + "team, or null to leave it to the team. 422 for an unknown team or a non-member, 409 once "
+                    + "it is closed.")
+    public Ownership.Owner assign(@PathParam("id") long id, @Valid @NotNull Ownership.Assignment assignment) {
+        return ownership.assign(Ownership.Kind.DEAD_LETTER, id, assignment.team(), assignment.assignee(),
+                assignment.note());
+    }
+
+    private OwnerFilter owner(String team, String assignee, boolean overdue) {
+        return OwnerFilter.of(team, assignee, overdue, identity.getPrincipal().getName(), Instant.now());
     }
 
     /** Viewers read what failed and why, not the people in it: names, e-mails, notes and rates are masked. */

@@ -115,24 +115,38 @@ public class ReconciliationResource {
         if (findings == null) {
             return view;
         }
-        view.put("findings", findings.stream().map(f -> {
-            Map<String, Object> finding = new LinkedHashMap<>();
-            finding.put("id", f.id);
-            finding.put("type", f.type);
-            finding.put("projectId", f.projectId);
-            finding.put("currency", f.currency);
-            finding.put("sourceId", f.sourceId);
-            finding.put("erpEntryId", f.erpEntryId);
-            finding.put("expected", f.expected);
-            finding.put("actual", f.actual);
-            finding.put("detail", shown.apply(f.detail));
-            finding.put("syncRecord", f.syncRecordId == null ? null : "/admin/sync-records?key=harvest:time-entry:"
-                    + f.sourceId);
-            finding.put("deadLetter", f.deadLetterId == null ? null : "/admin/dead-letters/" + f.deadLetterId);
-            finding.put("billingRun", f.billingRunId == null ? null : "/admin/billing-runs/" + f.billingRunId);
-            finding.put("replayCandidate", f.replayCandidate);
-            return finding;
-        }).toList());
+        view.put("findings", findings.stream().map(f -> findingView(f, shown)).toList());
         return view;
+    }
+
+    /** A finding as the API shows it: what differs, the records behind it, and who owns it until when. */
+    static Map<String, Object> findingView(ReconFinding f, java.util.function.UnaryOperator<String> shown) {
+        Map<String, Object> finding = new LinkedHashMap<>();
+        finding.put("id", f.id);
+        finding.put("run", f.runId);
+        finding.put("type", f.type);
+        finding.put("projectId", f.projectId);
+        finding.put("currency", f.currency);
+        finding.put("sourceId", f.sourceId);
+        finding.put("erpEntryId", f.erpEntryId);
+        finding.put("expected", f.expected);
+        finding.put("actual", f.actual);
+        finding.put("detail", shown.apply(f.detail));
+        finding.put("syncRecord", f.syncRecordId == null ? null : "/admin/sync-records?key=harvest:time-entry:"
+                + f.sourceId);
+        finding.put("deadLetter", f.deadLetterId == null ? null : "/admin/dead-letters/" + f.deadLetterId);
+        finding.put("billingRun", f.billingRunId == null ? null : "/admin/billing-runs/" + f.billingRunId);
+        finding.put("replayCandidate", f.replayCandidate);
+        finding.put("status", f.status);
+        finding.put("entity", f.entity);
+        finding.put("team", f.ownerTeam);
+        finding.put("assignee", f.assignee);
+        finding.put("foundAt", f.createdAt);
+        finding.put("dueAt", f.dueAt);
+        finding.put("overdue", f.status == ReconFinding.Status.OPEN && f.dueAt != null
+                && f.dueAt.isBefore(java.time.Instant.now()));
+        finding.put("escalatedAt", f.escalatedAt);
+        finding.put("resolution", shown.apply(f.resolution));
+        return finding;
     }
 }
