@@ -4,8 +4,12 @@ import io.ledgerbridge.config.LedgerbridgeConfig;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.TargetRejected;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Named;
@@ -27,6 +31,7 @@ import org.jboss.logging.Logger;
  * {@link Recovered} is fired (the outage's dead letters are then replayed, see AutoResolution).
  */
 @ApplicationScoped
+@Startup
 @Named("erp")
 public class ErpGateway {
 
@@ -41,13 +46,21 @@ public class ErpGateway {
     private volatile Instant openedAt;
     /** System.nanoTime() before which nothing is sent: the ERP's last Retry-After. */
     private volatile long pausedUntil = System.nanoTime();
+    private final Counter rateLimits;
 
     /** The circuit closed again: the ERP answered after being unavailable since {@code openedAt}. */
     public record Recovered(String connector, Instant openedAt, Instant closedAt) {
     }
 
-    ErpGateway(ProducerTemplate producer, LedgerbridgeConfig config, Event<Recovered> recovered) {
+    ErpGateway(ProducerTemplate producer, LedgerbridgeConfig config, Event<Recovered> recovered,
+            MeterRegistry registry) {
         this.producer = producer;
+        Gauge.builder("ledgerbridge.erp.circuit.open", this, gateway -> gateway.state == CircuitBreakerState.OPEN
+                ? 1 : 0).description("1 while the ERP connector's circuit is open (calls fail at once)")
+                .tag("connector", config.erp().connector()).register(registry);
+        this.rateLimits = Counter.builder("ledgerbridge.erp.rate.limited")
+                .description("429 answers of the ERP: its call budget was spent; every call waits its Retry-After")
+                .tag("connector", config.erp().connector()).register(registry);
         this.maximumPause = config.retry().maximumRetryAfter();
         this.connectorUri = "direct:erp-" + config.erp().connector();
         this.guard = TypedGuard.create(Exchange.class)
@@ -87,6 +100,7 @@ public class ErpGateway {
             if (failure != null) {
                 exchange.setException(null);
                 if (failure instanceof FlowFailure rateLimited && rateLimited.errorClass() == ErrorClass.RATE_LIMITED) {
+                    rateLimits.increment();
                     pause(exchange.getMessage().getHeader(Exchange.REDELIVERY_DELAY, 0L, Long.class));
                 }
                 throw failure;

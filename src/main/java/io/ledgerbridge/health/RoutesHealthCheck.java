@@ -24,11 +24,7 @@ public class RoutesHealthCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         List<Route> routes = camel.getRoutes();
-        List<String> notStarted = routes.stream()
-                .filter(route -> route.isAutoStartup()
-                        && camel.getRouteController().getRouteStatus(route.getRouteId()) != ServiceStatus.Started)
-                .map(route -> route.getRouteId() + "=" + camel.getRouteController().getRouteStatus(route.getRouteId()))
-                .toList();
+        List<String> notStarted = notStarted(camel);
         HealthCheckResponseBuilder response = HealthCheckResponse.named("camel routes")
                 .withData("routes", routes.size())
                 .withData("started", routes.stream().filter(r -> camel.getRouteController()
@@ -37,5 +33,14 @@ public class RoutesHealthCheck implements HealthCheck {
             response.withData("notStarted", String.join(", ", notStarted));
         }
         return response.status(camel.getStatus() == ServiceStatus.Started && notStarted.isEmpty()).build();
+    }
+
+    /** The routes that should run (auto-started) and do not, as {@code id=status}. */
+    static List<String> notStarted(CamelContext camel) {
+        return camel.getRoutes().stream()
+                .filter(route -> route.isAutoStartup()
+                        && camel.getRouteController().getRouteStatus(route.getRouteId()) != ServiceStatus.Started)
+                .map(route -> route.getRouteId() + "=" + camel.getRouteController().getRouteStatus(route.getRouteId()))
+                .toList();
     }
 }

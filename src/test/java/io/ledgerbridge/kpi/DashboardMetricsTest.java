@@ -41,4 +41,22 @@ class DashboardMetricsTest {
         }
         assertThat(charted).containsAll(KpiMetrics.GAUGES).containsAll(KpiMetrics.MULTI_GAUGES);
     }
+
+    /** The alert rules of k8s/monitoring read metrics the service exposes (a renamed metric silences no alert). */
+    @Test
+    void everyMetricOfTheAlertRulesIsExposed() throws Exception {
+        Set<String> alerted = io.ledgerbridge.deploy.AlertRulesTest.metrics();
+        assertThat(alerted).contains("ledgerbridge_exceptions_overdue", "ledgerbridge_erp_circuit_open",
+                "ledgerbridge_routes_stopped", "ledgerbridge_period_close_failures", "ledgerbridge_sla_seconds");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+            String exposed = given().get(io.ledgerbridge.testing.Management.url("/q/metrics")).then().statusCode(200)
+                    .extract().asString();
+            for (String name : alerted) {
+                if (KpiMetrics.MULTI_GAUGES.contains(name)) {
+                    continue; // a series per tag value, present once there is something to count
+                }
+                assertThat(exposed).as("/q/metrics exposes %s", name).containsPattern("(?m)^" + name + "[{ ]");
+            }
+        });
+    }
 }
