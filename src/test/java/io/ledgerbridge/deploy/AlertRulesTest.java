@@ -9,13 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -48,7 +46,7 @@ public class AlertRulesTest {
                 }
             }
         }
-        Set<String> anchors = anchors(Files.readString(Path.of("docs/operations.md")));
+        Set<String> anchors = io.ledgerbridge.docs.DocsLinksTest.anchors(Files.readString(Path.of("docs/operations.md")));
         List<JsonNode> alerts = alerts(yaml(RULES));
         assertThat(alerts).hasSize(8);
         for (JsonNode alert : alerts) {
@@ -93,14 +91,6 @@ public class AlertRulesTest {
     static JsonNode yaml(Path file) throws IOException {
         Object document = new Load(LoadSettings.builder().build()).loadFromString(Files.readString(file));
         return JSON.valueToTree(document);
-    }
-
-    /** GitHub's anchors of the Markdown headings: lower case, punctuation dropped, spaces as '-'. */
-    static Set<String> anchors(String markdown) {
-        return markdown.lines().filter(line -> line.startsWith("#"))
-                .map(line -> line.replaceFirst("^#+\\s*", "").trim().toLowerCase(Locale.ROOT)
-                        .replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'))
-                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static String promtool(String... arguments) throws Exception {

@@ -42,6 +42,15 @@ public final class ServiceProcess implements AutoCloseable {
     /** Starts the jar with these JVM options, environment variables (e.g. MALLOC_ARENA_MAX) and system properties. */
     public static ServiceProcess start(List<String> jvmOptions, Map<String, String> environment,
             Map<String, String> properties, Path log) throws IOException {
+        return start(jvmOptions, environment, properties, log, null);
+    }
+
+    /**
+     * Starts the jar in {@code directory} (null: the repository root), which then holds its relative folders: data/
+     * of the embedded profile, and the routes/ and mappings/ it finds there.
+     */
+    public static ServiceProcess start(List<String> jvmOptions, Map<String, String> environment,
+            Map<String, String> properties, Path log, Path directory) throws IOException {
         int port = freePort();
         int managementPort = freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -50,11 +59,15 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("-Dquarkus.management.port=" + managementPort);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
-        command.add(System.getProperty("service.jar", "target/quarkus-app/quarkus-run.jar"));
+        command.add(Path.of(System.getProperty("service.jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath()
+                .toString());
         long launched = System.nanoTime();
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
         Process process = builder.start();
         ServiceProcess service = new ServiceProcess(process, port, managementPort);
         Awaitility.await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
