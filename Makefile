@@ -2,7 +2,11 @@
 SERVERS ?= target/local-servers
 JAR := target/quarkus-app/quarkus-run.jar
 
-.PHONY: image run test test-console bench chaos cluster-build validate-routes package servers-up servers-down run-cluster clean k8s sandbox run-sandbox native native-sources
+.PHONY: docs image run test test-console bench chaos cluster-build validate-routes package servers-up servers-down run-cluster clean k8s sandbox run-sandbox native native-sources
+
+## Write docs/flows/*.md and the flows diagram of docs/architecture.md from routes/ (FlowDocsTest checks them).
+docs:
+	mvn -B -q test -Dtest=FlowDocsTest -Dsurefire.failIfNoSpecifiedTests=false -Ddocs.update=true
 
 ## Start the service on its embedded default (H2 under data/, file outbox under data/erp-outbox/) on port 8080.
 run: package
