@@ -27,7 +27,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,19 +41,13 @@ class KafkaBatchesTest {
 
     static final int KEYS = 40;
     static final int VERSIONS = 5;
-    static final KafkaResource kafka = new KafkaResource();
     static String bootstrap;
 
     CamelContext camel;
 
     @BeforeAll
     static void broker() {
-        bootstrap = kafka.start().get("ledgerbridge.kafka.bootstrap-servers");
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        kafka.stop();
+        bootstrap = KafkaResource.sharedBroker();
     }
 
     @AfterEach

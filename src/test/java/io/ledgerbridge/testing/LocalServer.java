@@ -99,12 +99,25 @@ final class LocalServer {
         }
     }
 
-    /** Whether a Docker engine answers (Testcontainers can be used). */
+    /** A stop of this server that only runs its script (for a shutdown hook: see {@link SharedServers#script}). */
+    Runnable scriptedStop() {
+        return SharedServers.script(Path.of(script).toAbsolutePath().toString(), folder.toString());
+    }
+
+    /** Whether a Docker engine answers (Testcontainers can be used); asked once per JVM, the answer takes seconds. */
     static boolean dockerAvailable() {
-        try {
-            return org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
-        } catch (Throwable notAvailable) {
-            return false;
+        String key = "test-servers.docker-available";
+        synchronized (key.intern()) {
+            if (System.getProperty(key) == null) {
+                boolean available;
+                try {
+                    available = org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
+                } catch (Throwable notAvailable) {
+                    available = false;
+                }
+                System.setProperty(key, Boolean.toString(available));
+            }
+            return Boolean.parseBoolean(System.getProperty(key));
         }
     }
 }
