@@ -3,7 +3,9 @@ package io.ledgerbridge.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ledgerbridge.testing.Sandbox;
 import io.ledgerbridge.testing.ServiceProcess;
+import io.ledgerbridge.testing.VendorStubs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +33,8 @@ import org.junit.jupiter.api.TestFactory;
  * <p>
  * Each command must succeed: a curl call answers 2xx, or the status the docs show under it ({@code # 409 {...}});
  * another command exits 0. Where the docs show the answer ({@code # {"status":"OPEN",...}}), each literal
- * {@code "field":value} of it must be in the real answer; a GET is asked again for up to 90 s until it is, so a
+ * {@code "field":value} of it must be in the real answer (a number as the same amount, {@code "field":"…"} as any
+ * value but null); a GET is asked again for up to 90 s until it is, so a
  * step that the docs say takes a while is waited for. Variables set in a block carry on to its later commands.
  */
 class DocsCommandsIT {
@@ -42,8 +45,13 @@ class DocsCommandsIT {
             "\"([A-Za-z0-9_]+)\":(\"(?:[^\"\\\\]|\\\\.)*\"|-?\\d+(?:\\.\\d+)?|true|false|null)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One runnable block of a page. */
-    record Block(Path page, int line, List<String> lines) {
+    /**
+     * One runnable block of a page, and the service it runs against: its session ({@code bash runnable <session>}).
+     * The blocks of a session run in order against one service: the plain one ({@code make run});
+     * {@code sandbox}: the service of {@code make run-sandbox} with the vendor sandbox of {@code make sandbox};
+     * {@code signed}: {@code make run} with {@code LEDGERBRIDGE_WEBHOOKS_SECRET} set, in the commands' environment too.
+     */
+    record Block(Path page, int line, String session, List<String> lines) {
     }
 
     /** One command of a block: its text, the status the docs show for it (or null) and the answer they show. */
@@ -92,8 +100,12 @@ class DocsCommandsIT {
                 while (++i < lines.size() && !lines.get(i).startsWith("```")) {
                     body.add(lines.get(i));
                 }
-                if (fence.group(1).equals("bash") && fence.group(2).trim().equals("runnable")) {
-                    blocks.add(new Block(page, start + 1, body));
+                String[] info = fence.group(2).trim().split("\\s+");
+                if (fence.group(1).equals("bash") && info[0].equals("runnable")) {
+                    String session = info.length > 1 ? info[1] : "";
+                    assertThat(session).as("%s:%d: the session of a runnable block", page, start + 1)
+                            .isIn("", SANDBOX, SIGNED);
+                    blocks.add(new Block(page, start + 1, session, body));
                 }
             }
         }
@@ -140,26 +152,59 @@ class DocsCommandsIT {
         return commands;
     }
 
+    private static final String SANDBOX = "sandbox";
+    private static final String SIGNED = "signed";
+
     private static void runPage(Path page, List<Block> blocks) throws Exception {
+        Map<String, List<Block>> sessions = new LinkedHashMap<>();
+        blocks.forEach(block -> sessions.computeIfAbsent(block.session(), s -> new ArrayList<>()).add(block));
+        for (var session : sessions.entrySet()) {
+            runSession(page, session.getKey(), session.getValue());
+        }
+    }
+
+    private static void runSession(Path page, String session, List<Block> blocks) throws Exception {
         Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "docs-"
-                + page.getFileName().toString().replace(".md", "") + "-");
+                + page.getFileName().toString().replace(".md", "") + (session.isEmpty() ? "" : "-" + session) + "-");
         // copies, not links: Camel's file: route pattern does not follow a linked folder
         copy(Path.of("routes"), work.resolve("routes"));
         copy(Path.of("mappings"), work.resolve("mappings"));
-        Map<String, String> settings = Map.of("quarkus.profile", "embedded",
-                "ledgerbridge.retry.initial-delay", "50", "ledgerbridge.retry.maximum-delay", "200");
-        try (ServiceProcess service = ServiceProcess.start(List.of("-Xmx512m"), Map.of(), settings,
+        Map<String, String> settings = new LinkedHashMap<>(Map.of("quarkus.profile", "embedded",
+                "ledgerbridge.retry.initial-delay", "50", "ledgerbridge.retry.maximum-delay", "200"));
+        Map<String, String> environment = new LinkedHashMap<>();
+        if (session.equals(SIGNED)) {
+            byte[] secret = new byte[24];
+            new java.security.SecureRandom().nextBytes(secret);
+            environment.put("LEDGERBRIDGE_WEBHOOKS_SECRET", java.util.HexFormat.of().formatHex(secret));
+        }
+        VendorStubs sandbox = null;
+        if (session.equals(SANDBOX)) {
+            // make sandbox, then make run-sandbox: the service takes the settings the sandbox wrote
+            sandbox = Sandbox.open(work.resolve("target/sandbox"));
+            for (String line : Files.readAllLines(work.resolve("target/sandbox/service.args"))) {
+                settings.put(line.substring(2, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+            }
+        }
+        try (ServiceProcess service = ServiceProcess.start(List.of("-Xmx512m"), environment, settings,
                 work.resolve("service.log"), work)) {
             for (Block block : blocks) {
                 List<String> variables = new ArrayList<>();
                 for (Command command : commands(block)) {
                     String text = command.text().replace("localhost:8080", service.baseUrl().replace("http://", ""))
                             .replace("localhost:9000", service.managementUrl().replace("http://", ""));
-                    run(work, page, command, text, variables);
+                    run(work, page, command, text, variables, environment);
                     if (text.matches("^(export\\s+)?[A-Za-z_][A-Za-z0-9_]*=.*")) {
                         variables.add(text);
                     }
                 }
+            }
+            if (sandbox != null) {
+                assertThat(VendorStubs.violations()).as("requests of %s's commands that broke a vendor's contract", page)
+                        .isEmpty();
+            }
+        } finally {
+            if (sandbox != null) {
+                sandbox.stop();
             }
         }
     }
@@ -177,12 +222,12 @@ class DocsCommandsIT {
         }
     }
 
-    private static void run(Path work, Path page, Command command, String text, List<String> variables)
-            throws Exception {
+    private static void run(Path work, Path page, Command command, String text, List<String> variables,
+            Map<String, String> environment) throws Exception {
         String where = page + ":" + command.line() + " `" + command.text() + "`";
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(command.safeToRepeat() ? 90 : 0);
         while (true) {
-            Result result = execute(work, text, variables);
+            Result result = execute(work, text, variables, environment);
             String problem = problem(command, result);
             if (problem == null) {
                 return;
@@ -212,16 +257,33 @@ class DocsCommandsIT {
         String actual = compact(result.output());
         Matcher field = FIELD.matcher(command.answer());
         while (field.find()) {
+            String name = field.group(1);
             String value = field.group(2);
             if (value.contains("…") || value.contains("...")) {
-                continue;
-            }
-            String pair = "\"" + field.group(1) + "\":" + value;
-            if (!actual.contains(pair)) {
-                return "the answer lacks " + pair + " that the docs show";
+                // a value left out: the answer has the field, and not as null
+                if (!Pattern.compile("\"" + name + "\":(?!null)").matcher(actual).find()) {
+                    return "the answer lacks a value of \"" + name + "\" that the docs show";
+                }
+            } else if (value.matches("-?\\d+(\\.\\d+)?")) {
+                // a number: the same amount, whatever its scale (3354.50 is 3354.5)
+                if (!numbersOf(actual, name).contains(new java.math.BigDecimal(value).stripTrailingZeros())) {
+                    return "the answer lacks \"" + name + "\":" + value + " that the docs show";
+                }
+            } else if (!actual.contains("\"" + name + "\":" + value)) {
+                return "the answer lacks \"" + name + "\":" + value + " that the docs show";
             }
         }
         return null;
+    }
+
+    private static List<java.math.BigDecimal> numbersOf(String answer, String field) {
+        Matcher number = Pattern.compile("\"" + Pattern.quote(field) + "\":(-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)")
+                .matcher(answer);
+        List<java.math.BigDecimal> numbers = new ArrayList<>();
+        while (number.find()) {
+            numbers.add(new java.math.BigDecimal(number.group(1)).stripTrailingZeros());
+        }
+        return numbers;
     }
 
     /** JSON as Jackson writes it (no whitespace), so that the docs' fields can be found in it; other text as it is. */
@@ -236,7 +298,8 @@ class DocsCommandsIT {
     record Result(int exit, List<Integer> statuses, String output) {
     }
 
-    private static Result execute(Path work, String text, List<String> variables) throws Exception {
+    private static Result execute(Path work, String text, List<String> variables, Map<String, String> environment)
+            throws Exception {
         Path body = Files.createTempFile(work, "answer-", ".txt");
         Path statuses = Files.createTempFile(work, "status-", ".txt");
         String script = String.join("\n",
@@ -246,8 +309,10 @@ class DocsCommandsIT {
                         + "'; cat '" + body + "'; }",
                 String.join("\n", variables),
                 text);
-        Process process = new ProcessBuilder("bash", "-c", script).directory(work.toFile()).redirectErrorStream(true)
-                .start();
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", script).directory(work.toFile())
+                .redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("`%s` finished", text).isTrue();
         List<Integer> codes = Files.readAllLines(statuses).stream().filter(l -> !l.isBlank()).map(Integer::valueOf)

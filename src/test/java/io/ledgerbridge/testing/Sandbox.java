@@ -34,17 +34,27 @@ public final class Sandbox {
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "target/sandbox");
+        VendorStubs stubs = open(dir);
+        System.out.println("vendor sandbox (Harvest, Xero, Xero identity, CRM) on " + VendorStubs.server().baseUrl());
+        System.out.println("service settings in " + dir.resolve("service.args") + "; start the service with: make run-sandbox");
+        System.out.println("contract violations are answered 400 and listed here; Ctrl-C stops the sandbox");
+        Runtime.getRuntime().addShutdownHook(new Thread(stubs::stop));
+        Thread.currentThread().join();
+    }
+
+    /**
+     * Starts the sandbox and writes, under {@code dir}, the service's settings ({@code service.args}, one {@code -D}
+     * a line) and the sandbox's URL ({@code url}, for the walkthrough's commands that talk to it). The caller stops it.
+     */
+    public static VendorStubs open(Path dir) throws java.io.IOException {
         VendorStubs stubs = new VendorStubs();
         Map<String, String> settings = settings(stubs.start());
         walkthroughIds();
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("service.args"), settings.entrySet().stream()
                 .map(e -> "-D" + e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")) + "\n");
-        System.out.println("vendor sandbox (Harvest, Xero, Xero identity, CRM) on " + VendorStubs.server().baseUrl());
-        System.out.println("service settings in " + dir.resolve("service.args") + "; start the service with: make run-sandbox");
-        System.out.println("contract violations are answered 400 and listed here; Ctrl-C stops the sandbox");
-        Runtime.getRuntime().addShutdownHook(new Thread(stubs::stop));
-        Thread.currentThread().join();
+        Files.writeString(dir.resolve("url"), VendorStubs.server().baseUrl() + "\n");
+        return stubs;
     }
 
     /** The service's settings against the sandbox: every connector on, its own H2 file, a quick status poll. */
