@@ -7,6 +7,7 @@ import io.ledgerbridge.billing.BillingRun;
 import io.ledgerbridge.billing.InvoiceLineRecord;
 import io.ledgerbridge.deadletter.DeadLetter;
 import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.money.Money;
 import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.project.ProjectRecord;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -116,7 +117,7 @@ public class BillingRunResource {
                     result.getMessage().getHeader(FlowHeaders.SKIP_REASON, String.class), null);
         }
         return new Outcome(project, "INVOICED", run.id, run.erpInvoiceId, "invoice " + run.erpInvoiceNumber + " total "
-                + run.total.toPlainString() + " " + run.currency, null);
+                + money(run.total, run.currency).toPlainString() + " " + run.currency, null);
     }
 
     @GET
@@ -146,17 +147,27 @@ public class BillingRunResource {
         return view(BillingRun.<BillingRun>findByIdOptional(id).orElseThrow(() -> Problem.notFound("billing run", id)));
     }
 
+    /**
+     * An amount of the invoice's currency as the invoice shows it: at the currency's minor units (3354.50 EUR, not
+     * the store's 3354.5000). The store's amounts are exact to the minor unit, so nothing is rounded away.
+     */
+    private static BigDecimal money(BigDecimal amount, String currency) {
+        return amount == null || currency == null ? amount
+                : amount.setScale(Money.minorUnits(java.util.Currency.getInstance(currency)), Money.ROUNDING);
+    }
+
     private static Run view(BillingRun run) {
         ProjectRecord project = ProjectRecord.findById(run.projectId);
         List<BillableItem> items = BillableItem.ofRun(run.id);
         List<Line> lines = InvoiceLineRecord.ofRun(run.id).stream().map(line -> new Line(line.lineNo, line.kind,
-                line.description, line.quantity, line.unitPrice, line.lineAmount, line.taxType, items.stream()
-                        .filter(i -> line.id.equals(i.invoiceLineId))
+                line.description, line.quantity, line.unitPrice, money(line.lineAmount, run.currency), line.taxType,
+                items.stream().filter(i -> line.id.equals(i.invoiceLineId))
                         .map(i -> new Source(i.kind.name(), i.sourceSystem, i.sourceId, i.sourceVersion, i.workDate,
-                                i.quantity, i.amount, i.role, i.rateVersion))
+                                i.quantity, money(i.amount, run.currency), i.role, i.rateVersion))
                         .toList())).toList();
         return new Run(run.id, run.projectId, project == null ? null : project.name, run.period, run.status.name(),
-                run.currency, run.total, run.erpInvoiceId, run.erpInvoiceNumber, run.erpStatus, run.erpTotal,
+                run.currency, money(run.total, run.currency), run.erpInvoiceId, run.erpInvoiceNumber, run.erpStatus,
+                money(run.erpTotal, run.currency),
                 run.issueDate, run.dueDate, lines);
     }
 }
