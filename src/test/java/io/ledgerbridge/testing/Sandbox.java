@@ -1,11 +1,13 @@
 package io.ledgerbridge.testing;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +18,14 @@ import java.util.stream.Collectors;
 /**
  * A local sandbox of the vendors for trying the project-to-cash walkthrough of docs/operations.md on the embedded profile
  * ({@code make sandbox}, then {@code make run-sandbox}): the contract-checking stand-ins of the tests, answering the
- * walkthrough's records with the fixed ids its example files use. Writes the service's settings to
+ * walkthrough's records with the fixed ids its example files use, and keeping what the service writes to Xero so that
+ * reading it back (invoice status, reconciliation) answers it ({@link SandboxLedger}). Writes the service's settings to
  * {@code <dir>/service.args} and runs until stopped.
  */
 public final class Sandbox {
+
+    /** The walkthrough's example files. */
+    public static final Path EXAMPLES = Path.of("mappings/examples/project-to-cash");
 
     /** Harvest ids the walkthrough's example files refer to. */
     public static final long EU_PROJECT = 41000001;
@@ -37,6 +43,9 @@ public final class Sandbox {
         VendorStubs stubs = open(dir);
         System.out.println("vendor sandbox (Harvest, Xero, Xero identity, CRM) on " + VendorStubs.server().baseUrl());
         System.out.println("service settings in " + dir.resolve("service.args") + "; start the service with: make run-sandbox");
+        System.out.println("what people do in the vendors' screens: POST " + VendorStubs.server().baseUrl()
+                + "/__admin/sandbox/invoices/{id}/pay (a customer pays an invoice), POST " + VendorStubs.server().baseUrl()
+                + "/__admin/sandbox/time-entries/{id} {\"duration\": minutes} (a time entry edited in Xero)");
         System.out.println("contract violations are answered 400 and listed here; Ctrl-C stops the sandbox");
         Runtime.getRuntime().addShutdownHook(new Thread(stubs::stop));
         Thread.currentThread().join();
@@ -47,9 +56,10 @@ public final class Sandbox {
      * a line) and the sandbox's URL ({@code url}, for the walkthrough's commands that talk to it). The caller stops it.
      */
     public static VendorStubs open(Path dir) throws java.io.IOException {
-        VendorStubs stubs = new VendorStubs();
+        VendorStubs stubs = new VendorStubs(true, new SandboxLedger(EXAMPLES.resolve("time-entries.json")));
         Map<String, String> settings = settings(stubs.start());
         walkthroughIds();
+        keepsWhatWasWritten();
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("service.args"), settings.entrySet().stream()
                 .map(e -> "-D" + e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n")) + "\n");
@@ -66,6 +76,22 @@ public final class Sandbox {
         settings.put("ledgerbridge.billing.status-poll-interval", "2000");
         settings.put("quarkus.datasource.jdbc.url", "jdbc:h2:file:./data/sandbox;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
         return settings;
+    }
+
+    /**
+     * Reading back answers what was written ({@link SandboxLedger}): Xero's time entries and invoices, and Harvest's
+     * approved time of the example file.
+     */
+    private static void keepsWhatWasWritten() {
+        var server = VendorStubs.server();
+        var ledger = aResponse().withTransformers(SandboxLedger.NAME);
+        server.stubFor(post(urlPathMatching(VendorStubs.XERO_BASE + "/Projects/[^/]+/Time")).atPriority(5)
+                .willReturn(ledger));
+        server.stubFor(get(urlPathMatching(VendorStubs.XERO_BASE + "/Projects/[^/]+/Time")).atPriority(5)
+                .willReturn(ledger));
+        server.stubFor(get(urlPathMatching(VendorStubs.XERO_ACCOUNTING_BASE + "/Invoices/[^/]+")).atPriority(5)
+                .willReturn(ledger));
+        server.stubFor(get(urlPathEqualTo(VendorStubs.HARVEST_BASE + "/time_entries")).atPriority(5).willReturn(ledger));
     }
 
     /** Harvest and Xero answer the walkthrough's projects and people with the ids of its example files. */

@@ -226,6 +226,8 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
         static final String NAME = "xero-invoices";
         private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
         private static final Map<String, String> BY_KEY = new java.util.concurrent.ConcurrentHashMap<>();
+        private static final Map<String, com.fasterxml.jackson.databind.node.ObjectNode> BY_ID =
+                new java.util.concurrent.ConcurrentHashMap<>();
         private static final java.util.concurrent.atomic.AtomicInteger NUMBERS = new java.util.concurrent.atomic.AtomicInteger(1000);
 
         @Override
@@ -261,10 +263,17 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
                 invoice.put("SubTotal", subTotal);
                 invoice.put("TotalTax", tax);
                 invoice.put("Total", subTotal.add(tax));
+                BY_ID.put(invoice.path("InvoiceID").asText(), invoice);
                 return JSON.writeValueAsString(JSON.createObjectNode().set("Invoices", JSON.createArrayNode().add(invoice)));
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
+        }
+
+        /** The invoice created with this id, as it was answered (a copy), or null. */
+        public static com.fasterxml.jackson.databind.node.ObjectNode created(String id) {
+            var invoice = BY_ID.get(id);
+            return invoice == null ? null : invoice.deepCopy();
         }
 
         @Override
