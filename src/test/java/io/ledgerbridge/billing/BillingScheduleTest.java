@@ -9,10 +9,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.ledgerbridge.testing.Admin;
 import io.ledgerbridge.testing.TimeEntryFixtures;
+import io.ledgerbridge.testing.SchedulesOn;
 import io.ledgerbridge.testing.VendorStubs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -22,20 +22,13 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The schedule bills a project's last month by itself once the month (and its grace days) is over, once. */
+/**
+ * The schedule bills a project's last month by itself once the month (and its grace days) is over, once (checking
+ * twice a second, no grace days: {@link SchedulesOn}).
+ */
 @QuarkusTest
-@TestProfile(BillingScheduleTest.ScheduleOn.class)
+@TestProfile(SchedulesOn.class)
 class BillingScheduleTest {
-
-    /** The schedule on, checking twice a second, no grace days. */
-    public static class ScheduleOn implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("ledgerbridge.billing.schedule-enabled", "true",
-                    "ledgerbridge.billing.schedule-interval", "500",
-                    "ledgerbridge.billing.grace-days", "0");
-        }
-    }
 
     @Test
     void lastMonthIsBilledByTheScheduleWithoutAnAdminCallAndOnlyOnce() {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ledgerbridge.store.ScheduleClaims;
+import io.ledgerbridge.testing.SchedulesOn;
 import io.ledgerbridge.testing.VendorStubs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -19,26 +19,20 @@ import java.time.temporal.ChronoUnit;
 import javax.sql.DataSource;
 import java.time.YearMonth;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The cron expression of the configuration starts reconciliations of the current and the previous month. */
+/**
+ * The cron expression of the configuration starts reconciliations of the current and the previous month (every two
+ * seconds here: {@link SchedulesOn}).
+ */
 @QuarkusTest
-@TestProfile(ReconciliationScheduleTest.EveryTwoSeconds.class)
+@TestProfile(SchedulesOn.class)
 class ReconciliationScheduleTest {
 
     @Inject
     ScheduleClaims claims;
     @Inject
     DataSource dataSource;
-
-    /** The schedule every two seconds. */
-    public static class EveryTwoSeconds implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("ledgerbridge.reconciliation.cron", "0/2 * * * * ?");
-        }
-    }
 
     @Test
     void scheduleReconcilesThisMonthAndTheOneBefore() {
