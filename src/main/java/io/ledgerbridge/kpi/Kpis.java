@@ -180,8 +180,8 @@ public class Kpis {
                 continue;
             }
             List<Long> lags = durations(connection, "select r.source_version, r.posted_at from sync_record r where "
-                    + "r.flow = '" + flow.getKey().replace("'", "''") + "' and r.status = 'POSTED' and r.posted_at >= ? "
-                    + "and r.posted_at < ?" + (TIME_FLOW.equals(flow.getKey()) ? project : ""), from, to);
+                    + "r.flow = ? and r.status = 'POSTED' and r.posted_at >= ? and r.posted_at < ?"
+                    + (TIME_FLOW.equals(flow.getKey()) ? project : ""), flow.getKey(), from, to);
             long kept = lags.stream().filter(seconds -> seconds <= delivery.toSeconds()).count();
             met.computeIfAbsent(flow.getKey(), f -> new LinkedHashMap<>()).put("delivery",
                     new SlaMet("delivery", lags.size(), kept, share(kept, lags.size())));
@@ -214,12 +214,13 @@ public class Kpis {
     }
 
     /** Seconds from approval (the source version: the time system's updated_at) to the given moment, per row. */
-    private static List<Long> durations(Connection connection, String sql, Timestamp from, Timestamp to)
-            throws SQLException {
+    /** The seconds from the first to the second instant of each row the query answers; its parameters bound in order. */
+    private static List<Long> durations(Connection connection, String sql, Object... params) throws SQLException {
         List<Long> seconds = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setTimestamp(1, from);
-            statement.setTimestamp(2, to);
+            for (int i = 0; i < params.length; i++) {
+                statement.setObject(i + 1, params[i]);
+            }
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     Instant approved = approvedAt(rows.getString(1));

@@ -113,6 +113,11 @@ public class Ownership {
                 .register(registry);
     }
 
+    /** Whether an exception still open is past its due time (one rule for dead letters and findings alike). */
+    public static boolean overdue(boolean open, Instant dueAt) {
+        return open && dueAt != null && dueAt.isBefore(Instant.now());
+    }
+
     private final MultiGauge open;
     private final MultiGauge overdue;
 

@@ -65,8 +65,7 @@ public class DeadLetterResource {
         }
 
         private static boolean overdue(DeadLetter letter) {
-            return letter.status == DeadLetter.Status.OPEN && letter.dueAt != null
-                    && letter.dueAt.isBefore(Instant.now());
+            return io.ledgerbridge.ownership.Ownership.overdue(letter.status == DeadLetter.Status.OPEN, letter.dueAt);
         }
     }
 

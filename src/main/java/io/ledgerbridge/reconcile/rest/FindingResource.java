@@ -135,9 +135,10 @@ public class FindingResource {
                 + "where id = ?3 and status = ?4", ReconFinding.Status.RESOLVED, audit.actor() + ": "
                 + reason.reason().trim(), id, ReconFinding.Status.OPEN));
         if (closed == 0) {
-            audit.record("resolve", "finding/" + id, "refused: finding is " + find(id).status, "REFUSED");
+            ReconFinding.Status status = find(id).status;
+            audit.record("resolve", "finding/" + id, "refused: finding is " + status, "REFUSED");
             throw new ProblemException(Problem.of(409, "not-open", "Finding not open", "finding " + id + " is "
-                    + find(id).status + "; only an OPEN finding is resolved"));
+                    + status + "; only an OPEN finding is resolved"));
         }
         audit.record("resolve", "finding/" + id, reason.reason().trim(), "RESOLVED");
         return get(id);

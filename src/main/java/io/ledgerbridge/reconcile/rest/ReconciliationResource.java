@@ -143,8 +143,8 @@ public class ReconciliationResource {
         finding.put("assignee", f.assignee);
         finding.put("foundAt", f.createdAt);
         finding.put("dueAt", f.dueAt);
-        finding.put("overdue", f.status == ReconFinding.Status.OPEN && f.dueAt != null
-                && f.dueAt.isBefore(java.time.Instant.now()));
+        finding.put("overdue", io.ledgerbridge.ownership.Ownership.overdue(f.status == ReconFinding.Status.OPEN,
+                f.dueAt));
         finding.put("escalatedAt", f.escalatedAt);
         finding.put("resolution", shown.apply(f.resolution));
         return finding;
