@@ -219,44 +219,47 @@ public class BillingRuns {
     }
 
     /**
-     * The ERP holds the invoice: checks its totals against the plan to the cent (INTERNAL when they differ: nothing
-     * is marked billed, nothing is rounded away) and marks the run invoiced and its items billed.
+     * The ERP holds the invoice (the canonical answer of the capability create-invoice, its id in
+     * {@link FlowHeaders#TARGET_ID}): checks its totals against the plan to the cent (INTERNAL when they differ:
+     * nothing is marked billed, nothing is rounded away) and marks the run invoiced and its items billed.
      */
     public void complete(Exchange exchange) {
         Message in = exchange.getMessage();
         Long runId = in.getHeader("ledgerbridgeBillingRunId", Long.class);
-        JsonNode answer = json.read(in.getBody(String.class)).path("Invoices").path(0);
+        String invoiceId = in.getHeader(FlowHeaders.TARGET_ID, String.class);
+        JsonNode answer = json.read(in.getBody(String.class));
         QuarkusTransaction.requiringNew().run(() -> {
             BillingRun run = BillingRun.findById(runId);
-            BigDecimal erpSubTotal = answer.path("SubTotal").decimalValue();
             List<InvoiceLineRecord> lines = InvoiceLineRecord.ofRun(runId);
-            JsonNode erpLines = answer.path("LineItems");
+            JsonNode erpLines = answer.path("lines");
             List<String> differences = new ArrayList<>();
-            if (answer.path("SubTotal").isMissingNode() || erpSubTotal.compareTo(run.total) != 0) {
-                differences.add("sub-total " + answer.path("SubTotal").asText("missing") + " vs planned "
+            if (!answer.path("subTotal").isNumber() || answer.path("subTotal").decimalValue().compareTo(run.total) != 0) {
+                differences.add("sub-total " + answer.path("subTotal").asText("missing") + " vs planned "
                         + run.total.toPlainString());
             }
+            if (erpLines.size() != lines.size()) {
+                differences.add(erpLines.size() + " lines vs " + lines.size() + " planned");
+            }
             for (int i = 0; i < lines.size() && i < erpLines.size(); i++) {
-                BigDecimal erpAmount = erpLines.path(i).path("LineAmount").decimalValue();
+                BigDecimal erpAmount = erpLines.path(i).path("lineAmount").decimalValue();
                 if (erpAmount.compareTo(lines.get(i).lineAmount) != 0) {
                     differences.add("line " + lines.get(i).lineNo + " " + erpAmount.toPlainString() + " vs planned "
                             + lines.get(i).lineAmount.toPlainString());
                 }
             }
             if (!differences.isEmpty()) {
-                throw new FlowFailure(ErrorClass.INTERNAL, "invoice " + answer.path("InvoiceID").asText()
+                throw new FlowFailure(ErrorClass.INTERNAL, "invoice " + invoiceId
                         + " does not reconcile to the cent with billing run " + runId + " (" + run.currency + "): "
                         + String.join("; ", differences) + "; items stay planned for an operator");
             }
             run.status = BillingRun.Status.INVOICED;
-            run.erpInvoiceId = answer.path("InvoiceID").asText();
-            run.erpInvoiceNumber = answer.path("InvoiceNumber").asText(null);
-            run.erpStatus = answer.path("Status").asText("DRAFT");
-            run.erpTotal = answer.path("Total").isMissingNode() ? null : answer.path("Total").decimalValue();
+            run.erpInvoiceId = invoiceId;
+            run.erpInvoiceNumber = answer.path("number").asText(null);
+            run.erpStatus = answer.path("status").asText("DRAFT");
+            run.erpTotal = answer.path("total").isNumber() ? answer.path("total").decimalValue() : null;
             run.updatedAt = StoreTime.now();
             BillableItem.update("status = ?1, updatedAt = ?2 where billingRunId = ?3", BillableItem.Status.BILLED,
                     run.updatedAt, runId);
-            in.setHeader(FlowHeaders.TARGET_ID, run.erpInvoiceId);
         });
     }
 

@@ -3,6 +3,8 @@ package io.ledgerbridge.billing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ledgerbridge.erp.ErpCall;
+import io.ledgerbridge.erp.ErpGateway;
 import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.project.ProjectRecord;
@@ -15,14 +17,10 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -36,32 +34,34 @@ public class InvoiceStatus {
 
     /** Statuses after which an invoice no longer changes. */
     private static final Set<String> FINAL = Set.of("PAID", "VOIDED", "DELETED");
-    private static final Pattern MS_DATE = Pattern.compile("/Date\\((-?\\d+)([+-]\\d{4})?\\)/");
 
     private final FlowJson json;
     private final CrossReferences crossReferences;
+    private final ErpGateway erp;
 
-    InvoiceStatus(FlowJson json, CrossReferences crossReferences) {
+    InvoiceStatus(FlowJson json, CrossReferences crossReferences, ErpGateway erp) {
         this.json = json;
         this.crossReferences = crossReferences;
+        this.erp = erp;
     }
 
-    /** The billing runs whose invoice may still change in the ERP. */
+    /** The billing runs whose invoice may still change in the ERP (none when the ERP cannot read invoices back). */
     public List<Long> open() {
+        if (!erp.can("read-invoice")) {
+            return List.of();
+        }
         return QuarkusTransaction.requiringNew().call(() -> BillingRun.<BillingRun>list(
                 "status = ?1 and erpInvoiceId is not null and (erpStatus is null or erpStatus not in ?2) order by id",
                 BillingRun.Status.INVOICED, FINAL).stream().map(r -> r.id).toList());
     }
 
-    /** Prepares the read of one run's invoice: headers for GET /Invoices/{id}. */
+    /** Prepares the read of one run's invoice (the ERP capability read-invoice). */
     public void request(Exchange exchange) {
         Long runId = exchange.getMessage().getBody(Long.class);
         BillingRun run = QuarkusTransaction.requiringNew().call(() -> BillingRun.findById(runId));
         Message in = exchange.getMessage();
         in.setHeader("ledgerbridgeBillingRunId", runId);
-        in.setHeader(Exchange.HTTP_METHOD, "GET");
-        in.setHeader("ledgerbridgeApiPath", "/Invoices/" + run.erpInvoiceId);
-        in.removeHeader("ledgerbridgeIdField");
+        in.setHeader(ErpCall.ERP_INVOICE_ID, run.erpInvoiceId);
         in.setBody("");
     }
 
@@ -72,9 +72,10 @@ public class InvoiceStatus {
     public String changed(Exchange exchange) {
         Message in = exchange.getMessage();
         Long runId = in.getHeader("ledgerbridgeBillingRunId", Long.class);
-        JsonNode invoice = json.read(in.getBody(String.class)).path("Invoices").path(0);
-        String status = invoice.path("Status").asText();
-        BigDecimal paid = invoice.path("AmountPaid").isNumber() ? invoice.path("AmountPaid").decimalValue() : null;
+        JsonNode invoice = json.read(in.getBody(String.class));
+        String status = invoice.path("status").asText();
+        BigDecimal paid = invoice.path("amountPaid").isNumber() ? invoice.path("amountPaid").decimalValue() : null;
+        LocalDate paidOn = invoice.path("paidOn").isTextual() ? LocalDate.parse(invoice.path("paidOn").asText()) : null;
         return QuarkusTransaction.requiringNew().call(() -> {
             BillingRun run = BillingRun.findById(runId);
             if (status.isEmpty() || status.equals(run.erpStatus)) {
@@ -83,7 +84,7 @@ public class InvoiceStatus {
             ProjectRecord project = ProjectRecord.findById(run.projectId);
             in.setHeader("kafka.KEY", String.valueOf(project.id));
             in.setHeader("ledgerbridgeInvoiceStatus", status);
-            return json.write(event(run, project, status, paid, paidOn(invoice)));
+            return json.write(event(run, project, status, paid, paidOn));
         });
     }
 
@@ -128,13 +129,6 @@ public class InvoiceStatus {
                     .put("unitPrice", line.unitPrice).put("kind", line.kind);
         }
         return event;
-    }
-
-    /** Xero dates come as {@code /Date(1700000000000+0000)/}. */
-    private static LocalDate paidOn(JsonNode invoice) {
-        Matcher date = MS_DATE.matcher(invoice.path("FullyPaidOnDate").asText(""));
-        return date.find() ? Instant.ofEpochMilli(Long.parseLong(date.group(1))).atZone(ZoneOffset.UTC).toLocalDate()
-                : null;
     }
 
     /**

@@ -355,7 +355,11 @@ public interface LedgerbridgeConfig {
     }
 
     interface Erp {
-        /** Which ERP connector posts time: {@code file-outbox} or {@code xero-projects}. */
+        /**
+         * The ERP system every ERP capability reaches (routes/erp-capabilities.camel.yaml): {@code xero} (Xero
+         * Accounting and Projects; {@code xero-projects} is its former name) or {@code file-outbox} (documents for a
+         * batch import), or another system with its routes file routes/system-&lt;system&gt;.camel.yaml.
+         */
         @WithDefault("file-outbox")
         String connector();
 

@@ -16,13 +16,16 @@ import jakarta.inject.Named;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.jboss.logging.Logger;
 
 /**
- * The circuit breaker in front of the configured ERP connector route (SmallRye Fault Tolerance). Failures of the
- * connector count against the circuit, except rejections (4xx) and rate limits (429), which say nothing about the
+ * The ERP capabilities' way to the ERP system (routes/erp-capabilities.camel.yaml): the capability route
+ * {@code erp-<capability>} calls {@link #capability}, which sends the exchange to the system's route
+ * {@code <system>-<capability>} behind the circuit breaker (SmallRye Fault Tolerance). Failures of the
+ * system count against the circuit, except rejections (4xx) and rate limits (429), which say nothing about the
  * ERP's health; while the circuit is open, calls fail at once with CircuitBreakerOpenException and the flow's error
  * policy backs off.
  * <p>
@@ -38,7 +41,8 @@ public class ErpGateway {
     private static final Logger LOG = Logger.getLogger(ErpGateway.class);
 
     private final ProducerTemplate producer;
-    private final String connectorUri;
+    private final CamelContext camel;
+    private final String system;
     private final TypedGuard<Exchange> guard;
     private final long maximumPause;
     private volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
@@ -52,47 +56,73 @@ public class ErpGateway {
     public record Recovered(String connector, Instant openedAt, Instant closedAt) {
     }
 
-    ErpGateway(ProducerTemplate producer, LedgerbridgeConfig config, Event<Recovered> recovered,
+    ErpGateway(ProducerTemplate producer, CamelContext camel, LedgerbridgeConfig config, Event<Recovered> recovered,
             MeterRegistry registry) {
         this.producer = producer;
+        this.camel = camel;
+        this.system = system(config.erp().connector());
         Gauge.builder("ledgerbridge.erp.circuit.open", this, gateway -> gateway.state == CircuitBreakerState.OPEN
                 ? 1 : 0).description("1 while the ERP connector's circuit is open (calls fail at once)")
-                .tag("connector", config.erp().connector()).register(registry);
+                .tag("connector", system).register(registry);
         this.rateLimits = Counter.builder("ledgerbridge.erp.rate.limited")
                 .description("429 answers of the ERP: its call budget was spent; every call waits its Retry-After")
-                .tag("connector", config.erp().connector()).register(registry);
+                .tag("connector", system).register(registry);
         this.maximumPause = config.retry().maximumRetryAfter();
-        this.connectorUri = "direct:erp-" + config.erp().connector();
         this.guard = TypedGuard.create(Exchange.class)
-                .withDescription("ERP connector " + config.erp().connector())
+                .withDescription("ERP connector " + system)
                 .withCircuitBreaker()
-                .name("erp-" + config.erp().connector())
+                .name("erp-" + system)
                 .requestVolumeThreshold(config.circuit().requestVolumeThreshold())
                 .failureRatio(config.circuit().failureRatio() / 100.0)
                 .delay(config.circuit().delay(), ChronoUnit.MILLIS)
                 .when(ErpGateway::saysTheErpIsDown)
                 .onStateChange(changed -> {
                     state = changed;
-                    log(changed, config.erp().connector());
+                    log(changed, system);
                     if (changed == CircuitBreakerState.OPEN && openedAt == null) {
                         openedAt = Instant.now();
                     } else if (changed == CircuitBreakerState.CLOSED && openedAt != null) {
                         Instant since = openedAt;
                         openedAt = null;
-                        recovered.fire(new Recovered(config.erp().connector(), since, Instant.now()));
+                        recovered.fire(new Recovered(system, since, Instant.now()));
                     }
                 })
                 .done()
                 .build();
     }
 
-    /** Sends the exchange through the connector route; its failure is thrown to the calling flow. */
-    public void post(Exchange exchange) throws Exception {
-        call(exchange, connectorUri);
+    /**
+     * The ERP system of a connector setting: {@code xero} (also by its former name {@code xero-projects}) or
+     * {@code file-outbox}, or another system with its own routes file.
+     */
+    static String system(String connector) {
+        return "xero-projects".equals(connector) ? "xero" : connector;
     }
 
-    /** Sends the exchange to another route of the same ERP (its accounting API), behind the same circuit. */
-    public void call(Exchange exchange, String route) throws Exception {
+    /** The ERP system the capabilities reach, e.g. {@code xero}: its routes are {@code <system>-<capability>}. */
+    public String system() {
+        return system;
+    }
+
+    /**
+     * Performs an ERP capability on the ERP system: sends the exchange to its route {@code <system>-<capability>};
+     * a failure is thrown to the calling flow. A system without that route fails the call as INTERNAL, naming it.
+     */
+    public void capability(Exchange exchange, String capability) throws Exception {
+        String route = system + "-" + capability;
+        if (camel.getRoute(route) == null) {
+            throw new FlowFailure(ErrorClass.INTERNAL, "the ERP system " + system + " cannot " + capability
+                    + ": no route " + route + " (routes/system-" + system + ".camel.yaml)");
+        }
+        call(exchange, "direct:" + route);
+    }
+
+    /** Whether the ERP system has a route for the capability (a file outbox cannot read invoices back). */
+    public boolean can(String capability) {
+        return camel.getRoute(system + "-" + capability) != null;
+    }
+
+    private void call(Exchange exchange, String route) throws Exception {
         awaitPause();
         guard.call(() -> {
             producer.send(route, exchange);

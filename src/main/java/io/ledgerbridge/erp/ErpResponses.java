@@ -80,6 +80,18 @@ public class ErpResponses {
         throw new TargetRejected(system + " rejected the request with " + status + ": " + excerpt);
     }
 
+    /**
+     * Sets {@link FlowHeaders#TARGET_ID} from the JSON body at a pointer: the id a system answers from the document
+     * itself (the file outbox knows a person by their email). A body without it is INTERNAL.
+     */
+    public void idFrom(Exchange exchange, String system, String pointer) throws IOException {
+        JsonNode id = json.readTree(exchange.getMessage().getBody(String.class)).at(pointer);
+        if (!id.isValueNode() || id.asText().isBlank()) {
+            throw new FlowFailure(ErrorClass.INTERNAL, system + ": the document has no " + pointer);
+        }
+        exchange.getMessage().setHeader(FlowHeaders.TARGET_ID, id.asText());
+    }
+
     /** Retry-After as seconds or an HTTP date; without one, the configured first backoff delay. */
     long retryAfterMillis(String retryAfter) {
         long fallback = config.retry().initialDelay();

@@ -21,7 +21,7 @@ import org.apache.camel.Message;
 
 /**
  * Steps of the people flow: a joiner becomes a Harvest user (found by email before one is created) and is matched to
- * their Xero user by email; a leaver's assignments end on their last day, and once that day has passed their PSA
+ * their ERP user (by the ERP capability find-user); a leaver's assignments end on their last day, and once that day has passed their PSA
  * access and assignments are deactivated.
  */
 @ApplicationScoped
@@ -30,10 +30,6 @@ public class People {
 
     public static final String PSA_USER = "ledgerbridgePsaUserId";
     public static final String ERP_USER = "ledgerbridgeErpUserId";
-    /** The page of the ERP's users being read (the loop of people-erp-user-pages). */
-    static final String USERS_PAGE = "ledgerbridgeErpUsersPage";
-    /** 500 users a page: a bound on the loop, far above any firm's consultants. */
-    private static final int MAX_USER_PAGES = 100;
     private static final String CANONICAL = "ledgerbridgeCanonical";
 
     private final FlowJson json;
@@ -111,41 +107,17 @@ public class People {
     }
 
     /**
-     * Takes one page of Xero's project users: the one with the person's email gives the ERP user id that time and
-     * expenses are posted under; not on this page, the next page is asked for. A person on no page is a REFERENCE:
-     * they must be invited to the Xero organisation.
+     * The ERP found the person's user (capability find-user, its id in {@link FlowHeaders#TARGET_ID}): time and
+     * expenses are posted under it.
      */
-    public void matchErpUser(Exchange exchange) {
-        JsonNode person = json.read(exchange.getProperty(CANONICAL, String.class));
-        String email = person.path("email").asText();
-        JsonNode users = json.read(exchange.getMessage().getBody(String.class));
-        for (JsonNode user : users.path("items")) {
-            if (email.equalsIgnoreCase(user.path("email").asText())) {
-                String erpId = user.path("userId").asText();
-                String hrId = exchange.getMessage().getHeader(FlowHeaders.SOURCE_ID, String.class);
-                String psaId = exchange.getMessage().getHeader(PSA_USER, String.class);
-                QuarkusTransaction.requiringNew().run(() -> ResourceRecord.update("erpUserId = ?1 where hrId = ?2",
-                        erpId, hrId));
-                crossReferences.upsert(List.of(new Entry("PERSON", Projects.PSA, psaId, Projects.ERP, erpId)));
-                exchange.getMessage().setHeader(ERP_USER, erpId);
-                return;
-            }
-        }
-        int page = exchange.getProperty(USERS_PAGE, Integer.class);
-        JsonNode pagination = users.path("pagination");
-        if (pagination.path("page").asInt(1) != page) {
-            throw new IllegalStateException("Xero answered page " + pagination.path("page").asInt(1)
-                    + " of its users when asked for page " + page);
-        }
-        if (page < pagination.path("pageCount").asInt(1)) {
-            if (page >= MAX_USER_PAGES) {
-                throw new IllegalStateException("Xero has more than " + MAX_USER_PAGES + " pages of users");
-            }
-            exchange.setProperty(USERS_PAGE, page + 1);
-            return;
-        }
-        throw new io.ledgerbridge.flow.ReferenceMissing(List.of("PERSON:hr:" + person.path("ref").path("id").asText()),
-                "consultant " + email + " is not a user of the Xero organisation: invite them in Xero, then replay");
+    public void foundErpUser(Exchange exchange) {
+        String erpId = exchange.getMessage().getHeader(FlowHeaders.TARGET_ID, String.class);
+        String hrId = exchange.getMessage().getHeader(FlowHeaders.SOURCE_ID, String.class);
+        String psaId = exchange.getMessage().getHeader(PSA_USER, String.class);
+        QuarkusTransaction.requiringNew().run(() -> ResourceRecord.update("erpUserId = ?1 where hrId = ?2", erpId,
+                hrId));
+        crossReferences.upsert(List.of(new Entry("PERSON", Projects.PSA, psaId, Projects.ERP, erpId)));
+        exchange.getMessage().setHeader(ERP_USER, erpId);
     }
 
     /**

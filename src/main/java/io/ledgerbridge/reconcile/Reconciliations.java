@@ -8,6 +8,7 @@ import io.ledgerbridge.ownership.Ownership;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.billing.BillingRun;
+import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.project.ProjectRecord;
 import io.ledgerbridge.store.BackgroundWorker;
 import io.ledgerbridge.store.StoreTime;
@@ -35,7 +36,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Three-way reconciliation of approved time: the route {@code reconciliation} reads what the source approved (Harvest)
- * and what the ERP holds (Xero Projects time) into snapshot tables of the run, page by page in JDBC batches; then
+ * and what the ERP holds (its time, by the ERP capability read-time) into snapshot tables of the run, page by page in JDBC batches; then
  * {@link #match} compares them with what ledgerbridge transferred ({@code sync_record}) and what waits
  * ({@code dead_letter}) in set-based SQL, one statement per kind of finding.
  */
@@ -167,20 +168,19 @@ public class Reconciliations {
                 count, runId));
     }
 
-    /** Xero's time entries of the project's ERP project in the period, the current page. */
+    /** The ERP's time entries of the project's ERP project in the period, the current page (capability read-time). */
     public void erpRequest(Exchange exchange) {
         ProjectRecord project = project(exchange);
         YearMonth period = period(exchange);
         Message in = exchange.getMessage();
-        in.setHeader(Exchange.HTTP_METHOD, "GET");
-        in.setHeader("ledgerbridgeApiPath", "/Projects/" + project.erpProjectId + "/Time");
-        in.setHeader("ledgerbridgeApiQuery", "dateAfterUtc=" + period.atDay(1) + "T00:00:00Z&dateBeforeUtc="
-                + period.plusMonths(1).atDay(1) + "T00:00:00Z&pageSize=500&page=" + exchange.getProperty(PAGE));
-        in.removeHeader("ledgerbridgeIdField");
+        in.setHeader(ErpCall.ERP_PROJECT_ID, project.erpProjectId);
+        in.setHeader(ErpCall.PERIOD_FROM, period.atDay(1).toString());
+        in.setHeader(ErpCall.PERIOD_TO, period.plusMonths(1).atDay(1).toString());
+        in.setHeader(ErpCall.PAGE, exchange.getProperty(PAGE));
         in.setBody("");
     }
 
-    /** Keeps the page's ERP time entries in the run's ERP snapshot (one JDBC batch). */
+    /** Keeps the page's ERP time entries (the canonical page of read-time) in the run's ERP snapshot (one JDBC batch). */
     public void erpPage(Exchange exchange) throws SQLException {
         JsonNode page = read(exchange.getMessage().getBody(String.class));
         Long runId = exchange.getMessage().getHeader(RUN, Long.class);
@@ -190,22 +190,20 @@ public class Reconciliations {
                 PreparedStatement insert = connection.prepareStatement("insert into recon_erp_entry (run_id, "
                         + "project_id, erp_entry_id, erp_user_id, erp_task_id, work_date, minutes) "
                         + "values (?, ?, ?, ?, ?, ?, ?)")) {
-            for (JsonNode entry : page.path("items")) {
+            for (JsonNode entry : page.path("entries")) {
                 insert.setLong(1, runId);
                 insert.setLong(2, projectId);
-                insert.setString(3, entry.path("timeEntryId").asText());
+                insert.setString(3, entry.path("id").asText());
                 insert.setString(4, entry.path("userId").asText(null));
                 insert.setString(5, entry.path("taskId").asText(null));
-                insert.setDate(6, Date.valueOf(OffsetDateTime.parse(entry.path("dateUtc").asText()).toLocalDate()));
-                insert.setInt(7, entry.path("duration").asInt());
+                insert.setDate(6, Date.valueOf(LocalDate.parse(entry.path("workDate").asText())));
+                insert.setInt(7, entry.path("minutes").asInt());
                 insert.addBatch();
                 kept++;
             }
             insert.executeBatch();
         }
-        JsonNode pagination = page.path("pagination");
-        int answered = pagination.path("page").asInt(1);
-        advance(exchange, "the ERP", answered, answered < pagination.path("pageCount").asInt(1));
+        advance(exchange, "the ERP", page.path("page").asInt(1), page.path("more").asBoolean(false));
         int count = kept;
         QuarkusTransaction.requiringNew().run(() -> ReconRun.update("erpEntries = erpEntries + ?1 where id = ?2",
                 count, runId));
@@ -223,22 +221,20 @@ public class Reconciliations {
         });
     }
 
-    /** Xero's invoice of one billing run. */
+    /** The ERP's invoice of one billing run (capability read-invoice). */
     public void invoiceRequest(Exchange exchange) {
         Long billingRunId = exchange.getMessage().getBody(Long.class);
         BillingRun billing = QuarkusTransaction.requiringNew().call(() -> BillingRun.findById(billingRunId));
         exchange.setProperty("ledgerbridgeReconBillingRun", billingRunId);
         exchange.setProperty(PROJECT, billing.projectId);
         Message in = exchange.getMessage();
-        in.setHeader(Exchange.HTTP_METHOD, "GET");
-        in.setHeader("ledgerbridgeApiPath", "/Invoices/" + billing.erpInvoiceId);
-        in.removeHeader("ledgerbridgeIdField");
+        in.setHeader(ErpCall.ERP_INVOICE_ID, billing.erpInvoiceId);
         in.setBody("");
     }
 
-    /** Keeps the invoice's lines, in their order, in the run's snapshot. */
+    /** Keeps the invoice's lines (the canonical invoice answer), in their order, in the run's snapshot. */
     public void invoiceLines(Exchange exchange) throws SQLException {
-        JsonNode invoice = read(exchange.getMessage().getBody(String.class)).path("Invoices").path(0);
+        JsonNode invoice = read(exchange.getMessage().getBody(String.class));
         Long runId = exchange.getMessage().getHeader(RUN, Long.class);
         Long billingRunId = exchange.getProperty("ledgerbridgeReconBillingRun", Long.class);
         Long projectId = exchange.getProperty(PROJECT, Long.class);
@@ -247,14 +243,14 @@ public class Reconciliations {
                 PreparedStatement insert = connection.prepareStatement("insert into recon_erp_line (run_id, "
                         + "billing_run_id, project_id, line_no, description, quantity, line_amount) "
                         + "values (?, ?, ?, ?, ?, ?, ?)")) {
-            for (JsonNode line : invoice.path("LineItems")) {
+            for (JsonNode line : invoice.path("lines")) {
                 insert.setLong(1, runId);
                 insert.setLong(2, billingRunId);
                 insert.setLong(3, projectId);
                 insert.setInt(4, ++kept);
-                insert.setString(5, line.path("Description").asText(""));
-                insert.setBigDecimal(6, line.path("Quantity").isNumber() ? line.path("Quantity").decimalValue() : null);
-                insert.setBigDecimal(7, line.path("LineAmount").decimalValue());
+                insert.setString(5, line.path("description").asText(""));
+                insert.setBigDecimal(6, line.path("quantity").isNumber() ? line.path("quantity").decimalValue() : null);
+                insert.setBigDecimal(7, line.path("lineAmount").decimalValue());
                 insert.addBatch();
             }
             insert.executeBatch();

@@ -125,9 +125,10 @@ final class FlowDocs {
     private static Route route(String file, String id, String startsFrom, Object body, Map<String, String> params) {
         List<String> texts = new ArrayList<>();
         strings(body, texts);
-        if (postsThroughTheErpGateway(body)) {
-            // bean erp, method post: ErpGateway sends to direct:erp-<ledgerbridge.erp.connector>
-            texts.add("direct:erp-{{ledgerbridge.erp.connector}}");
+        String capability = erpCapability(body);
+        if (capability != null) {
+            // bean erp, method capability(exchange, '<capability>'): ErpGateway sends to the ERP system's route
+            texts.add("direct:{{ledgerbridge.erp.connector}}-" + substitute(capability, params));
         }
         Set<String> endpoints = new TreeSet<>();
         Set<String> settings = new TreeSet<>();
@@ -171,14 +172,20 @@ final class FlowDocs {
         return new Route(file, id, start, endpoints, settings, mappings);
     }
 
-    private static boolean postsThroughTheErpGateway(Object node) {
+    /** The capability a route performs through the ERP gateway ({@code ref: erp, method: capability(…, 'x')}). */
+    private static String erpCapability(Object node) {
         if (node instanceof Map<?, ?> map) {
-            if ("erp".equals(map.get("ref")) && "post".equals(map.get("method"))) {
-                return true;
+            if ("erp".equals(map.get("ref")) && map.get("method") instanceof String method) {
+                Matcher capability = Pattern.compile("^capability\\(\\$\\{exchange}, '([^']+)'\\)$").matcher(method);
+                if (capability.matches()) {
+                    return capability.group(1);
+                }
             }
-            return map.values().stream().anyMatch(FlowDocs::postsThroughTheErpGateway);
+            return map.values().stream().map(FlowDocs::erpCapability).filter(java.util.Objects::nonNull).findFirst()
+                    .orElse(null);
         }
-        return node instanceof List<?> list && list.stream().anyMatch(FlowDocs::postsThroughTheErpGateway);
+        return node instanceof List<?> list ? list.stream().map(FlowDocs::erpCapability)
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null) : null;
     }
 
     /** The routes an endpoint reaches: one, or each that a placeholder in it may name ({{...}} matches any). */
@@ -189,8 +196,10 @@ final class FlowDocs {
         }
         Pattern any = Pattern.compile(java.util.Arrays.stream(endpoint.split("\\{\\{[^}]*}}", -1))
                 .map(Pattern::quote).collect(Collectors.joining("[a-z0-9-]+")));
-        return directs.entrySet().stream().filter(e -> any.matcher(e.getKey()).matches()).map(Map.Entry::getValue)
-                .toList();
+        // an ERP system's routes are <system>-<capability>; the capability routes erp-<capability> are none of them
+        boolean system = endpoint.startsWith("direct:{{ledgerbridge.erp.connector}}-");
+        return directs.entrySet().stream().filter(e -> any.matcher(e.getKey()).matches())
+                .filter(e -> !(system && e.getKey().startsWith("direct:erp-"))).map(Map.Entry::getValue).toList();
     }
 
     private static String uri(Map<String, Object> from) {

@@ -54,7 +54,7 @@ class FlowDocsTest {
     @Test
     void theArchitecturesFlowsDiagramIsWhatTheRoutesCall() throws IOException {
         String diagram = new FlowDocs().diagram();
-        assertThat(diagram).contains("approved_time_to_erp --> erp_xero_projects").contains("-.-> events_projects")
+        assertThat(diagram).contains("approved_time_to_erp --> erp_post_time").contains("erp_post_time --> xero_post_time").contains("-.-> events_projects")
                 .contains("events_projects --> project_created_to_crm");
         String page = Files.readString(FlowDocs.ARCHITECTURE);
         int begin = page.indexOf(FlowDocs.DIAGRAM_BEGIN);

@@ -59,7 +59,7 @@ class RestartMidStreamIT {
 
         Map<String, String> config = new HashMap<>(stubConfig);
         config.put("quarkus.datasource.jdbc.url", "jdbc:h2:file:" + work.resolve("db/ledgerbridge") + ";WRITE_DELAY=0");
-        config.put("ledgerbridge.erp.connector", "xero-projects");
+        config.put("ledgerbridge.erp.connector", "xero");
         config.put("ledgerbridge.erp.xero.enabled", "true");
         config.put("ledgerbridge.inbox.lease", "PT3S");
         config.put("ledgerbridge.seed.reference-data", work.resolve("reference-data.json").toString());

@@ -52,8 +52,8 @@ class RouteReloadTest {
 
     static final String TIME_FLOW = "approved-time-to-erp.camel.yaml";
     static final String FLOW_ROUTE = "approved-time-to-erp";
-    static final String CONNECTORS = "erp-connectors.camel.yaml";
-    static final String CONNECTOR_ROUTE = "erp-xero-projects";
+    static final String CONNECTORS = "system-xero.camel.yaml";
+    static final String CONNECTOR_ROUTE = "xero-post-time";
 
     /** The routes folder of this service: a copy of the repository's, watched with a short quiet period. */
     public static class OwnRoutesFolder implements QuarkusTestProfile {
@@ -102,15 +102,19 @@ class RouteReloadTest {
         long inFlight = held.entry();
         Runnable answerXero = held.answerXero();
 
-        // the operator's edit of the Xero connector: a copy of every answered posting goes to a queue (the test's)
+        // the operator's edit of Xero's post-time: a copy of every answered posting goes to a queue (the test's)
         String connectors = Files.readString(Path.of("routes", CONNECTORS));
         String edited = connectors.replace("""
-                            method: "check(${exchange}, 'xero', 'timeEntryId')"
+                                - to:
+                                    id: xero-post-time-entry
+                                    uri: direct:xero-projects-api
                 """, """
-                            method: "check(${exchange}, 'xero', 'timeEntryId')"
-                        - to:
-                            id: copy-of-posted
-                            uri: seda:reload-probe
+                                - to:
+                                    id: xero-post-time-entry
+                                    uri: direct:xero-projects-api
+                                - to:
+                                    id: copy-of-posted
+                                    uri: seda:reload-probe
                 """);
         assertThat(edited).isNotEqualTo(connectors);
         write(CONNECTORS, edited);
@@ -123,8 +127,8 @@ class RouteReloadTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> "APPLIED".equals(routes().getString("lastReload.outcome")));
         JsonPath routes = routes();
         assertThat(routes.getString("lastReload.trigger")).isEqualTo("file-watch");
-        assertThat(routes.getList("lastReload.replaced", String.class)).containsExactly("erp-file-outbox",
-                CONNECTOR_ROUTE);
+        assertThat(routes.getList("lastReload.replaced", String.class)).contains(CONNECTOR_ROUTE, "xero-projects-api",
+                "xero-create-invoice").allMatch(route -> route.startsWith("xero-"));
         assertThat(routes.getBoolean("inSync")).isTrue();
         await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(inFlight, V1));
 

@@ -71,7 +71,7 @@ public final class Sandbox {
     public static Map<String, String> settings(Map<String, String> stubConfig) {
         Map<String, String> settings = new LinkedHashMap<>(stubConfig);
         settings.put("ledgerbridge.erp.xero.enabled", "true");
-        settings.put("ledgerbridge.erp.connector", "xero-projects");
+        settings.put("ledgerbridge.erp.connector", "xero");
         settings.put("ledgerbridge.billing.schedule-enabled", "false");
         settings.put("ledgerbridge.billing.status-poll-interval", "2000");
         settings.put("quarkus.datasource.jdbc.url", "jdbc:h2:file:./data/sandbox;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");

@@ -95,7 +95,7 @@ public final class ServiceProcess implements AutoCloseable {
         config.put("LEDGERBRIDGE_DB_PASSWORD", db.get("quarkus.datasource.password"));
         config.put("LEDGERBRIDGE_KAFKA_BOOTSTRAP", bootstrap);
         config.put("LEDGERBRIDGE_OIDC_ENABLED", "false");
-        config.put("LEDGERBRIDGE_ERP_CONNECTOR", "xero-projects");
+        config.put("LEDGERBRIDGE_ERP_CONNECTOR", "xero");
         config.put("ledgerbridge.time.consumers", String.valueOf(consumers));
         config.put("ledgerbridge.sources.harvest.poll.enabled", "false");
         config.put("ledgerbridge.billing.schedule-enabled", "false");

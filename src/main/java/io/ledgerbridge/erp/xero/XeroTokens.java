@@ -1,4 +1,4 @@
-package io.ledgerbridge.erp;
+package io.ledgerbridge.erp.xero;
 
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.TargetUnavailable;
