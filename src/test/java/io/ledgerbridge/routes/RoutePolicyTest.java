@@ -27,7 +27,7 @@ class RoutePolicyTest {
             "ledgerbridge.events.invoices", "kafka:ledgerbridge.invoice-events?requestRequiredAcks=all&groupId=g",
             "ledgerbridge.webhooks.secret", "s3cr3t-value");
     static final Set<String> BEANS = Set.of("deals", "erp", "syncRecords", "webhookSignatures", "sourceWebhook",
-            "inbox", "kafkaBatches", "redeliveries", "xeroTokens", "erpResponses", "timeEntries", "billables",
+            "inbox", "kafkaBatches", "redeliveries", "xeroTokens", "xeroUsers", "erpResponses", "timeEntries", "billables",
             "reconciliations", "people", "staffing", "expenses", "billingRuns", "kafkaCommits", "invoiceStatus",
             "harvestPoll", "deadLetterEvents", "deadLetters", "errorClasses", "problems");
 
