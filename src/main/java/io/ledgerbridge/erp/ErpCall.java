@@ -2,14 +2,12 @@ package io.ledgerbridge.erp;
 
 /**
  * The headers of an ERP capability call (routes/erp-capabilities.camel.yaml) besides those every flow shares
- * ({@link io.ledgerbridge.flow.FlowHeaders}: the idempotency key a write takes, the target id every capability
- * answers): what a flow sets for the capability to read. The system routes read them; no flow bean reads an ERP's
+ * ({@link io.ledgerbridge.flow.FlowHeaders}: the idempotency key a write takes, the ERP project of ensure-task,
+ * post-time and read-time, the target id every capability answers): what a flow sets for the capability to read. The system routes read them; no flow bean reads an ERP's
  * answer other than through the canonical answer a capability declares.
  */
 public final class ErpCall {
 
-    /** The ERP's project: set by a flow for ensure-task, post-time and read-time. */
-    public static final String ERP_PROJECT_ID = io.ledgerbridge.flow.FlowHeaders.ERP_PROJECT_ID;
     /** The ERP's invoice to read (read-invoice). */
     public static final String ERP_INVOICE_ID = "ledgerbridgeErpInvoiceId";
     /** The first day of the dates read (read-time), ISO date. */

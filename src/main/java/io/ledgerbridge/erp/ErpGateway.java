@@ -99,18 +99,13 @@ public class ErpGateway {
         return "xero-projects".equals(connector) ? "xero" : connector;
     }
 
-    /** The ERP system the capabilities reach, e.g. {@code xero}: its routes are {@code <system>-<capability>}. */
-    public String system() {
-        return system;
-    }
-
     /**
      * Performs an ERP capability on the ERP system: sends the exchange to its route {@code <system>-<capability>};
      * a failure is thrown to the calling flow. A system without that route fails the call as INTERNAL, naming it.
      */
     public void capability(Exchange exchange, String capability) throws Exception {
         String route = system + "-" + capability;
-        if (camel.getRoute(route) == null) {
+        if (!can(capability)) {
             throw new FlowFailure(ErrorClass.INTERNAL, "the ERP system " + system + " cannot " + capability
                     + ": no route " + route + " (routes/system-" + system + ".camel.yaml)");
         }

@@ -7,6 +7,7 @@ import io.ledgerbridge.config.LedgerbridgeConfig;
 import io.ledgerbridge.ownership.Ownership;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.billing.BillingRun;
 import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.project.ProjectRecord;
@@ -173,7 +174,7 @@ public class Reconciliations {
         ProjectRecord project = project(exchange);
         YearMonth period = period(exchange);
         Message in = exchange.getMessage();
-        in.setHeader(ErpCall.ERP_PROJECT_ID, project.erpProjectId);
+        in.setHeader(FlowHeaders.ERP_PROJECT_ID, project.erpProjectId);
         in.setHeader(ErpCall.PERIOD_FROM, period.atDay(1).toString());
         in.setHeader(ErpCall.PERIOD_TO, period.plusMonths(1).atDay(1).toString());
         in.setHeader(ErpCall.PAGE, exchange.getProperty(PAGE));
