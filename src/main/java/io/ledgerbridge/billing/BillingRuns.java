@@ -255,7 +255,9 @@ public class BillingRuns {
             run.status = BillingRun.Status.INVOICED;
             run.erpInvoiceId = invoiceId;
             run.erpInvoiceNumber = answer.path("number").asText(null);
-            run.erpStatus = answer.path("status").asText("DRAFT");
+            // what CRM and PSA were told: nothing yet, a draft to them; an ERP that issues the invoice as it creates
+            // it (Business Central with post-invoices) answers AUTHORISED, which the status flow then tells
+            run.erpStatus = "DRAFT";
             run.erpTotal = answer.path("total").isNumber() ? answer.path("total").decimalValue() : null;
             run.updatedAt = StoreTime.now();
             BillableItem.update("status = ?1, updatedAt = ?2 where billingRunId = ?3", BillableItem.Status.BILLED,

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -357,8 +358,9 @@ public interface LedgerbridgeConfig {
     interface Erp {
         /**
          * The ERP system every ERP capability reaches (routes/erp-capabilities.camel.yaml): {@code xero} (Xero
-         * Accounting and Projects; {@code xero-projects} is its former name) or {@code file-outbox} (documents for a
-         * batch import), or another system with its routes file routes/system-&lt;system&gt;.camel.yaml.
+         * Accounting and Projects; {@code xero-projects} is its former name), {@code business-central} (Microsoft
+         * Dynamics 365 Business Central) or {@code file-outbox} (documents for a batch import), or another system
+         * with its routes file routes/system-&lt;system&gt;.camel.yaml.
          */
         @WithDefault("file-outbox")
         String connector();
@@ -366,6 +368,9 @@ public interface LedgerbridgeConfig {
         Outbox outbox();
 
         Xero xero();
+
+        @WithName("business-central")
+        BusinessCentral businessCentral();
 
         /** Milliseconds an ERP or source API may take to answer one call before it counts as unavailable. */
         @WithDefault("30000")
@@ -391,6 +396,28 @@ public interface LedgerbridgeConfig {
             /** The Xero-Tenant-Id of the organisation posted to. */
             Optional<String> tenantId();
 
+        }
+
+        interface BusinessCentral {
+            /** Whether the Business Central OAuth2 client (Microsoft Entra client credentials) is active. */
+            @WithDefault("false")
+            boolean enabled();
+
+            /**
+             * Base URL of the standard API of one environment, the API version last:
+             * https://api.businesscentral.dynamics.com/v2.0/&lt;tenant&gt;/&lt;environment&gt;/api/v2.0.
+             */
+            String baseUrl();
+
+            /** The id of the company posted to. */
+            String companyId();
+
+            /** The id of the general journal that receives expenses as lines (balanced by its own account). */
+            String expenseJournalId();
+
+            /** Whether a created sales invoice is posted at once (Microsoft.NAV.post), or left a draft to review. */
+            @WithDefault("false")
+            boolean postInvoices();
         }
     }
 

@@ -57,7 +57,10 @@ public class ErpResponses {
             }
             return;
         }
-        String excerpt = body == null ? "" : body.length() > 500 ? body.substring(0, 500) + "…" : body;
+        String excerpt = odataMessage(body);
+        if (excerpt == null) {
+            excerpt = body == null ? "" : body.length() > 500 ? body.substring(0, 500) + "…" : body;
+        }
         if (status == 429) {
             long delay = retryAfterMillis(in.getHeader("Retry-After", String.class));
             if (delay > config.retry().maximumRetryAfter()) {
@@ -70,6 +73,11 @@ public class ErpResponses {
                     system + " answered 429 (rate limited); retrying after " + delay + " ms");
         }
         in.removeHeader(Exchange.REDELIVERY_DELAY);
+        if (status == 412) {
+            // the record changed since its ETag was read (If-Match): the retry reads it again
+            throw new TargetUnavailable(ErrorClass.TARGET_UNAVAILABLE, system
+                    + " answered 412: the record changed since it was read; retrying with its new version");
+        }
         if (status >= 500 || status == 408) {
             throw new TargetUnavailable(ErrorClass.TARGET_UNAVAILABLE, system + " answered " + status + ": " + excerpt);
         }
@@ -90,6 +98,23 @@ public class ErpResponses {
             throw new FlowFailure(ErrorClass.INTERNAL, system + ": the document has no " + pointer);
         }
         exchange.getMessage().setHeader(FlowHeaders.TARGET_ID, id.asText());
+    }
+
+    /**
+     * The message of an OData error answer ({@code {"error": {"code": ..., "message": ...}}}, as Business Central
+     * answers), or null for any other body.
+     */
+    private String odataMessage(String body) {
+        if (body == null || !body.strip().startsWith("{\"error\"")) {
+            return null;
+        }
+        try {
+            JsonNode error = json.readTree(body).path("error");
+            return error.path("message").isTextual()
+                    ? error.path("code").asText("") + ": " + error.path("message").asText() : null;
+        } catch (IOException notJson) {
+            return null;
+        }
     }
 
     /** Retry-After as seconds or an HTTP date; without one, the configured first backoff delay. */

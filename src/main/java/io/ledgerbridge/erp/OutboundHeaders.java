@@ -16,7 +16,7 @@ public class OutboundHeaders implements HeaderFilterStrategy {
 
     static {
         ALLOWED.addAll(Set.of("Authorization", "Xero-Tenant-Id", "Idempotency-Key", "Content-Type", "Accept",
-                "Harvest-Account-Id", "User-Agent"));
+                "Harvest-Account-Id", "User-Agent", "If-Match"));
     }
 
     @Override

@@ -24,7 +24,7 @@ class MappingExamplesTest {
     private static final Path MAPPINGS = Path.of("mappings");
     private static final Path EXAMPLES = MAPPINGS.resolve("examples/mappings");
     /** The folders of the ERP systems: every mapping there has its example. */
-    private static final List<String> EVERY_MAPPING_HAS_AN_EXAMPLE = List.of("xero", "file-outbox");
+    private static final List<String> EVERY_MAPPING_HAS_AN_EXAMPLE = List.of("xero", "business-central", "file-outbox");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TestFactory

@@ -16,24 +16,31 @@ import org.junit.jupiter.api.Test;
 class RoutePolicyTest {
 
     static final String MAPPINGS = "file:" + Path.of("mappings").toAbsolutePath();
-    static final Map<String, String> SETTINGS = Map.of(
-            "ledgerbridge.mappings.location", MAPPINGS,
-            "ledgerbridge.erp.outbox.dir", "target/test-outbox",
-            "ledgerbridge.erp.xero.base-url", "https://api.xero.com/projects.xro/2.0",
-            "ledgerbridge.erp.xero.accounting-url", "https://api.xero.com/api.xro/2.0",
-            "ledgerbridge.sources.harvest.base-url", "https://api.harvestapp.com/v2",
-            "ledgerbridge.crm.base-url", "https://crm.example/services/data/v61.0",
-            "ledgerbridge.events.projects", "seda:project-events",
-            "ledgerbridge.events.invoices", "kafka:ledgerbridge.invoice-events?requestRequiredAcks=all&groupId=g",
-            "ledgerbridge.webhooks.secret", "s3cr3t-value");
+    static final Map<String, String> SETTINGS = Map.ofEntries(
+            Map.entry("ledgerbridge.mappings.location", MAPPINGS),
+            Map.entry("ledgerbridge.erp.outbox.dir", "target/test-outbox"),
+            Map.entry("ledgerbridge.erp.xero.base-url", "https://api.xero.com/projects.xro/2.0"),
+            Map.entry("ledgerbridge.erp.xero.accounting-url", "https://api.xero.com/api.xro/2.0"),
+            Map.entry("ledgerbridge.erp.business-central.base-url",
+                    "https://api.businesscentral.dynamics.com/v2.0/production/api/v2.0"),
+            Map.entry("ledgerbridge.erp.business-central.company-id", "7d4e2f10-5a6b-4c8d-9e0f-1a2b3c4d5e6f"),
+            Map.entry("ledgerbridge.erp.business-central.expense-journal-id", "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"),
+            Map.entry("ledgerbridge.erp.business-central.post-invoices", "false"),
+            Map.entry("ledgerbridge.sources.harvest.base-url", "https://api.harvestapp.com/v2"),
+            Map.entry("ledgerbridge.crm.base-url", "https://crm.example/services/data/v61.0"),
+            Map.entry("ledgerbridge.events.projects", "seda:project-events"),
+            Map.entry("ledgerbridge.events.invoices", "kafka:ledgerbridge.invoice-events?requestRequiredAcks=all&groupId=g"),
+            Map.entry("ledgerbridge.webhooks.secret", "s3cr3t-value"));
     static final Set<String> BEANS = Set.of("deals", "erp", "syncRecords", "webhookSignatures", "sourceWebhook",
-            "inbox", "kafkaBatches", "redeliveries", "xeroTokens", "xeroUsers", "erpResponses", "timeEntries", "billables",
+            "inbox", "kafkaBatches", "redeliveries", "xeroTokens", "xeroUsers", "businessCentral",
+            "businessCentralTokens", "erpResponses", "timeEntries", "billables",
             "reconciliations", "people", "staffing", "expenses", "billingRuns", "kafkaCommits", "invoiceStatus",
             "harvestPoll", "deadLetterEvents", "deadLetters", "errorClasses", "problems");
 
     final RoutePolicy policy = new RoutePolicy(key -> Optional.ofNullable(SETTINGS.get(key)), BEANS::contains,
             List.of("ledgerbridge.erp.xero.base-url", "ledgerbridge.erp.xero.accounting-url",
-                    "ledgerbridge.sources.harvest.base-url", "ledgerbridge.crm.base-url"),
+                    "ledgerbridge.erp.business-central.base-url", "ledgerbridge.sources.harvest.base-url",
+                    "ledgerbridge.crm.base-url"),
             MAPPINGS, "target/test-outbox");
 
     @Test

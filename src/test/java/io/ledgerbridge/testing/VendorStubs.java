@@ -20,7 +20,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Real HTTP stand-ins for the vendors' SaaS (Xero Projects, Xero identity, Harvest) on a free port. Every request to
+ * Real HTTP stand-ins for the vendors' SaaS (Xero Projects and Accounting, Xero identity, Business Central and its
+ * Entra identity, Harvest) on a free port. Every request to
  * a vendor API is checked against the vendor's published OpenAPI contract; a violating request is answered 400 and
  * recorded, so a mapping that drifts from the contract fails its test.
  */
@@ -32,6 +33,11 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
     /** The CRM (Salesforce REST) publishes no contract here: its stub answers without a check. */
     public static final String CRM_BASE = "/services/data/v61.0";
     public static final String TENANT = "3c2b6a1e-64a6-4f0e-9a57-7f4c1a2b3c4d";
+    /** Business Central's API below its server, as the published contract's sandbox server names it. */
+    public static final String BC_BASE = "/v2.0/sandbox/api/v1.0";
+    /** The Business Central company the test profiles post to (20 % sales tax), and its expense journal. */
+    public static final String BC_COMPANY = "7d4e2f10-5a6b-4c8d-9e0f-1a2b3c4d5e6f";
+    public static final String BC_EXPENSE_JOURNAL = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
 
     private static final List<String> VIOLATIONS = new CopyOnWriteArrayList<>();
     private static volatile WireMockServer server;
@@ -59,9 +65,11 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
         List<ContractCheck> contracts = List.of(
                 new ContractCheck("xero-projects.yaml", XERO_BASE),
                 new ContractCheck("xero_accounting.psa-subset.yaml", XERO_ACCOUNTING_BASE),
-                new ContractCheck("harvest-openapi.yaml", HARVEST_BASE));
+                new ContractCheck("harvest-openapi.yaml", HARVEST_BASE),
+                new ContractCheck("business-central-v1.0.yaml", BC_BASE));
+        BusinessCentralLedger.base(BC_BASE);
         com.github.tomakehurst.wiremock.core.WireMockConfiguration options = wireMockConfig().dynamicPort()
-                .extensions(new ContractFilter(contracts), new XeroInvoices(), new Held()).extensions(extensions);
+                .extensions(new ContractFilter(contracts), new XeroInvoices(), new Held(), new BusinessCentralLedger()).extensions(extensions);
         server = new WireMockServer(journal ? options : options.disableRequestJournal().containerThreads(24));
         server.start();
         reset();
@@ -77,7 +85,14 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
                 Map.entry("quarkus.oidc-client.xero.credentials.client-secret.value", "test-secret"),
                 Map.entry("ledgerbridge.sources.harvest.base-url", base + HARVEST_BASE),
                 Map.entry("ledgerbridge.sources.harvest.account-id", "123456"),
-                Map.entry("ledgerbridge.sources.harvest.token", "test-harvest-token"));
+                Map.entry("ledgerbridge.sources.harvest.token", "test-harvest-token"),
+                Map.entry("ledgerbridge.erp.business-central.base-url", base + BC_BASE),
+                Map.entry("ledgerbridge.erp.business-central.company-id", BC_COMPANY),
+                Map.entry("ledgerbridge.erp.business-central.expense-journal-id", BC_EXPENSE_JOURNAL),
+                Map.entry("quarkus.oidc-client.business-central.auth-server-url", base + "/bc-identity"),
+                Map.entry("quarkus.oidc-client.business-central.token-path", "/test-tenant/oauth2/v2.0/token"),
+                Map.entry("quarkus.oidc-client.business-central.client-id", "test-bc-client"),
+                Map.entry("quarkus.oidc-client.business-central.credentials.client-secret.value", "test-bc-secret"));
     }
 
     /** The running stub server. */
@@ -98,6 +113,15 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
         server.stubFor(post(urlPathEqualTo("/connect/token")).willReturn(okJson(
                 "{\"access_token\":\"xero-token-{{randomValue length=12 type='ALPHANUMERIC'}}\","
                         + "\"expires_in\":1800,\"token_type\":\"Bearer\"}").withTransformers("response-template")));
+        // Business Central: the Entra token endpoint, and the company's ledger behind the API
+        server.stubFor(post(urlPathEqualTo("/bc-identity/test-tenant/oauth2/v2.0/token"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("grant_type=client_credentials"))
+                .willReturn(okJson("{\"access_token\":\"bc-token-{{randomValue length=12 type='ALPHANUMERIC'}}\","
+                        + "\"expires_in\":3599,\"token_type\":\"Bearer\"}").withTransformers("response-template")));
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathMatching(BC_BASE + "/.*")).atPriority(10)
+                .willReturn(aResponse().withTransformers(BusinessCentralLedger.NAME)));
+        BusinessCentralLedger.reset();
+        BusinessCentralLedger.company(BC_COMPANY, "20", BC_EXPENSE_JOURNAL);
         server.stubFor(post(urlPathMatching(XERO_BASE + "/Projects/[^/]+/Time")).atPriority(10)
                 .willReturn(timeEntryCreated()));
         server.stubFor(put(urlPathMatching(XERO_BASE + "/Projects/[^/]+/Time/[^/]+")).atPriority(10)
@@ -301,7 +325,12 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
             String path = request.getUrl();
             for (ContractCheck contract : contracts) {
                 if (contract.covers(path)) {
-                    List<String> violations = contract.violations(request);
+                    List<String> violations;
+                    try {
+                        violations = contract.violations(request);
+                    } catch (RuntimeException unreadable) {
+                        violations = List.of("the contract check failed: " + unreadable);
+                    }
                     if (!violations.isEmpty()) {
                         String described = request.getMethod() + " " + path + ": " + violations;
                         VIOLATIONS.add(described);

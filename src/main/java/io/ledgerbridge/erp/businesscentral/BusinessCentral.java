@@ -1,0 +1,140 @@
+package io.ledgerbridge.erp.businesscentral;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.flow.FlowJson;
+import io.ledgerbridge.flow.ReferenceMissing;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * What the Business Central routes (routes/system-business-central.camel.yaml) need besides mappings: OData
+ * queries (a {@code $filter} with its literals quoted and escaped), the record a query found, and the ETag an
+ * update must send as {@code If-Match}. A capability that reads before it writes keeps its canonical document in
+ * an exchange property and takes it back as the body after the read.
+ */
+@ApplicationScoped
+@Named("businessCentral")
+public class BusinessCentral {
+
+    /** The query of the next call (see routes/system-business-central.camel.yaml, business-central-api). */
+    static final String QUERY = "ledgerbridgeApiQuery";
+    /** The capability's canonical document while a read answers in the body. */
+    static final String DOCUMENT = "ledgerbridgeBusinessCentralDocument";
+    /** Whether the last list answer held a record (see {@link #found}). */
+    static final String FOUND = "ledgerbridgeBusinessCentralFound";
+    /** The number of lines of the record found (an invoice), 0 when none was found. */
+    static final String LINES = "ledgerbridgeBusinessCentralLines";
+    /** The status of the record found (an invoice), Draft when none was found. */
+    static final String STATUS = "ledgerbridgeBusinessCentralStatus";
+    /** Entries of one read-time page: Business Central's default server page is larger, 500 keeps answers small. */
+    static final int PAGE_SIZE = 500;
+
+    private final FlowJson json;
+
+    BusinessCentral(FlowJson json) {
+        this.json = json;
+    }
+
+    /**
+     * Keeps the canonical document of the body and sets the query (header {@value #QUERY}) for the records whose
+     * {@code field} equals the document's value at {@code pointer} (e.g. the customer numbered with the CRM account
+     * id). A document without that value is INTERNAL: the flow's schema should have refused it.
+     */
+    public void whereEquals(Exchange exchange, String field, String pointer) {
+        String document = exchange.getMessage().getBody(String.class);
+        JsonNode value = json.read(document).at(pointer);
+        if (!value.isValueNode() || value.asText().isBlank()) {
+            throw new FlowFailure(ErrorClass.INTERNAL, "business-central: the document has no " + pointer);
+        }
+        exchange.setProperty(DOCUMENT, document);
+        exchange.getMessage().setHeader(QUERY, "$filter=" + encode(field + " eq " + literal(value.asText())) + "&$top=2");
+    }
+
+    /** The query of one page of a project's (job's) time registration entries, the end day exclusive. */
+    public String timeQuery(String jobId, String from, String to, int page) {
+        return "$filter=" + encode("jobId eq " + jobId + " and date ge " + from + " and date lt " + to)
+                + "&$top=" + PAGE_SIZE + "&$skip=" + (page - 1) * PAGE_SIZE;
+    }
+
+    /**
+     * Takes a list answer: its first record's id becomes {@link FlowHeaders#TARGET_ID} and its ETag the
+     * {@code If-Match} of an update; the kept document is the body again. Whether a record was found is the
+     * exchange property {@value #FOUND} (a bean step, not a predicate: a predicate's bean works on a copy).
+     */
+    public void found(Exchange exchange) {
+        Message message = exchange.getMessage();
+        JsonNode first = json.read(message.getBody(String.class)).path("value").path(0);
+        message.setBody(exchange.getProperty(DOCUMENT, String.class));
+        exchange.setProperty(LINES, first.path("salesInvoiceLines").size());
+        exchange.setProperty(STATUS, first.path("status").asText("Draft"));
+        exchange.setProperty(FOUND, !first.isMissingNode());
+        if (first.isMissingNode()) {
+            message.removeHeader(FlowHeaders.TARGET_ID);
+            message.removeHeader("If-Match");
+            return;
+        }
+        message.setHeader(FlowHeaders.TARGET_ID, first.path("id").asText());
+        message.setHeader("If-Match", first.path("@odata.etag").asText("*"));
+    }
+
+    /** A path with the body's value at {@code pointer} in it (e.g. the employee a time entry is posted on). */
+    public String path(Exchange exchange, String format, String pointer) {
+        JsonNode value = json.read(exchange.getMessage().getBody(String.class)).at(pointer);
+        if (!value.isValueNode() || value.asText().isBlank()) {
+            throw new FlowFailure(ErrorClass.INTERNAL, "business-central: the document has no " + pointer);
+        }
+        return String.format(format, value.asText());
+    }
+
+    /** The elements of the body's JSON array, each as JSON text: one call each (invoice lines). */
+    public List<String> elements(Exchange exchange) {
+        List<String> elements = new java.util.ArrayList<>();
+        json.read(exchange.getMessage().getBody(String.class)).forEach(element -> elements.add(json.write(element)));
+        return elements;
+    }
+
+    /** Keeps the canonical document of the body while a read answers. */
+    public void keep(Exchange exchange) {
+        exchange.setProperty(DOCUMENT, exchange.getMessage().getBody(String.class));
+    }
+
+    /** Takes a single-record answer: its ETag becomes the {@code If-Match} of the update; the document is the body. */
+    public void etag(Exchange exchange) {
+        Message message = exchange.getMessage();
+        JsonNode record = json.read(message.getBody(String.class));
+        message.setHeader("If-Match", record.path("@odata.etag").asText("*"));
+        message.setBody(exchange.getProperty(DOCUMENT, String.class));
+    }
+
+    /**
+     * Takes the answer to the employee query of find-user: the employee is the answer; none is a REFERENCE (the
+     * consultant must be an employee of the company, with their work email).
+     */
+    public void employee(Exchange exchange) {
+        String person = json.read(exchange.getProperty(DOCUMENT, String.class)).path("ref").path("id").asText();
+        String email = json.read(exchange.getProperty(DOCUMENT, String.class)).path("email").asText();
+        found(exchange);
+        if (!exchange.getProperty(FOUND, Boolean.class)) {
+            throw new ReferenceMissing(List.of("PERSON:hr:" + person), "consultant " + email
+                    + " is no employee of the Business Central company: add them with this email, then replay");
+        }
+        exchange.getMessage().removeHeader("If-Match");
+    }
+
+    /** An OData string literal: quoted, a quote inside doubled. */
+    static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
