@@ -2,6 +2,8 @@ package io.ledgerbridge.erp;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -16,7 +18,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.ledgerbridge.deadletter.DeadLetter;
 import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.project.ProjectRecord;
 import io.ledgerbridge.sync.SyncRecord;
+import io.ledgerbridge.testing.Admin;
 import io.ledgerbridge.testing.BusinessCentralLedger;
 import io.ledgerbridge.testing.OnBusinessCentral;
 import io.ledgerbridge.testing.TimeEntryFixtures;
@@ -25,8 +29,10 @@ import io.ledgerbridge.testing.VendorStubs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +41,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The Business Central connector on what the project-to-cash walk does not meet: an entry's newer version replaces
  * it with the ETag just read (If-Match), Business Central's refusals and outages take their error classes (400 with
- * the OData message, 503 and 429 retried), a consultant who is no employee is a REFERENCE.
+ * the OData message, 503 and 429 retried), a consultant who is no employee is a REFERENCE, reconciliation reads a
+ * job's time registration entries.
  */
 @QuarkusTest
 @TestProfile(OnBusinessCentral.class)
@@ -128,6 +135,44 @@ class BusinessCentralConnectorTest {
         assertThat(letter.errorClass).isEqualTo(ErrorClass.REFERENCE);
         assertThat(letter.errorMessage).contains("nora." + person + "@example.com")
                 .contains("no employee of the Business Central company");
+    }
+
+    @Test
+    void reconciliationReadsTheJobsTimeFromBusinessCentral() {
+        Project project = project();
+        long id = TimeEntryFixtures.nextId();
+        send(project.approvedEntry(id, "1.5", V1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> posted(id, V1));
+        // someone registered time on the job in Business Central itself
+        String theirs = BusinessCentralLedger.timeEntry(COMPANY, project.erpUserId(), project.erpProjectId(),
+                "2026-11-12", "0.75");
+        VendorStubs.server().stubFor(get(urlPathEqualTo(VendorStubs.HARVEST_BASE + "/time_entries")).atPriority(1)
+                .withQueryParam("project_id", equalTo(String.valueOf(project.projectId())))
+                .withQueryParam("from", equalTo("2026-11-01")).withQueryParam("to", equalTo("2026-11-30"))
+                .willReturn(okJson("{\"time_entries\": [" + project.approvedEntry(id, "1.5", V1) + "], \"per_page\": 2000,"
+                        + " \"total_pages\": 1, \"next_page\": null, \"page\": 1}")));
+        long projectId = QuarkusTransaction.requiringNew().call(() ->
+                ProjectRecord.byPsaId(String.valueOf(project.projectId())).orElseThrow().id);
+
+        long run = Admin.as(Admin.OPERATOR).contentType("application/json")
+                .body(Map.of("period", "2026-11", "projects", List.of(projectId)))
+                .post("/admin/reconciliations").then().statusCode(202).extract().jsonPath().getLong("id");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !"RUNNING".equals(Admin.as(Admin.VIEWER)
+                .get("/admin/reconciliations/" + run).then().extract().path("status")));
+        JsonPath result = Admin.as(Admin.VIEWER).get("/admin/reconciliations/" + run).then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(result.getString("status")).as(result.prettify()).isEqualTo("COMPLETED");
+        assertThat(result.getInt("sourceEntries")).isEqualTo(1);
+        assertThat(result.getInt("erpEntries")).isEqualTo(2);
+        // ours matches to the minute (1.5 h = 90 min); theirs is an orphan of 45 minutes
+        assertThat(result.getList("findings", Map.class)).as(result.prettify()).singleElement().satisfies(finding -> {
+            assertThat(finding.get("type")).isEqualTo("ORPHAN_IN_TARGET");
+            assertThat(finding.get("erpEntryId")).isEqualTo(theirs);
+            assertThat(finding.get("actual")).isEqualTo("45");
+        });
+        VendorStubs.server().verify(1, getRequestedFor(urlPathEqualTo(API + "/timeRegistrationEntries"))
+                .withQueryParam("$filter", equalTo("jobId eq " + project.erpProjectId()
+                        + " and date ge 2026-11-01 and date lt 2026-12-01")));
     }
 
     /** A Harvest project whose job and consultant exist in the Business Central company. */

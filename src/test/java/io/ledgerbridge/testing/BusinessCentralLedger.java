@@ -99,6 +99,14 @@ public final class BusinessCentralLedger implements ResponseDefinitionTransforme
         return project.path("id").asText();
     }
 
+    /** Someone registers time in Business Central itself; answers the entry's id. */
+    public static String timeEntry(String company, String employeeId, String jobId, String date, String hours) {
+        ObjectNode entry = JSON.createObjectNode().put("id", UUID.randomUUID().toString()).put("employeeId", employeeId)
+                .put("jobId", jobId).put("date", date).put("quantity", new BigDecimal(hours)).put("status", "Open");
+        COMPANIES.get(company).set("timeRegistrationEntries").put(entry.path("id").asText(), stamp(entry));
+        return entry.path("id").asText();
+    }
+
     /** Someone deletes the record in Business Central. */
     public static void remove(String company, String set, String id) {
         COMPANIES.get(company).set(set).remove(id);
