@@ -230,6 +230,12 @@ public class Billables {
         erp.put("amount", booked.amount());
         erp.put("taxType", region.expenseTaxType());
         erp.put("accountCode", region.expenseAccount());
+        // who paid: the firm's card (spent from its bank account) or the consultant (reimbursed to them)
+        boolean card = region.paidByCard(expense.path("category").asText(null));
+        erp.put("paymentMethod", card ? "COMPANY_CARD" : "REIMBURSABLE");
+        if (card) {
+            erp.put("bankAccountCode", region.cardAccount());
+        }
         erp.put("legalEntity", region.legalEntity());
         exchange.getMessage().setHeader(FlowHeaders.ERP_PROJECT_ID, project.erpProjectId);
         return json.write(exchange, expense);

@@ -396,6 +396,13 @@ public interface LedgerbridgeConfig {
             /** The Xero-Tenant-Id of the organisation posted to. */
             Optional<String> tenantId();
 
+            /**
+             * Post expenses as Xero receipts (the former way) instead of bills and spend-money transactions; honoured
+             * until Xero retires the Receipts endpoint (2027-02-01), ignored from that day.
+             */
+            @WithDefault("false")
+            boolean expenseReceipts();
+
         }
 
         interface BusinessCentral {

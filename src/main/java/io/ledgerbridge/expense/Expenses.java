@@ -63,15 +63,15 @@ public class Expenses {
     }
 
     /**
-     * A newer version of an expense whose receipt is already in the ERP: the Xero operations ledgerbridge is held to
-     * (the psa-subset contract) cannot change a receipt, and a second one would book the expense twice. The new
-     * version waits as a dead letter naming the receipt to correct by hand.
+     * A newer version of an expense whose document (a bill, a spend-money transaction, a journal line) is already in
+     * the ERP: the ERP operations ledgerbridge is held to cannot change a posted document, and a second one would book
+     * the expense twice. The new version waits as a dead letter naming the document to correct by hand.
      */
     public void refuseUpdate(Exchange exchange) {
         Message in = exchange.getMessage();
         throw new io.ledgerbridge.flow.TargetRejected("expense " + in.getHeader(FlowHeaders.BUSINESS_KEY)
-                + " changed (version " + in.getHeader(FlowHeaders.SOURCE_VERSION) + ") after its receipt "
-                + in.getHeader(FlowHeaders.TARGET_ID) + " was posted; a second receipt would book it twice: correct "
-                + "the receipt in Xero, then resolve this dead letter");
+                + " changed (version " + in.getHeader(FlowHeaders.SOURCE_VERSION) + ") after its ERP document "
+                + in.getHeader(FlowHeaders.TARGET_ID) + " was posted; a second document would book it twice: correct "
+                + "the document in the ERP, then resolve this dead letter");
     }
 }

@@ -24,10 +24,18 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Named("regions")
 public class Regions {
 
-    /** One region's settings. */
+    /**
+     * One region's settings. {@code cardAccount} is the ERP's bank account of the firm's card, which paid the
+     * expenses of {@code cardCategories} (none when the region has no company card).
+     */
     public record Region(String code, String name, Currency currency, String legalEntity, String salesTaxType,
             String expenseTaxType, String exemptTaxType, String salesAccount, String expenseAccount,
-            int paymentTermsDays) {
+            int paymentTermsDays, String cardAccount, java.util.Set<String> cardCategories) {
+
+        /** Whether an expense of this category was paid with the firm's card (else the consultant is reimbursed). */
+        public boolean paidByCard(String category) {
+            return category != null && cardCategories.stream().anyMatch(category::equalsIgnoreCase);
+        }
     }
 
     private final Map<String, Region> regions;
@@ -42,9 +50,16 @@ public class Regions {
                     Currency.getInstance(r.path("currency").asText()), r.path("legalEntity").asText(),
                     r.path("taxTypes").path("sales").asText(), r.path("taxTypes").path("expense").asText(),
                     r.path("taxTypes").path("exempt").asText(), r.path("accounts").path("sales").asText(),
-                    r.path("accounts").path("expense").asText(), r.path("paymentTermsDays").asInt()));
+                    r.path("accounts").path("expense").asText(), r.path("paymentTermsDays").asInt(),
+                    r.path("companyCard").path("account").asText(null), categories(r.path("companyCard"))));
         });
         this.regions = Map.copyOf(loaded);
+    }
+
+    private static java.util.Set<String> categories(JsonNode card) {
+        java.util.Set<String> categories = new java.util.LinkedHashSet<>();
+        card.path("categories").forEach(category -> categories.add(category.asText()));
+        return java.util.Set.copyOf(categories);
     }
 
     /** The region's settings; an unknown region is a VALIDATION failure of the record that names it. */

@@ -90,15 +90,21 @@ class BillingRunTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> posted("approved-time-to-erp", e1, e2, e3, e4)
                 && posted("approved-expenses-to-erp", x1, x2));
 
-        // the flight as a Xero receipt: booked in the EU entity's EUR at the rate of its date, EU expense tax
-        JsonNode receipt = VendorStubs.server().findAll(putRequestedFor(urlPathEqualTo(
-                VendorStubs.XERO_ACCOUNTING_BASE + "/Receipts"))).stream().map(r -> readJson(r.getBodyAsString()))
-                .filter(r -> r.path("Reference").asText().equals("harvest-expense-" + x2)).findFirst().orElseThrow();
-        JsonNode receiptLine = receipt.path("LineItems").path(0);
-        assertThat(receiptLine.path("UnitAmount").decimalValue()).isEqualByComparingTo("114.81");
-        assertThat(receiptLine.path("TaxType").asText()).isEqualTo("INPUT2");
-        assertThat(receiptLine.path("AccountCode").asText()).isEqualTo("493");
-        assertThat(receipt.path("User").path("UserID").asText()).isNotBlank();
+        // the flight, paid with the firm's card (EU companyCard: Flight), as a spend-money transaction from the card's
+        // account: booked in the EU entity's EUR at the rate of its date, EU expense tax
+        JsonNode spend = accounting("/BankTransactions", "BankTransactions", x2);
+        assertThat(spend.path("Type").asText()).isEqualTo("SPEND");
+        assertThat(spend.path("BankAccount").path("Code").asText()).isEqualTo("090");
+        JsonNode spendLine = spend.path("LineItems").path(0);
+        assertThat(spendLine.path("UnitAmount").decimalValue()).isEqualByComparingTo("114.81");
+        assertThat(spendLine.path("TaxType").asText()).isEqualTo("INPUT2");
+        assertThat(spendLine.path("AccountCode").asText()).isEqualTo("493");
+        // the hotel, paid by the consultant, as a draft bill to them (ACCPAY): what the firm owes them
+        JsonNode bill = accounting("/Invoices", "Invoices", x1);
+        assertThat(bill.path("Type").asText()).isEqualTo("ACCPAY");
+        assertThat(bill.path("Contact").path("Name").asText()).isEqualTo("Ana Lima");
+        assertThat(bill.path("LineItems").path(0).path("UnitAmount").decimalValue()).isEqualByComparingTo("89.90");
+        VendorStubs.server().verify(0, putRequestedFor(urlPathEqualTo(VendorStubs.XERO_ACCOUNTING_BASE + "/Receipts")));
 
         long projectId = projectId();
         JsonPath outcome = Admin.as(Admin.OPERATOR).contentType("application/json")
@@ -125,7 +131,7 @@ class BillingRunTest {
         assertThat(run.getList("lines[3].sources.id", String.class)).containsExactly(id(x2));
         assertThat(run.getString("lines[3].description")).contains("123.45 USD at 0.93");
 
-        var sent = VendorStubs.server().findAll(putRequestedFor(urlPathEqualTo(XERO_INVOICES)));
+        var sent = salesInvoices();
         assertThat(sent).hasSize(1);
         JsonNode invoice = new ObjectMapper().readTree(sent.get(0).getBodyAsString()).path("Invoices").path(0);
         assertThat(invoice.path("Contact").path("ContactID").asText()).isEqualTo(CONTACT);
@@ -139,7 +145,7 @@ class BillingRunTest {
                 .body(Map.of("period", "2026-10", "projects", List.of(projectId)))
                 .post("/admin/billing-runs").then().statusCode(200)
                 .body("outcomes[0].outcome", is("SKIPPED")).body("outcomes[0].billingRunId", is((int) runId));
-        VendorStubs.server().verify(1, putRequestedFor(urlPathEqualTo(XERO_INVOICES)));
+        assertThat(salesInvoices()).hasSize(1);
         assertThat(unbilled(projectId)).isZero();
     }
 
@@ -177,7 +183,7 @@ class BillingRunTest {
         VendorStubs.reset();
         Admin.as(Admin.OPERATOR).contentType("application/json").post("/admin/dead-letters/" + letter + "/replay").then().statusCode(200)
                 .body("outcome", is("POSTED"));
-        VendorStubs.server().verify(1, putRequestedFor(urlPathEqualTo(XERO_INVOICES)));
+        assertThat(salesInvoices()).hasSize(1);
         Admin.as(Admin.VIEWER).queryParam("projectId", projectId).get("/admin/billing-runs").then()
                 .body("[0].status", is("INVOICED")).body("[0].total", is(400.0f)); // 4 h x 100.00 (rate v1 on the 12th)
     }
@@ -230,7 +236,7 @@ class BillingRunTest {
         } finally {
             pool.shutdownNow();
         }
-        var sent = VendorStubs.server().findAll(putRequestedFor(urlPathEqualTo(XERO_INVOICES)));
+        var sent = salesInvoices();
         assertThat(sent).isNotEmpty();
         assertThat(sent.stream().map(r -> r.getHeader("Idempotency-Key")).distinct())
                 .containsExactly("billing-" + projectId + "-2026-10");
@@ -247,7 +253,7 @@ class BillingRunTest {
     }
 
     @Test
-    void expenseChangedAfterItsReceiptWasPostedIsHeldNotBookedTwice() {
+    void expenseChangedAfterItsDocumentWasPostedIsHeldNotBookedTwice() {
         long id = expense("2026-10-08", "89.90", "EUR", "Hotel");
         await().atMost(Duration.ofSeconds(60)).until(() -> posted("approved-expenses-to-erp", id));
         given().contentType("application/json").body("""
@@ -257,8 +263,11 @@ class BillingRunTest {
                 """.formatted(id, user, psaProject)).post("/api/v1/expenses").then().statusCode(202);
         await().atMost(Duration.ofSeconds(60)).until(() -> deadLetter("expense", id) != null);
         assertThat(deadLetter("expense", id).errorClass).isEqualTo(ErrorClass.TARGET_REJECTED);
-        assertThat(deadLetter("expense", id).errorMessage).contains("a second receipt would book it twice");
-        VendorStubs.server().verify(1, putRequestedFor(urlPathEqualTo(VendorStubs.XERO_ACCOUNTING_BASE + "/Receipts")));
+        assertThat(deadLetter("expense", id).errorMessage).contains("a second document would book it twice");
+        VendorStubs.server().verify(1, putRequestedFor(urlPathEqualTo(VendorStubs.XERO_ACCOUNTING_BASE + "/Invoices"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath(
+                        "$.Invoices[0].Reference", com.github.tomakehurst.wiremock.client.WireMock.equalTo(
+                                "harvest-expense-" + id))));
     }
 
     private long time(String date, String hours) {
@@ -289,13 +298,26 @@ class BillingRunTest {
         return id;
     }
 
-    private static JsonNode readJson(String body) {
-        try {
-            return new ObjectMapper().readTree(body).path("Receipts").path(0);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The sales invoices (ACCREC) Xero received; the bills (ACCPAY) of expenses share their endpoint. */
+    private static List<com.github.tomakehurst.wiremock.verification.LoggedRequest> salesInvoices() {
+        return VendorStubs.server().findAll(putRequestedFor(urlPathEqualTo(XERO_INVOICES))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath(
+                        "$.Invoices[0].Type", com.github.tomakehurst.wiremock.client.WireMock.equalTo("ACCREC"))));
     }
+
+    /** The document of the expense the accounting API received at this path (one of the body's array). */
+    private static JsonNode accounting(String path, String array, long expense) {
+        return VendorStubs.server().findAll(putRequestedFor(urlPathEqualTo(VendorStubs.XERO_ACCOUNTING_BASE + path)))
+                .stream().map(r -> {
+                    try {
+                        return new ObjectMapper().readTree(r.getBodyAsString()).path(array).path(0);
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).filter(d -> d.path("Reference").asText().equals("harvest-expense-" + expense)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + path + " document of expense " + expense));
+    }
+
 
     private static String id(long id) {
         return String.valueOf(id);

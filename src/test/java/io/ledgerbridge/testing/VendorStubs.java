@@ -64,7 +64,7 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         List<ContractCheck> contracts = List.of(
                 new ContractCheck("xero-projects.yaml", XERO_BASE),
-                new ContractCheck("xero_accounting.psa-subset.yaml", XERO_ACCOUNTING_BASE),
+                new ContractCheck("xero_accounting.p2c-subset.yaml", XERO_ACCOUNTING_BASE),
                 new ContractCheck("harvest-openapi.yaml", HARVEST_BASE),
                 new ContractCheck("business-central-v1.0.yaml", BC_BASE));
         BusinessCentralLedger.base(BC_BASE);
@@ -130,6 +130,9 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
         server.stubFor(put(urlPathEqualTo(XERO_ACCOUNTING_BASE + "/Receipts")).atPriority(10).willReturn(okJson(
                 "{\"Receipts\":[{\"ReceiptID\":\"{{randomValue type='UUID'}}\",\"Status\":\"DRAFT\"}]}")
                 .withTransformers("response-template")));
+        server.stubFor(put(urlPathEqualTo(XERO_ACCOUNTING_BASE + "/BankTransactions")).atPriority(10).willReturn(okJson(
+                "{\"BankTransactions\":[{\"BankTransactionID\":\"{{randomValue type='UUID'}}\",\"Type\":\"SPEND\","
+                        + "\"Status\":\"AUTHORISED\"}]}").withTransformers("response-template")));
         server.stubFor(put(urlPathEqualTo(XERO_ACCOUNTING_BASE + "/Invoices")).atPriority(10)
                 .willReturn(aResponse().withTransformers(XeroInvoices.NAME)));
         server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathMatching(XERO_ACCOUNTING_BASE + "/Invoices/[^/]+"))
