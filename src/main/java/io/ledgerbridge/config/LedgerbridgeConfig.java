@@ -116,6 +116,17 @@ public interface LedgerbridgeConfig {
 
     Crm crm();
 
+    Psa psa();
+
+    interface Psa {
+        /**
+         * The PSA system every PSA capability reaches (routes/psa-capabilities.camel.yaml): {@code harvest}, or
+         * another system with its routes file routes/system-&lt;system&gt;.camel.yaml.
+         */
+        @WithDefault("harvest")
+        String system();
+    }
+
     Reconciliation reconciliation();
 
     Kpis kpis();
@@ -185,6 +196,13 @@ public interface LedgerbridgeConfig {
     }
 
     interface Crm {
+        /**
+         * The CRM system every CRM capability reaches (routes/crm-capabilities.camel.yaml): {@code salesforce}, or
+         * another system with its routes file routes/system-&lt;system&gt;.camel.yaml.
+         */
+        @WithDefault("salesforce")
+        String system();
+
         /** Base URL of the CRM's REST API (Salesforce: {@code https://<domain>/services/data/v61.0}). */
         String baseUrl();
 

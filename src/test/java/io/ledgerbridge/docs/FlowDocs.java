@@ -196,10 +196,13 @@ final class FlowDocs {
         }
         Pattern any = Pattern.compile(java.util.Arrays.stream(endpoint.split("\\{\\{[^}]*}}", -1))
                 .map(Pattern::quote).collect(Collectors.joining("[a-z0-9-]+")));
-        // an ERP system's routes are <system>-<capability>; the capability routes erp-<capability> are none of them
-        boolean system = endpoint.startsWith("direct:{{ledgerbridge.erp.connector}}-");
+        // an ERP, CRM or PSA system's routes are <system>-<capability>; the capability routes erp-, crm- and
+        // psa-<capability> are none of them
+        Matcher system = Pattern.compile("^direct:\\{\\{ledgerbridge\\.(erp|crm|psa)\\.[a-z-]+}}-").matcher(endpoint);
+        String capabilities = system.find() ? "direct:" + system.group(1) + "-" : null;
         return directs.entrySet().stream().filter(e -> any.matcher(e.getKey()).matches())
-                .filter(e -> !(system && e.getKey().startsWith("direct:erp-"))).map(Map.Entry::getValue).toList();
+                .filter(e -> capabilities == null || !e.getKey().startsWith(capabilities)).map(Map.Entry::getValue)
+                .toList();
     }
 
     private static String uri(Map<String, Object> from) {

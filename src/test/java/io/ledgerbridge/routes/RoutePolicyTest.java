@@ -28,6 +28,8 @@ class RoutePolicyTest {
             Map.entry("ledgerbridge.erp.business-central.post-invoices", "false"),
             Map.entry("ledgerbridge.sources.harvest.base-url", "https://api.harvestapp.com/v2"),
             Map.entry("ledgerbridge.crm.base-url", "https://crm.example/services/data/v61.0"),
+            Map.entry("ledgerbridge.crm.system", "salesforce"),
+            Map.entry("ledgerbridge.psa.system", "harvest"),
             Map.entry("ledgerbridge.events.projects", "seda:project-events"),
             Map.entry("ledgerbridge.events.invoices", "kafka:ledgerbridge.invoice-events?requestRequiredAcks=all&groupId=g"),
             Map.entry("ledgerbridge.webhooks.secret", "s3cr3t-value"));
