@@ -132,40 +132,19 @@ public class Deals {
         return json.write(deal);
     }
 
-    /** Takes Harvest's list of clients: a client of the deal's name is the one to use (no second one). */
-    public void findClient(Exchange exchange) {
-        String name = json.read(exchange.getProperty(CANONICAL, String.class)).path("client").path("name").asText();
-        for (JsonNode client : json.read(exchange.getMessage().getBody(String.class)).path("clients")) {
-            if (name.equalsIgnoreCase(client.path("name").asText())) {
-                recordClient(exchange, client.path("id").asText());
-                return;
-            }
-        }
-    }
-
-    /** Records the client Harvest just created. */
+    /** Records the PSA's client of the deal's account (psa-upsert-client found or created it). */
     public void createdClient(Exchange exchange) {
         recordClient(exchange, exchange.getMessage().getHeader(FlowHeaders.TARGET_ID, String.class));
     }
 
-    private void recordClient(Exchange exchange, String harvestId) {
+    private void recordClient(Exchange exchange, String psaId) {
         String account = json.read(exchange.getProperty(CANONICAL, String.class)).path("client").path("ref").path("id")
                 .asText();
-        crossReferences.upsert(List.of(new Entry("CLIENT", "salesforce", account, Projects.PSA, harvestId)));
-        exchange.getMessage().setHeader(PSA_CLIENT, harvestId);
+        crossReferences.upsert(List.of(new Entry("CLIENT", "salesforce", account, Projects.PSA, psaId)));
+        exchange.getMessage().setHeader(PSA_CLIENT, psaId);
     }
 
-    /** Takes Harvest's projects of the client: one with the deal's project code is the one already created. */
-    public void findProject(Exchange exchange) {
-        String code = json.read(exchange.getProperty(CANONICAL, String.class)).path("project").path("code").asText();
-        for (JsonNode project : json.read(exchange.getMessage().getBody(String.class)).path("projects")) {
-            if (code.equals(project.path("code").asText())) {
-                recordPsaProject(exchange, project.path("id").asText());
-                return;
-            }
-        }
-    }
-
+    /** Records the PSA's project of the deal (psa-create-project found or created it). */
     public void createdPsaProject(Exchange exchange) {
         recordPsaProject(exchange, exchange.getMessage().getHeader(FlowHeaders.TARGET_ID, String.class));
     }
@@ -180,43 +159,32 @@ public class Deals {
     }
 
     /**
-     * From Harvest's task assignments of the project, the ones still missing for the roles sold: each as the body of
-     * its create (the role's Harvest task, and its bill rate on the project's first day).
+     * The roles sold, to staff on the PSA project (psa-ensure-task-assignments): each role's PSA task (a ROLE
+     * cross-reference; a role without one is a REFERENCE) and its bill rate on the project's first day.
      */
-    public List<String> missingTaskAssignments(Exchange exchange) {
+    public String rolesToStaff(Exchange exchange) {
         JsonNode deal = json.read(exchange.getProperty(CANONICAL, String.class));
-        Set<String> assigned = new HashSet<>();
-        for (JsonNode existing : json.read(exchange.getMessage().getBody(String.class)).path("task_assignments")) {
-            assigned.add(existing.path("task").path("id").asText());
-        }
-        List<String> roles = new ArrayList<>();
-        deal.path("roles").forEach(r -> roles.add(r.path("role").asText()));
+        LocalDate start = LocalDate.parse(deal.path("project").path("start").asText());
+        String card = deal.path("contract").path("rateCard").asText();
         List<String> missing = new ArrayList<>();
-        List<String> tasks = new ArrayList<>();
-        for (String role : roles) {
+        com.fasterxml.jackson.databind.node.ArrayNode roles = json.object().arrayNode();
+        for (JsonNode sold : deal.path("roles")) {
+            String role = sold.path("role").asText();
             String task = QuarkusTransaction.requiringNew().call(() -> CrossReference
                     .lookup("ROLE", "ledgerbridge", role, Projects.PSA).map(r -> r.targetId).orElse(null));
             if (task == null) {
                 missing.add(CrossReferences.token("ROLE", "ledgerbridge", role));
+                continue;
             }
-            tasks.add(task);
+            roles.addObject().put("role", role).put("taskId", task)
+                    .put("billRate", rateCards.ratesOn(card, role, start).billRate().amount().toPlainString());
         }
         if (!missing.isEmpty()) {
             throw new ReferenceMissing(Projects.PSA, missing);
         }
-        LocalDate start = LocalDate.parse(deal.path("project").path("start").asText());
-        String card = deal.path("contract").path("rateCard").asText();
-        List<String> creates = new ArrayList<>();
-        for (int i = 0; i < roles.size(); i++) {
-            if (assigned.contains(tasks.get(i))) {
-                continue;
-            }
-            RateCards.Rates rates = rateCards.ratesOn(card, roles.get(i), start);
-            creates.add(json.write(json.object().put("task_id", Long.parseLong(tasks.get(i)))
-                    .put("is_active", true).put("billable", true).put("hourly_rate", rates.billRate().amount())));
-        }
-        return creates;
+        return json.write(roles);
     }
+
 
     public void createdErpContact(Exchange exchange) {
         Message in = exchange.getMessage();
