@@ -84,17 +84,15 @@ public class People {
         exchange.setProperty("ledgerbridgeLeaving", resource.leftOn != null);
     }
 
-    /** Takes Harvest's users: one with the person's email is them (no second account). */
-    public void findPsaUser(Exchange exchange) {
-        String email = json.read(exchange.getProperty(CANONICAL, String.class)).path("email").asText();
-        for (JsonNode user : json.read(exchange.getMessage().getBody(String.class)).path("users")) {
-            if (email.equalsIgnoreCase(user.path("email").asText())) {
-                recordPsaUser(exchange, user.path("id").asText());
-                return;
-            }
+    /** Records the PSA's account of the person when psa-find-user found one (its id in the target id header). */
+    public void foundPsaUser(Exchange exchange) {
+        String psaId = exchange.getMessage().getHeader(FlowHeaders.TARGET_ID, String.class);
+        if (psaId != null) {
+            recordPsaUser(exchange, psaId);
         }
     }
 
+    /** Records the PSA's account psa-create-user created. */
     public void createdPsaUser(Exchange exchange) {
         recordPsaUser(exchange, exchange.getMessage().getHeader(FlowHeaders.TARGET_ID, String.class));
     }
@@ -121,28 +119,31 @@ public class People {
     }
 
     /**
-     * A leaver: ends every assignment on the last day (time after it is refused as not assigned). Returns the PSA
-     * assignments to deactivate now, as {@code projectId/assignmentId} paths, when the last day has passed.
+     * A leaver: ends every assignment on the last day (time after it is refused as not assigned). Answers the PSA
+     * assignments to deactivate now (psa-deactivate-assignments: an array of project and assignment, the PSA's
+     * ids), empty until the last day has passed.
      */
-    public List<String> leave(Exchange exchange) {
+    public String leave(Exchange exchange) {
         JsonNode person = json.read(exchange.getProperty(CANONICAL, String.class));
         String psaUser = exchange.getMessage().getHeader(PSA_USER, String.class);
         LocalDate lastDay = LocalDate.parse(person.path("left").asText());
         List<AssignmentRecord> closed = projects.closeAssignments(psaUser, lastDay);
-        List<String> deactivate = new ArrayList<>();
+        com.fasterxml.jackson.databind.node.ArrayNode deactivate = json.object().arrayNode();
         boolean over = lastDay.isBefore(LocalDate.now(clock));
         exchange.setProperty("ledgerbridgeLeft", over);
         if (over) {
             for (AssignmentRecord assignment : QuarkusTransaction.requiringNew().call(
                     () -> AssignmentRecord.ofPerson(psaUser))) {
+                // assignments the PSA staffed (its numeric ids), not those an operator loaded
                 if (assignment.sourceId.matches("[0-9]+")) {
-                    deactivate.add("/projects/" + assignment.psaProjectId + "/user_assignments/" + assignment.sourceId);
+                    deactivate.addObject().put("project", assignment.psaProjectId).put("assignment", assignment.sourceId);
                 }
             }
         }
         exchange.getMessage().setHeader("ledgerbridgeAssignmentsClosed", closed.size());
-        return deactivate;
+        return json.write(deactivate);
     }
+
 
     private static void set(Message in, String header, String value) {
         if (value != null) {

@@ -44,6 +44,20 @@ public class HarvestLists {
         found(exchange, "clients", client -> name.equalsIgnoreCase(client.path("name").asText()));
     }
 
+    /** Takes Harvest's users: the one with the person's email (case aside) is them, no second account. */
+    public void userWithEmail(Exchange exchange) {
+        String email = document(exchange).path("email").asText();
+        found(exchange, "users", user -> email.equalsIgnoreCase(user.path("email").asText()));
+    }
+
+    /** The paths of the user assignments in the body (an array of project and assignment, Harvest's ids). */
+    public List<String> userAssignmentPaths(Exchange exchange) {
+        List<String> paths = new ArrayList<>();
+        json.read(exchange.getMessage().getBody(String.class)).forEach(assignment -> paths.add("/projects/"
+                + assignment.path("project").asText() + "/user_assignments/" + assignment.path("assignment").asText()));
+        return paths;
+    }
+
     /** Takes Harvest's projects of the client: the one with the deal's project code is the one already created. */
     public void projectCoded(Exchange exchange) {
         String code = document(exchange).path("project").path("code").asText();
