@@ -9,6 +9,7 @@ import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.billing.BillingRun;
+import io.ledgerbridge.deal.Deals;
 import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.project.ProjectRecord;
 import io.ledgerbridge.store.BackgroundWorker;
@@ -122,20 +123,19 @@ public class Reconciliations {
         exchange.setProperty(MORE, true);
     }
 
-    /** Harvest's time entries of the project and period, the current page. */
+    /** The PSA's approved time of the project in the period, the current page (capability psa-read-time). */
     public void sourceRequest(Exchange exchange) {
         ProjectRecord project = project(exchange);
         YearMonth period = period(exchange);
         Message in = exchange.getMessage();
-        in.setHeader(Exchange.HTTP_METHOD, "GET");
-        in.setHeader("ledgerbridgeApiPath", "/time_entries");
-        in.setHeader("ledgerbridgeApiQuery", "project_id=" + project.psaId + "&from=" + period.atDay(1) + "&to="
-                + period.atEndOfMonth() + "&per_page=2000&page=" + exchange.getProperty(PAGE));
-        in.removeHeader("ledgerbridgeIdField");
+        in.setHeader(Deals.PSA_PROJECT, project.psaId);
+        in.setHeader(ErpCall.PERIOD_FROM, period.atDay(1).toString());
+        in.setHeader(ErpCall.PERIOD_TO, period.plusMonths(1).atDay(1).toString());
+        in.setHeader(ErpCall.PAGE, exchange.getProperty(PAGE));
         in.setBody("");
     }
 
-    /** Keeps the page's approved entries in the run's source snapshot (one JDBC batch). */
+    /** Keeps the page's approved entries (the canonical page of psa-read-time) in the run's source snapshot. */
     public void sourcePage(Exchange exchange) throws SQLException {
         JsonNode page = read(exchange.getMessage().getBody(String.class));
         Long runId = exchange.getMessage().getHeader(RUN, Long.class);
@@ -145,25 +145,22 @@ public class Reconciliations {
                 PreparedStatement insert = connection.prepareStatement("insert into recon_source_entry (run_id, "
                         + "project_id, source_id, source_version, psa_user_id, work_date, hours, approved_at) "
                         + "values (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (JsonNode entry : page.path("time_entries")) {
-                if (!entry.path("is_closed").asBoolean(false)) {
-                    continue;
-                }
+            for (JsonNode entry : page.path("entries")) {
                 insert.setLong(1, runId);
                 insert.setLong(2, projectId);
                 insert.setString(3, entry.path("id").asText());
-                insert.setString(4, entry.path("updated_at").asText());
-                insert.setString(5, entry.path("user").path("id").asText());
-                insert.setDate(6, Date.valueOf(LocalDate.parse(entry.path("spent_date").asText())));
+                insert.setString(4, entry.path("version").asText());
+                insert.setString(5, entry.path("userId").asText());
+                insert.setDate(6, Date.valueOf(LocalDate.parse(entry.path("workDate").asText())));
                 insert.setBigDecimal(7, entry.path("hours").decimalValue());
-                insert.setTimestamp(8, Timestamp.from(OffsetDateTime.parse(entry.path("updated_at").asText())
+                insert.setTimestamp(8, Timestamp.from(OffsetDateTime.parse(entry.path("version").asText())
                         .toInstant()));
                 insert.addBatch();
                 kept++;
             }
             insert.executeBatch();
         }
-        advance(exchange, "Harvest", page.path("page").asInt(1), page.path("next_page").isNumber());
+        advance(exchange, "the PSA", page.path("page").asInt(1), page.path("more").asBoolean(false));
         int count = kept;
         QuarkusTransaction.requiringNew().run(() -> ReconRun.update("sourceEntries = sourceEntries + ?1 where id = ?2",
                 count, runId));

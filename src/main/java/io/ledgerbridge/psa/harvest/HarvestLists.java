@@ -58,6 +58,12 @@ public class HarvestLists {
         return paths;
     }
 
+    /** The query of one page of a project's time entries from a day to the day before {@code to} (Harvest's is inclusive). */
+    public String timeQuery(String project, String from, String to, int page) {
+        return "project_id=" + project + "&from=" + from + "&to=" + java.time.LocalDate.parse(to).minusDays(1)
+                + "&per_page=2000&page=" + page;
+    }
+
     /** Takes Harvest's projects of the client: the one with the deal's project code is the one already created. */
     public void projectCoded(Exchange exchange) {
         String code = document(exchange).path("project").path("code").asText();
