@@ -51,10 +51,12 @@ public final class BusinessCentralLedger implements ResponseDefinitionTransforme
 
     /** One company's records by entity set and id, and its sales tax rate. */
     static final class Company {
+        final String id;
         final Map<String, Map<String, ObjectNode>> sets = new ConcurrentHashMap<>();
         final BigDecimal taxPercent;
 
-        Company(BigDecimal taxPercent) {
+        Company(String id, BigDecimal taxPercent) {
+            this.id = id;
             this.taxPercent = taxPercent;
         }
 
@@ -75,7 +77,7 @@ public final class BusinessCentralLedger implements ResponseDefinitionTransforme
 
     /** A company with this id, its sales tax rate in percent, and an expense journal with this id. */
     public static void company(String id, String taxPercent, String journalId) {
-        Company company = new Company(new BigDecimal(taxPercent));
+        Company company = new Company(id, new BigDecimal(taxPercent));
         COMPANIES.put(id, company);
         ObjectNode journal = JSON.createObjectNode().put("id", journalId).put("code", "EXPENSES")
                 .put("displayName", "Consultants' expenses");
@@ -326,7 +328,7 @@ public final class BusinessCentralLedger implements ResponseDefinitionTransforme
     private static ObjectNode list(Company company, String set, Map<String, String> query) {
         List<ObjectNode> matching = new ArrayList<>();
         List<String[]> clauses = clauses(query.get("$filter"));
-        for (ObjectNode record : records(companyId(company), set)) {
+        for (ObjectNode record : records(company.id, set)) {
             if (clauses.stream().allMatch(clause -> holds(record, clause))) {
                 matching.add(record);
             }
@@ -411,10 +413,6 @@ public final class BusinessCentralLedger implements ResponseDefinitionTransforme
             throw new Refused(404, "BadRequest_NotFound", "The company '" + id + "' does not exist.");
         }
         return company;
-    }
-
-    private static String companyId(Company company) {
-        return COMPANIES.entrySet().stream().filter(e -> e.getValue() == company).findFirst().orElseThrow().getKey();
     }
 
     private static ObjectNode find(Company company, String set, String id) {

@@ -50,12 +50,9 @@ public class BusinessCentral {
      */
     public void whereEquals(Exchange exchange, String field, String pointer) {
         String document = exchange.getMessage().getBody(String.class);
-        JsonNode value = json.read(document).at(pointer);
-        if (!value.isValueNode() || value.asText().isBlank()) {
-            throw new FlowFailure(ErrorClass.INTERNAL, "business-central: the document has no " + pointer);
-        }
+        String value = valueAt(json.read(document), pointer);
         exchange.setProperty(DOCUMENT, document);
-        exchange.getMessage().setHeader(QUERY, "$filter=" + encode(field + " eq " + literal(value.asText())) + "&$top=2");
+        exchange.getMessage().setHeader(QUERY, "$filter=" + encode(field + " eq " + literal(value)) + "&$top=2");
     }
 
     /** The query of one page of a project's (job's) time registration entries, the end day exclusive. */
@@ -87,11 +84,7 @@ public class BusinessCentral {
 
     /** A path with the body's value at {@code pointer} in it (e.g. the employee a time entry is posted on). */
     public String path(Exchange exchange, String format, String pointer) {
-        JsonNode value = json.read(exchange.getMessage().getBody(String.class)).at(pointer);
-        if (!value.isValueNode() || value.asText().isBlank()) {
-            throw new FlowFailure(ErrorClass.INTERNAL, "business-central: the document has no " + pointer);
-        }
-        return String.format(format, value.asText());
+        return String.format(format, valueAt(json.read(exchange.getMessage().getBody(String.class)), pointer));
     }
 
     /** The elements of the body's JSON array, each as JSON text: one call each (invoice lines). */
@@ -119,14 +112,24 @@ public class BusinessCentral {
      * consultant must be an employee of the company, with their work email).
      */
     public void employee(Exchange exchange) {
-        String person = json.read(exchange.getProperty(DOCUMENT, String.class)).path("ref").path("id").asText();
-        String email = json.read(exchange.getProperty(DOCUMENT, String.class)).path("email").asText();
+        JsonNode document = json.read(exchange.getProperty(DOCUMENT, String.class));
+        String person = document.path("ref").path("id").asText();
+        String email = document.path("email").asText();
         found(exchange);
         if (!exchange.getProperty(FOUND, Boolean.class)) {
             throw new ReferenceMissing(List.of("PERSON:hr:" + person), "consultant " + email
                     + " is no employee of the Business Central company: add them with this email, then replay");
         }
         exchange.getMessage().removeHeader("If-Match");
+    }
+
+    /** The document's value at the pointer; a document without it is INTERNAL (its schema should have refused it). */
+    private static String valueAt(JsonNode document, String pointer) {
+        JsonNode value = document.at(pointer);
+        if (!value.isValueNode() || value.asText().isBlank()) {
+            throw new FlowFailure(ErrorClass.INTERNAL, "business-central: the document has no " + pointer);
+        }
+        return value.asText();
     }
 
     /** An OData string literal: quoted, a quote inside doubled. */
