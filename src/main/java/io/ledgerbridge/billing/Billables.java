@@ -3,6 +3,7 @@ package io.ledgerbridge.billing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ledgerbridge.config.LedgerbridgeConfig;
+import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.FlowJson;
@@ -11,6 +12,7 @@ import io.ledgerbridge.flow.ReferenceMissing;
 import io.ledgerbridge.money.FxRates;
 import io.ledgerbridge.money.Money;
 import io.ledgerbridge.money.RateCards;
+import io.ledgerbridge.legalentity.LegalEntities.LegalEntity;
 import io.ledgerbridge.money.Regions;
 import io.ledgerbridge.project.AssignmentRecord;
 import io.ledgerbridge.project.ProjectRecord;
@@ -80,7 +82,8 @@ public class Billables {
 
     /**
      * Adds {@code billing} to a canonical time entry: role from the assignment of the work date, bill rate of the rate
-     * card version in force that day, converted to the project's currency at that day's rate, and the line amount.
+     * card version in force that day, converted to the project's currency at that day's rate, and the line amount;
+     * header {@link ErpCall#LEGAL_ENTITY}: the project's legal entity, whose ERP the entry goes to.
      */
     public String priceTime(Exchange exchange) {
         ObjectNode entry = read(exchange);
@@ -133,6 +136,7 @@ public class Billables {
         if (fx != null) {
             billing.put("fxRate", fx);
         }
+        exchange.getMessage().setHeader(ErpCall.LEGAL_ENTITY, regions.of(project.region).entity());
         return json.write(exchange, entry);
     }
 
@@ -197,8 +201,8 @@ public class Billables {
 
     /**
      * Adds {@code billing} and {@code erp} to a canonical expense: its amount converted at the FX rate of the spent
-     * date into the project's currency (what is billed) and the region's currency (what the ERP books), and the
-     * region's expense tax type and account.
+     * date into the project's currency (what is billed) and the currency of the project's legal entity (what its ERP
+     * books), and the entity's expense tax type and account; header {@link ErpCall#LEGAL_ENTITY} says which ERP.
      */
     public String priceExpense(Exchange exchange) {
         ObjectNode expense = read(exchange);
@@ -211,8 +215,9 @@ public class Billables {
         Money paid = new Money(new BigDecimal(expense.path("amount").path("amount").asText()),
                 Currency.getInstance(expense.path("amount").path("currency").asText()));
         Money billed = fxRates.convert(paid, project.currency, spent);
-        Regions.Region region = regions.of(project.region);
-        Money booked = fxRates.convert(paid, region.currency().getCurrencyCode(), spent);
+        LegalEntity entity = regions.entityOf(project.region);
+        exchange.getMessage().setHeader(ErpCall.LEGAL_ENTITY, entity.code());
+        Money booked = fxRates.convert(paid, entity.currency().getCurrencyCode(), spent);
 
         ObjectNode billing = expense.putObject("billing");
         billing.put("projectKey", project.id);
@@ -228,15 +233,15 @@ public class Billables {
         ObjectNode erp = expense.putObject("booking");
         erp.put("currency", booked.currency().getCurrencyCode());
         erp.put("amount", booked.amount());
-        erp.put("taxType", region.expenseTaxType());
-        erp.put("accountCode", region.expenseAccount());
+        erp.put("taxType", entity.expenseTaxType());
+        erp.put("accountCode", entity.expenseAccount());
         // who paid: the firm's card (spent from its bank account) or the consultant (reimbursed to them)
-        boolean card = region.paidByCard(expense.path("category").asText(null));
+        boolean card = entity.paidByCard(expense.path("category").asText(null));
         erp.put("paymentMethod", card ? "COMPANY_CARD" : "REIMBURSABLE");
         if (card) {
-            erp.put("bankAccountCode", region.cardAccount());
+            erp.put("bankAccountCode", entity.cardAccount());
         }
-        erp.put("legalEntity", region.legalEntity());
+        erp.put("legalEntity", entity.name());
         exchange.getMessage().setHeader(FlowHeaders.ERP_PROJECT_ID, project.erpProjectId);
         return json.write(exchange, expense);
     }

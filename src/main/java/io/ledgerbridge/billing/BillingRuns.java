@@ -3,6 +3,7 @@ package io.ledgerbridge.billing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.FlowJson;
@@ -10,6 +11,7 @@ import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.flow.FlowIdentity;
 import io.ledgerbridge.flow.ReferenceMissing;
 import io.ledgerbridge.money.Money;
+import io.ledgerbridge.legalentity.LegalEntities.LegalEntity;
 import io.ledgerbridge.money.Regions;
 import io.ledgerbridge.project.ProjectRecord;
 import io.ledgerbridge.store.StoreTime;
@@ -105,6 +107,7 @@ public class BillingRuns {
             in.setHeader(FlowHeaders.SYNC_ACTION, "CREATE");
             in.setHeader(FlowHeaders.IDEMPOTENCY_KEY, run.idempotencyKey);
             in.setHeader("ledgerbridgeBillingRunId", run.id);
+            in.setHeader(ErpCall.LEGAL_ENTITY, regions.of(project.region).entity());
             return json.write(invoice(project, run));
         });
     }
@@ -118,7 +121,7 @@ public class BillingRuns {
     /** Groups the items into lines and fixes the plan: items point at their run and line. */
     private BillingRun create(ProjectRecord project, String period, YearMonth month, List<BillableItem> items) {
         Currency currency = Currency.getInstance(project.currency);
-        Regions.Region region = regions.of(project.region);
+        LegalEntity entity = regions.entityOf(project.region);
         Instant now = StoreTime.now();
         BillingRun run = new BillingRun();
         run.projectId = project.id;
@@ -129,7 +132,7 @@ public class BillingRuns {
         run.idempotencyKey = "billing-" + project.id + "-" + period;
         LocalDate today = LocalDate.now(clock);
         run.issueDate = today.isBefore(month.atEndOfMonth()) ? month.atEndOfMonth() : today;
-        run.dueDate = run.issueDate.plusDays(region.paymentTermsDays());
+        run.dueDate = run.issueDate.plusDays(entity.paymentTermsDays());
         run.createdAt = now;
         run.updatedAt = now;
         run.persistAndFlush();
@@ -154,7 +157,7 @@ public class BillingRuns {
             line.billingRunId = run.id;
             line.lineNo = ++lineNo;
             line.kind = first.kind.name();
-            line.taxType = region.salesTaxType();
+            line.taxType = entity.salesTaxType();
             if (first.kind == BillableItem.Kind.TIME) {
                 BigDecimal hours = group.stream().map(i -> i.quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
                 Money rate = new Money(first.unitPrice, currency);
@@ -187,7 +190,7 @@ public class BillingRuns {
 
     /** The canonical invoice of a planned run, for the ERP mapping. */
     private ObjectNode invoice(ProjectRecord project, BillingRun run) {
-        Regions.Region region = regions.of(project.region);
+        LegalEntity entity = regions.entityOf(project.region);
         ObjectNode invoice = json.object();
         invoice.put("runId", run.id);
         invoice.put("period", run.period);
@@ -203,7 +206,7 @@ public class BillingRuns {
         proj.put("id", project.id);
         proj.put("name", project.name);
         proj.put("region", project.region);
-        proj.put("legalEntity", region.legalEntity());
+        proj.put("legalEntity", entity.name());
         ArrayNode lines = invoice.putArray("lines");
         for (InvoiceLineRecord line : InvoiceLineRecord.ofRun(run.id)) {
             ObjectNode l = lines.addObject();
@@ -213,7 +216,7 @@ public class BillingRuns {
             l.put("unitPrice", line.unitPrice);
             l.put("lineAmount", line.lineAmount);
             l.put("taxType", line.taxType);
-            l.put("accountCode", region.salesAccount());
+            l.put("accountCode", entity.salesAccount());
         }
         return invoice;
     }

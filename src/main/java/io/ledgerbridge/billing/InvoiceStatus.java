@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.erp.ErpGateway;
-import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.flow.FlowJson;
+import io.ledgerbridge.money.Regions;
 import io.ledgerbridge.project.ProjectRecord;
 import io.ledgerbridge.project.Projects;
 import io.ledgerbridge.store.StoreTime;
@@ -38,30 +39,47 @@ public class InvoiceStatus {
     private final FlowJson json;
     private final CrossReferences crossReferences;
     private final ErpGateway erp;
+    private final Regions regions;
 
-    InvoiceStatus(FlowJson json, CrossReferences crossReferences, ErpGateway erp) {
+    InvoiceStatus(FlowJson json, CrossReferences crossReferences, ErpGateway erp, Regions regions) {
         this.json = json;
         this.crossReferences = crossReferences;
         this.erp = erp;
+        this.regions = regions;
     }
 
-    /** The billing runs whose invoice may still change in the ERP (none when the ERP cannot read invoices back). */
+    /**
+     * The billing runs whose invoice may still change in the ERP, each in the ledger of its project's legal entity
+     * (none of a ledger whose ERP cannot read invoices back, the file outbox).
+     */
     public List<Long> open() {
-        if (!erp.can("read-invoice")) {
-            return List.of();
-        }
         return QuarkusTransaction.requiringNew().call(() -> BillingRun.<BillingRun>list(
                 "status = ?1 and erpInvoiceId is not null and (erpStatus is null or erpStatus not in ?2) order by id",
-                BillingRun.Status.INVOICED, FINAL).stream().map(r -> r.id).toList());
+                BillingRun.Status.INVOICED, FINAL).stream().filter(r -> erp.can(entity(r), "read-invoice"))
+                .map(r -> r.id).toList());
     }
 
-    /** Prepares the read of one run's invoice (the ERP capability read-invoice). */
+    /** The cross-reference system of the ledger holding an event's invoice (that of its project's entity). */
+    private String ledger(JsonNode data) {
+        ProjectRecord project = ProjectRecord.findById(data.path("projectId").asLong());
+        return regions.ledgerOf(project.region).xrefSystem();
+    }
+
+    private String entity(BillingRun run) {
+        ProjectRecord project = ProjectRecord.findById(run.projectId);
+        return regions.of(project.region).entity();
+    }
+
+    /** Prepares the read of one run's invoice (the ERP capability read-invoice, in its entity's ledger). */
     public void request(Exchange exchange) {
         Long runId = exchange.getMessage().getBody(Long.class);
-        BillingRun run = QuarkusTransaction.requiringNew().call(() -> BillingRun.findById(runId));
         Message in = exchange.getMessage();
+        QuarkusTransaction.requiringNew().run(() -> {
+            BillingRun run = BillingRun.findById(runId);
+            in.setHeader(ErpCall.ERP_INVOICE_ID, run.erpInvoiceId);
+            in.setHeader(ErpCall.LEGAL_ENTITY, entity(run));
+        });
         in.setHeader("ledgerbridgeBillingRunId", runId);
-        in.setHeader(ErpCall.ERP_INVOICE_ID, run.erpInvoiceId);
         in.setBody("");
     }
 
@@ -149,10 +167,11 @@ public class InvoiceStatus {
             in.removeHeader("ledgerbridgeCrmId");
         }
         QuarkusTransaction.requiringNew().run(() -> {
-            CrossReference.lookup("INVOICE", Projects.ERP, invoice, Projects.PSA)
+            String ledger = ledger(data);
+            CrossReference.lookup("INVOICE", ledger, invoice, Projects.PSA)
                     .ifPresentOrElse(r -> in.setHeader("ledgerbridgePsaInvoiceId", r.targetId),
                             () -> in.removeHeader("ledgerbridgePsaInvoiceId"));
-            CrossReference.lookup("PAYMENT", Projects.ERP, invoice, Projects.PSA)
+            CrossReference.lookup("PAYMENT", ledger, invoice, Projects.PSA)
                     .ifPresentOrElse(r -> in.setHeader("ledgerbridgePsaPaid", r.targetId),
                             () -> in.removeHeader("ledgerbridgePsaPaid"));
             // the PSA client of the project, recorded by the deal-won set-up (none for projects loaded by hand)
@@ -179,9 +198,10 @@ public class InvoiceStatus {
     private void recordPsa(Exchange exchange, String type, String header) {
         Message in = exchange.getMessage();
         String target = in.getHeader(FlowHeaders.TARGET_ID, String.class);
-        String invoice = json.read(exchange.getProperty(FlowHeaders.ORIGINAL_PAYLOAD, String.class)).path("data")
-                .path("erpInvoiceId").asText();
-        crossReferences.upsert(List.of(new Entry(type, Projects.ERP, invoice, Projects.PSA, target)));
+        JsonNode data = json.read(exchange.getProperty(FlowHeaders.ORIGINAL_PAYLOAD, String.class)).path("data");
+        String invoice = data.path("erpInvoiceId").asText();
+        String ledger = QuarkusTransaction.requiringNew().call(() -> ledger(data));
+        crossReferences.upsert(List.of(new Entry(type, ledger, invoice, Projects.PSA, target)));
         in.setHeader(header, target);
     }
 }

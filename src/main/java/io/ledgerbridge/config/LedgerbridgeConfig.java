@@ -411,7 +411,7 @@ public interface LedgerbridgeConfig {
             @WithDefault("https://api.xero.com/api.xro/2.0")
             String accountingUrl();
 
-            /** The Xero-Tenant-Id of the organisation posted to. */
+            /** The Xero-Tenant-Id of the organisation posted to, unless an entity names its own (mappings/entities.json). */
             Optional<String> tenantId();
 
             /**
@@ -429,12 +429,20 @@ public interface LedgerbridgeConfig {
             boolean enabled();
 
             /**
-             * Base URL of the standard API of one environment, the API version last:
-             * https://api.businesscentral.dynamics.com/v2.0/&lt;tenant&gt;/&lt;environment&gt;/api/v2.0.
+             * Base URL of the tenant's API endpoints: https://api.businesscentral.dynamics.com/v2.0/&lt;tenant&gt;;
+             * a call goes to &lt;base-url&gt;/&lt;environment&gt;/api/&lt;api-version&gt;/companies(&lt;company&gt;).
              */
             String baseUrl();
 
-            /** The id of the company posted to. */
+            /** The environment of the companies posted to, unless an entity names its own (mappings/entities.json). */
+            @WithDefault("production")
+            String environment();
+
+            /** The version of the standard API called (v1.0 and v2.0 name the entities used alike). */
+            @WithDefault("v2.0")
+            String apiVersion();
+
+            /** The id of the company posted to, unless an entity names its own (mappings/entities.json). */
             String companyId();
 
             /** The id of the general journal that receives expenses as lines (balanced by its own account). */

@@ -3,6 +3,7 @@ package io.ledgerbridge.deal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ledgerbridge.canonical.Canonical.ProjectStatus;
+import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.FlowJson;
@@ -10,6 +11,7 @@ import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.flow.FlowIdentity;
 import io.ledgerbridge.flow.ReferenceMissing;
 import io.ledgerbridge.money.RateCards;
+import io.ledgerbridge.money.Regions;
 import io.ledgerbridge.project.ProjectRecord;
 import io.ledgerbridge.project.Projects;
 import io.ledgerbridge.project.Projects.ProjectData;
@@ -53,12 +55,14 @@ public class Deals {
     private final Projects projects;
     private final CrossReferences crossReferences;
     private final RateCards rateCards;
+    private final Regions regions;
     private final ProducerTemplate producer;
     private final String mappings;
 
-    Deals(FlowJson json, Projects projects, CrossReferences crossReferences, RateCards rateCards,
+    Deals(FlowJson json, Projects projects, CrossReferences crossReferences, RateCards rateCards, Regions regions,
             ProducerTemplate producer, @ConfigProperty(name = "ledgerbridge.mappings.location") String mappings) {
         this.json = json;
+        this.regions = regions;
         this.projects = projects;
         this.crossReferences = crossReferences;
         this.rateCards = rateCards;
@@ -110,6 +114,8 @@ public class Deals {
                 project.hasNonNull("end") ? LocalDate.parse(project.path("end").asText()) : null,
                 deal.path("version").asText()));
         in.setHeader(PROJECT_KEY, record.id);
+        // the legal entity of the project's region books it: its ERP gets the customer and the project
+        in.setHeader(ErpCall.LEGAL_ENTITY, regions.of(record.region).entity());
         setIfKnown(in, PSA_PROJECT, record.psaId);
         setIfKnown(in, ERP_CONTACT, record.erpContactId);
         setIfKnown(in, ERP_PROJECT, record.erpProjectId);
@@ -191,7 +197,10 @@ public class Deals {
         String contact = in.getHeader(FlowHeaders.TARGET_ID, String.class);
         String account = json.read(exchange.getProperty(CANONICAL, String.class)).path("client").path("ref").path("id")
                 .asText();
-        crossReferences.upsert(List.of(new Entry("CLIENT", "salesforce", account, Projects.ERP, contact)));
+        // a client of two entities is a customer in each one's ERP
+        String ledger = regions.ledgerOf(json.read(exchange.getProperty(CANONICAL, String.class)).path("project")
+                .path("region").asText()).xrefSystem();
+        crossReferences.upsert(List.of(new Entry("CLIENT", "salesforce", account, ledger, contact)));
         projects.upsert(new ProjectData(in.getHeader(FlowHeaders.SOURCE_ID, String.class), null, null, contact, null,
                 null, null, null, null, null, null, null, null, null, null));
         in.setHeader(ERP_CONTACT, contact);

@@ -8,6 +8,15 @@ package io.ledgerbridge.erp;
  */
 public final class ErpCall {
 
+    /**
+     * The legal entity (mappings/entities.json) whose ledger the call goes to; absent: the default ERP. Set by the
+     * flow from the record's project or person.
+     */
+    public static final String LEGAL_ENTITY = "ledgerbridgeLegalEntity";
+    /** The account in the ERP system (Xero tenant id, Business Central company id): set by the gateway. */
+    public static final String ERP_ACCOUNT = "ledgerbridgeErpAccount";
+    /** The Business Central environment of the account: set by the gateway. */
+    public static final String ERP_ENVIRONMENT = "ledgerbridgeErpEnvironment";
     /** The ERP's invoice to read (read-invoice). */
     public static final String ERP_INVOICE_ID = "ledgerbridgeErpInvoiceId";
     /** The first day of the dates read (read-time), ISO date. */

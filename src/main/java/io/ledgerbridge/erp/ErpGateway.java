@@ -1,6 +1,8 @@
 package io.ledgerbridge.erp;
 
 import io.ledgerbridge.config.LedgerbridgeConfig;
+import io.ledgerbridge.legalentity.LegalEntities;
+import io.ledgerbridge.legalentity.LegalEntities.ErpLedger;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.TargetRejected;
@@ -15,6 +17,8 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Named;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -22,16 +26,19 @@ import org.apache.camel.ProducerTemplate;
 import org.jboss.logging.Logger;
 
 /**
- * The ERP capabilities' way to the ERP system (routes/erp-capabilities.camel.yaml): the capability route
- * {@code erp-<capability>} calls {@link #capability}, which sends the exchange to the system's route
- * {@code <system>-<capability>} behind the circuit breaker (SmallRye Fault Tolerance). Failures of the
- * system count against the circuit, except rejections (4xx) and rate limits (429), which say nothing about the
- * ERP's health; while the circuit is open, calls fail at once with CircuitBreakerOpenException and the flow's error
- * policy backs off.
+ * The ERP capabilities' way to the ERP (routes/erp-capabilities.camel.yaml): the capability route
+ * {@code erp-<capability>} calls {@link #capability}, which finds the ERP ledger of the record's legal entity
+ * (header {@link ErpCall#LEGAL_ENTITY}, mappings/entities.json; none: the default ERP), tells the system route the
+ * account (headers {@link ErpCall#ERP_ACCOUNT}, {@link ErpCall#ERP_ENVIRONMENT}) and sends the exchange to the
+ * system's route {@code <system>-<capability>} behind that ledger's circuit breaker (SmallRye Fault Tolerance).
+ * Each ledger has its own circuit and its own pause: one ERP account down or out of calls holds back no other.
+ * Failures of the ledger count against its circuit, except rejections (4xx) and rate limits (429), which say nothing
+ * about the ERP's health; while the circuit is open, calls fail at once with CircuitBreakerOpenException and the
+ * flow's error policy backs off.
  * <p>
- * A 429 pauses every call to the ERP, not only the rejected one: the ERP's rate limit is per tenant, so no consumer
- * sends anything until the Retry-After it asked for has passed. When the circuit closes again after being open,
- * {@link Recovered} is fired (the outage's dead letters are then replayed, see AutoResolution).
+ * A 429 pauses every call to the ledger, not only the rejected one: the ERP's rate limit is per account, so no
+ * consumer sends anything to it until the Retry-After it asked for has passed. When a circuit closes again after
+ * being open, {@link Recovered} is fired (the outage's dead letters are then replayed, see AutoResolution).
  */
 @ApplicationScoped
 @Startup
@@ -42,91 +49,128 @@ public class ErpGateway {
 
     private final ProducerTemplate producer;
     private final CamelContext camel;
-    private final String system;
-    private final TypedGuard<Exchange> guard;
+    private final LegalEntities entities;
+    private final LedgerbridgeConfig config;
+    private final Event<Recovered> recovered;
+    private final MeterRegistry registry;
     private final long maximumPause;
-    private volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
-    /** When the circuit last opened (null while it has not opened since the last recovery). */
-    private volatile Instant openedAt;
-    /** System.nanoTime() before which nothing is sent: the ERP's last Retry-After. */
-    private volatile long pausedUntil = System.nanoTime();
-    private final Counter rateLimits;
+    private final Map<String, Ledger> ledgers = new ConcurrentHashMap<>();
 
-    /** The circuit closed again: the ERP answered after being unavailable since {@code openedAt}. */
+    /** The circuit of a ledger closed again: its ERP answered after being unavailable since {@code openedAt}. */
     public record Recovered(String connector, Instant openedAt, Instant closedAt) {
     }
 
-    ErpGateway(ProducerTemplate producer, CamelContext camel, LedgerbridgeConfig config, Event<Recovered> recovered,
-            MeterRegistry registry) {
+    ErpGateway(ProducerTemplate producer, CamelContext camel, LedgerbridgeConfig config, LegalEntities entities,
+            Event<Recovered> recovered, MeterRegistry registry) {
         this.producer = producer;
         this.camel = camel;
-        this.system = system(config.erp().connector());
-        Gauge.builder("ledgerbridge.erp.circuit.open", this, gateway -> gateway.state == CircuitBreakerState.OPEN
-                ? 1 : 0).description("1 while the ERP connector's circuit is open (calls fail at once)")
-                .tag("connector", system).register(registry);
-        this.rateLimits = Counter.builder("ledgerbridge.erp.rate.limited")
-                .description("429 answers of the ERP: its call budget was spent; every call waits its Retry-After")
-                .tag("connector", system).register(registry);
+        this.config = config;
+        this.entities = entities;
+        this.recovered = recovered;
+        this.registry = registry;
         this.maximumPause = config.retry().maximumRetryAfter();
-        this.guard = TypedGuard.create(Exchange.class)
-                .withDescription("ERP connector " + system)
-                .withCircuitBreaker()
-                .name("erp-" + system)
-                .requestVolumeThreshold(config.circuit().requestVolumeThreshold())
-                .failureRatio(config.circuit().failureRatio() / 100.0)
-                .delay(config.circuit().delay(), ChronoUnit.MILLIS)
-                .when(ErpGateway::saysTheErpIsDown)
-                .onStateChange(changed -> {
-                    state = changed;
-                    log(changed, system);
-                    if (changed == CircuitBreakerState.OPEN && openedAt == null) {
-                        openedAt = Instant.now();
-                    } else if (changed == CircuitBreakerState.CLOSED && openedAt != null) {
-                        Instant since = openedAt;
-                        openedAt = null;
-                        recovered.fire(new Recovered(system, since, Instant.now()));
-                    }
-                })
-                .done()
-                .build();
+        entities.ledgers().forEach(this::ledger);
+    }
+
+    /** One ledger's circuit and pause. */
+    private final class Ledger {
+        final ErpLedger ledger;
+        final String label;
+        final TypedGuard<Exchange> guard;
+        final Counter rateLimits;
+        volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
+        /** When the circuit last opened (null while it has not opened since the last recovery). */
+        volatile Instant openedAt;
+        /** System.nanoTime() before which nothing is sent: the ledger's last Retry-After. */
+        volatile long pausedUntil = System.nanoTime();
+
+        Ledger(ErpLedger ledger) {
+            this.ledger = ledger;
+            this.label = "default".equals(ledger.name()) ? ledger.system() : ledger.system() + " of " + ledger.name();
+            Gauge.builder("ledgerbridge.erp.circuit.open", this, l -> l.state == CircuitBreakerState.OPEN ? 1 : 0)
+                    .description("1 while the ERP ledger's circuit is open (calls fail at once)")
+                    .tag("connector", ledger.system()).tag("ledger", ledger.name()).register(registry);
+            this.rateLimits = Counter.builder("ledgerbridge.erp.rate.limited")
+                    .description("429 answers of the ERP: its call budget was spent; every call waits its Retry-After")
+                    .tag("connector", ledger.system()).tag("ledger", ledger.name()).register(registry);
+            this.guard = TypedGuard.create(Exchange.class)
+                    .withDescription("ERP " + label)
+                    .withCircuitBreaker()
+                    .name("default".equals(ledger.name()) ? "erp-" + ledger.system()
+                            : "erp-" + ledger.system() + "-" + ledger.name())
+                    .requestVolumeThreshold(config.circuit().requestVolumeThreshold())
+                    .failureRatio(config.circuit().failureRatio() / 100.0)
+                    .delay(config.circuit().delay(), ChronoUnit.MILLIS)
+                    .when(ErpGateway::saysTheErpIsDown)
+                    .onStateChange(changed -> {
+                        state = changed;
+                        log(changed, label);
+                        if (changed == CircuitBreakerState.OPEN && openedAt == null) {
+                            openedAt = Instant.now();
+                        } else if (changed == CircuitBreakerState.CLOSED && openedAt != null) {
+                            Instant since = openedAt;
+                            openedAt = null;
+                            recovered.fire(new Recovered(label, since, Instant.now()));
+                        }
+                    })
+                    .done()
+                    .build();
+        }
+
+        /** Nothing goes to the ledger for this long (its Retry-After); a longer pause already asked for stays. */
+        void pause(long millis) {
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(millis, maximumPause));
+            synchronized (this) {
+                if (until - pausedUntil > 0) {
+                    pausedUntil = until;
+                }
+            }
+        }
+
+        void awaitPause() throws InterruptedException {
+            long wait;
+            while ((wait = pausedUntil - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+        }
+    }
+
+    private Ledger ledger(ErpLedger ledger) {
+        return ledgers.computeIfAbsent(ledger.name(), name -> new Ledger(ledger));
     }
 
     /**
-     * The ERP system of a connector setting: {@code xero} (also by its former name {@code xero-projects}) or
-     * {@code file-outbox}, or another system with its own routes file.
-     */
-    static String system(String connector) {
-        return "xero-projects".equals(connector) ? "xero" : connector;
-    }
-
-    /**
-     * Performs an ERP capability on the ERP system: sends the exchange to its route {@code <system>-<capability>};
-     * a failure is thrown to the calling flow. A system without that route fails the call as INTERNAL, naming it.
+     * Performs an ERP capability in the ledger of the exchange's legal entity: sends the exchange to the system's
+     * route {@code <system>-<capability>}; a failure is thrown to the calling flow. A system without that route fails
+     * the call as INTERNAL, naming it.
      */
     public void capability(Exchange exchange, String capability) throws Exception {
-        String route = system + "-" + capability;
-        if (!can(capability)) {
-            throw new FlowFailure(ErrorClass.INTERNAL, "the ERP system " + system + " cannot " + capability
-                    + ": no route " + route + " (routes/system-" + system + ".camel.yaml)");
+        ErpLedger erp = entities.ledger(exchange.getMessage().getHeader(ErpCall.LEGAL_ENTITY, String.class));
+        String route = erp.system() + "-" + capability;
+        if (camel.getRoute(route) == null) {
+            throw new FlowFailure(ErrorClass.INTERNAL, "the ERP system " + erp.system() + " cannot " + capability
+                    + ": no route " + route + " (routes/system-" + erp.system() + ".camel.yaml)");
         }
-        call(exchange, "direct:" + route);
+        exchange.getMessage().setHeader(ErpCall.ERP_ACCOUNT, erp.account());
+        exchange.getMessage().setHeader(ErpCall.ERP_ENVIRONMENT, erp.environment());
+        call(ledger(erp), exchange, "direct:" + route);
     }
 
-    /** Whether the ERP system has a route for the capability (a file outbox cannot read invoices back). */
-    public boolean can(String capability) {
-        return camel.getRoute(system + "-" + capability) != null;
+    /** Whether the ERP of the legal entity (null: the default ERP) has a route for the capability. */
+    public boolean can(String entity, String capability) {
+        return camel.getRoute(entities.ledger(entity).system() + "-" + capability) != null;
     }
 
-    private void call(Exchange exchange, String route) throws Exception {
-        awaitPause();
-        guard.call(() -> {
+    private void call(Ledger ledger, Exchange exchange, String route) throws Exception {
+        ledger.awaitPause();
+        ledger.guard.call(() -> {
             producer.send(route, exchange);
             Exception failure = exchange.getException();
             if (failure != null) {
                 exchange.setException(null);
                 if (failure instanceof FlowFailure rateLimited && rateLimited.errorClass() == ErrorClass.RATE_LIMITED) {
-                    rateLimits.increment();
-                    pause(exchange.getMessage().getHeader(Exchange.REDELIVERY_DELAY, 0L, Long.class));
+                    ledger.rateLimits.increment();
+                    ledger.pause(exchange.getMessage().getHeader(Exchange.REDELIVERY_DELAY, 0L, Long.class));
                 }
                 throw failure;
             }
@@ -134,28 +178,11 @@ public class ErpGateway {
         });
     }
 
-    /** Nothing goes to the ERP for this long (its Retry-After); a longer pause already asked for stays. */
-    void pause(long millis) {
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(millis, maximumPause));
-        synchronized (this) {
-            if (until - pausedUntil > 0) {
-                pausedUntil = until;
-            }
-        }
-    }
-
-    private void awaitPause() throws InterruptedException {
-        long wait;
-        while ((wait = pausedUntil - System.nanoTime()) > 0) {
-            TimeUnit.NANOSECONDS.sleep(wait);
-        }
-    }
-
     /**
      * Whether a failure counts against the circuit. A rejection of the request (4xx) says nothing about the ERP's
      * health, and neither does a 429: the ERP answers, and asks to slow down; every call already waits its
-     * Retry-After ({@link #pause}). Counting 429s would open the circuit in a rate-limit storm, hold back calls the
-     * ERP's budget allows, and take the end of it for a recovery from an outage.
+     * Retry-After ({@link Ledger#pause}). Counting 429s would open the circuit in a rate-limit storm, hold back calls
+     * the ERP's budget allows, and take the end of it for a recovery from an outage.
      */
     static boolean saysTheErpIsDown(Throwable failure) {
         if (failure instanceof TargetRejected) {
@@ -164,16 +191,19 @@ public class ErpGateway {
         return !(failure instanceof FlowFailure flowFailure && flowFailure.errorClass() == ErrorClass.RATE_LIMITED);
     }
 
-    /** Whether the ERP's circuit is open: calls are refused until it lets a trial call through. */
+    /**
+     * Whether every ledger's circuit is open: nothing can reach any ERP until one lets a trial call through. (With
+     * one ledger open and another not, a call to the open one fails at once and its flow's error policy backs off.)
+     */
     public boolean circuitOpen() {
-        return state == CircuitBreakerState.OPEN;
+        return !ledgers.isEmpty() && ledgers.values().stream().allMatch(l -> l.state == CircuitBreakerState.OPEN);
     }
 
-    private static void log(CircuitBreakerState state, String connector) {
+    private static void log(CircuitBreakerState state, String ledger) {
         if (state == CircuitBreakerState.OPEN) {
-            LOG.warnf("ERP connector %s: circuit OPEN, calls refused until the ERP answers again", connector);
+            LOG.warnf("ERP %s: circuit OPEN, calls refused until the ERP answers again", ledger);
         } else {
-            LOG.infof("ERP connector %s: circuit %s", connector, state);
+            LOG.infof("ERP %s: circuit %s", ledger, state);
         }
     }
 }

@@ -2,9 +2,11 @@ package io.ledgerbridge.expense;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.flow.FlowIdentity;
+import io.ledgerbridge.legalentity.LegalEntities;
 import io.ledgerbridge.xref.CrossReferences;
 import io.ledgerbridge.xref.CrossReferences.Wanted;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,8 +23,10 @@ public class Expenses {
 
     private final FlowJson json;
     private final CrossReferences crossReferences;
+    private final LegalEntities entities;
 
-    Expenses(FlowJson json, CrossReferences crossReferences) {
+    Expenses(FlowJson json, CrossReferences crossReferences, LegalEntities entities) {
+        this.entities = entities;
         this.json = json;
         this.crossReferences = crossReferences;
     }
@@ -52,11 +56,16 @@ public class Expenses {
         FlowIdentity.identify(in, system, id, expense.path("version").asText(), system + ":expense:" + id);
     }
 
-    /** Adds the consultant's ERP user id (REFERENCE when the onboarding flow has not provided it). */
+    /**
+     * Adds the consultant's user id in the ERP of the project's legal entity (REFERENCE when the onboarding flow has
+     * not provided it).
+     */
     public String enrich(Exchange exchange) {
         ObjectNode expense = (ObjectNode) json.take(exchange, exchange.getMessage().getBody(String.class));
         String system = expense.path("ref").path("system").asText();
-        Map<String, String> erp = crossReferences.resolveAll(system, "erp",
+        String ledger = entities.ledger(exchange.getMessage().getHeader(ErpCall.LEGAL_ENTITY, String.class))
+                .xrefSystem();
+        Map<String, String> erp = crossReferences.resolveAll(system, ledger,
                 List.of(new Wanted("PERSON", expense.path("resource").path("id").asText())));
         expense.putObject("erp").put("userId", erp.get("PERSON"));
         return json.write(exchange, expense);

@@ -1,6 +1,7 @@
 package io.ledgerbridge.money;
 
 import io.ledgerbridge.audit.Audit;
+import io.ledgerbridge.legalentity.LegalEntities;
 import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.problem.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
@@ -26,7 +27,10 @@ import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Loading and reading the money reference data: effective-dated FX rates, versioned rate cards, regions. */
+/**
+ * Loading and reading the money reference data: effective-dated FX rates, versioned rate cards, regions and legal
+ * entities.
+ */
 @Path("/admin")
 @Tag(name = "reference-data")
 @Produces(MediaType.APPLICATION_JSON)
@@ -51,7 +55,10 @@ public class ReferenceDataResource {
     private final Regions regions;
     private final Audit audit;
 
-    ReferenceDataResource(FxRates fxRates, RateCards rateCards, Regions regions, Audit audit) {
+    private final LegalEntities entities;
+
+    ReferenceDataResource(FxRates fxRates, RateCards rateCards, Regions regions, LegalEntities entities, Audit audit) {
+        this.entities = entities;
         this.fxRates = fxRates;
         this.rateCards = rateCards;
         this.regions = regions;
@@ -117,9 +124,18 @@ public class ReferenceDataResource {
     @GET
     @Path("/regions")
     @RolesAllowed({"viewer", "operator", "approver"})
-    @Operation(summary = "The regions of mappings/regions.json: currency, legal entity, tax types")
+    @Operation(summary = "The regions of mappings/regions.json, each with the legal entity that books its projects")
     public Map<String, Regions.Region> regions() {
         return regions.all();
+    }
+
+    @GET
+    @Path("/entities")
+    @RolesAllowed({"viewer", "operator", "approver"})
+    @Operation(summary = "The legal entities of mappings/entities.json: currency, tax types, accounts and the ERP "
+            + "ledger (system, account, environment) each books in")
+    public Map<String, LegalEntities.LegalEntity> entities() {
+        return entities.all();
     }
 
     private static LocalDate date(String on) {

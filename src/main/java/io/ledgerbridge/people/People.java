@@ -1,12 +1,16 @@
 package io.ledgerbridge.people;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ledgerbridge.flow.FlowJson;
+import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.FlowIdentity;
+import io.ledgerbridge.legalentity.LegalEntities;
+import io.ledgerbridge.money.Regions;
 import io.ledgerbridge.project.AssignmentRecord;
 import io.ledgerbridge.project.Projects;
 import io.ledgerbridge.store.StoreTime;
+import io.ledgerbridge.xref.CrossReference;
 import io.ledgerbridge.xref.CrossReferences;
 import io.ledgerbridge.xref.CrossReferences.Entry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -15,14 +19,17 @@ import jakarta.inject.Named;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
  * Steps of the people flow: a joiner becomes a Harvest user (found by email before one is created) and is matched to
- * their ERP user (by the ERP capability find-user); a leaver's assignments end on their last day, and once that day has passed their PSA
- * access and assignments are deactivated.
+ * their user in the ERP of every legal entity's ledger (by the ERP capability find-user; they must be one in their
+ * home entity's, that of their region; in another entity's they are one only if they work for it); a leaver's
+ * assignments end on their last day, and once that day has passed their PSA access and assignments are deactivated.
  */
 @ApplicationScoped
 @Named("people")
@@ -31,14 +38,21 @@ public class People {
     public static final String PSA_USER = "ledgerbridgePsaUserId";
     public static final String ERP_USER = "ledgerbridgeErpUserId";
     private static final String CANONICAL = "ledgerbridgeCanonical";
+    /** The person's home legal entity: that of their region. */
+    private static final String HOME_ENTITY = "ledgerbridgeHomeEntity";
 
     private final FlowJson json;
     private final CrossReferences crossReferences;
     private final Projects projects;
+    private final Regions regions;
+    private final LegalEntities entities;
     private final Clock clock = Clock.systemUTC();
 
-    People(FlowJson json, CrossReferences crossReferences, Projects projects) {
+    People(FlowJson json, CrossReferences crossReferences, Projects projects, Regions regions,
+            LegalEntities entities) {
         this.json = json;
+        this.regions = regions;
+        this.entities = entities;
         this.crossReferences = crossReferences;
         this.projects = projects;
     }
@@ -105,17 +119,42 @@ public class People {
     }
 
     /**
-     * The ERP found the person's user (capability find-user, its id in {@link FlowHeaders#TARGET_ID}): time and
-     * expenses are posted under it.
+     * The legal entities, one per ERP ledger, whose ERP has no user of the person recorded yet: their home entity's
+     * first (header {@code ledgerbridgeHomeEntity}), then the others, for erp-find-user in each.
+     */
+    public List<String> erpLedgersToJoin(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String psaId = in.getHeader(PSA_USER, String.class);
+        String home = regions.of(json.read(exchange.getProperty(CANONICAL, String.class)).path("region").asText())
+                .entity();
+        in.setHeader(HOME_ENTITY, home);
+        Map<String, String> entityOfLedger = new LinkedHashMap<>();
+        entityOfLedger.put(entities.ledger(home).name(), home);
+        entities.all().values().forEach(e -> entityOfLedger.putIfAbsent(e.ledger().name(), e.code()));
+        return QuarkusTransaction.requiringNew().call(() -> entityOfLedger.values().stream()
+                .filter(entity -> CrossReference.lookup("PERSON", Projects.PSA, psaId,
+                        entities.ledger(entity).xrefSystem()).isEmpty())
+                .toList());
+    }
+
+    /**
+     * The ERP of the legal entity in header {@link ErpCall#LEGAL_ENTITY} found the person's user (capability
+     * find-user, its id in {@link FlowHeaders#TARGET_ID}): time and expenses of that entity's projects are posted
+     * under it.
      */
     public void foundErpUser(Exchange exchange) {
-        String erpId = exchange.getMessage().getHeader(FlowHeaders.TARGET_ID, String.class);
-        String hrId = exchange.getMessage().getHeader(FlowHeaders.SOURCE_ID, String.class);
-        String psaId = exchange.getMessage().getHeader(PSA_USER, String.class);
-        QuarkusTransaction.requiringNew().run(() -> ResourceRecord.update("erpUserId = ?1 where hrId = ?2", erpId,
-                hrId));
-        crossReferences.upsert(List.of(new Entry("PERSON", Projects.PSA, psaId, Projects.ERP, erpId)));
-        exchange.getMessage().setHeader(ERP_USER, erpId);
+        Message in = exchange.getMessage();
+        String erpId = in.getHeader(FlowHeaders.TARGET_ID, String.class);
+        String hrId = in.getHeader(FlowHeaders.SOURCE_ID, String.class);
+        String psaId = in.getHeader(PSA_USER, String.class);
+        String entity = in.getHeader(ErpCall.LEGAL_ENTITY, String.class);
+        if (entity.equals(in.getHeader(HOME_ENTITY, String.class))) {
+            QuarkusTransaction.requiringNew().run(() -> ResourceRecord.update("erpUserId = ?1 where hrId = ?2", erpId,
+                    hrId));
+        }
+        crossReferences.upsert(List.of(new Entry("PERSON", Projects.PSA, psaId, entities.ledger(entity).xrefSystem(),
+                erpId)));
+        in.setHeader(ERP_USER, erpId);
     }
 
     /**

@@ -2,6 +2,8 @@ package io.ledgerbridge.project;
 
 import io.ledgerbridge.canonical.Canonical.ProjectStatus;
 import io.ledgerbridge.store.StoreTime;
+import io.ledgerbridge.legalentity.LegalEntities;
+import io.ledgerbridge.money.Regions;
 import io.ledgerbridge.xref.CrossReferences;
 import io.ledgerbridge.xref.CrossReferences.Entry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +24,6 @@ public class Projects {
 
     /** The system whose ids the time and expense flows carry for projects and people. */
     public static final String PSA = "harvest";
-    public static final String ERP = "erp";
 
     /** A project's data as a flow or an operator gives it; ids may be null while not yet known. */
     public record ProjectData(String crmId, String psaId, String erpProjectId, String erpContactId, String name,
@@ -37,7 +38,10 @@ public class Projects {
 
     private final CrossReferences crossReferences;
 
-    Projects(CrossReferences crossReferences) {
+    private final Regions regions;
+
+    Projects(CrossReferences crossReferences, Regions regions) {
+        this.regions = regions;
         this.crossReferences = crossReferences;
     }
 
@@ -71,14 +75,15 @@ public class Projects {
         project.persist();
 
         List<Entry> references = new ArrayList<>();
+        String erp = project.erpProjectId == null ? null : regions.ledgerOf(project.region).xrefSystem();
         if (project.psaId != null && project.erpProjectId != null) {
-            references.add(new Entry("PROJECT", PSA, project.psaId, ERP, project.erpProjectId));
+            references.add(new Entry("PROJECT", PSA, project.psaId, erp, project.erpProjectId));
         }
         if (project.crmId != null && project.psaId != null) {
             references.add(new Entry("PROJECT", "crm", project.crmId, PSA, project.psaId));
         }
         if (project.crmId != null && project.erpProjectId != null) {
-            references.add(new Entry("PROJECT", "crm", project.crmId, ERP, project.erpProjectId));
+            references.add(new Entry("PROJECT", "crm", project.crmId, erp, project.erpProjectId));
         }
         if (!references.isEmpty()) {
             crossReferences.upsert(references);
@@ -109,10 +114,19 @@ public class Projects {
                 String.valueOf(assignment.id)));
         crossReferences.announce(arrived);
         if (assignment.erpTaskId != null) {
-            crossReferences.upsert(List.of(new Entry("TASK", PSA, data.psaProjectId() + ":" + data.role(), ERP,
-                    assignment.erpTaskId)));
+            crossReferences.upsert(List.of(new Entry("TASK", PSA, data.psaProjectId() + ":" + data.role(),
+                    erpXrefSystem(data.psaProjectId()), assignment.erpTaskId)));
         }
         return assignment;
+    }
+
+    /**
+     * The cross-reference target system of the ERP ledger the project is booked in (that of its region's legal
+     * entity); the default ERP's for a project the store does not know.
+     */
+    public String erpXrefSystem(String psaProjectId) {
+        return ProjectRecord.byPsaId(psaProjectId).map(p -> regions.ledgerOf(p.region).xrefSystem())
+                .orElse(LegalEntities.DEFAULT_XREF_SYSTEM);
     }
 
     /** Ends every assignment of a person on the date they leave; returns the assignments closed. */

@@ -2,13 +2,16 @@ package io.ledgerbridge.project;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ledgerbridge.flow.FlowJson;
+import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.FlowIdentity;
 import io.ledgerbridge.flow.ReferenceMissing;
+import io.ledgerbridge.legalentity.LegalEntities.ErpLedger;
 import io.ledgerbridge.money.FxRates;
 import io.ledgerbridge.money.Money;
 import io.ledgerbridge.money.RateCards;
+import io.ledgerbridge.money.Regions;
 import io.ledgerbridge.project.Projects.AssignmentData;
 import io.ledgerbridge.xref.CrossReference;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -30,8 +33,10 @@ public class Staffing {
     private final Projects projects;
     private final RateCards rateCards;
     private final FxRates fxRates;
+    private final Regions regions;
 
-    Staffing(FlowJson json, Projects projects, RateCards rateCards, FxRates fxRates) {
+    Staffing(FlowJson json, Projects projects, RateCards rateCards, FxRates fxRates, Regions regions) {
+        this.regions = regions;
         this.json = json;
         this.projects = projects;
         this.rateCards = rateCards;
@@ -80,8 +85,11 @@ public class Staffing {
         pricing.put("rateCard", rates.card());
         pricing.put("rateVersion", rates.version());
         in.setHeader(FlowHeaders.ERP_PROJECT_ID, project.erpProjectId);
+        ErpLedger ledger = regions.ledgerOf(project.region);
+        in.setHeader(ErpCall.LEGAL_ENTITY, regions.of(project.region).entity());
         String task = QuarkusTransaction.requiringNew().call(() -> CrossReference
-                .lookup("TASK", Projects.PSA, psaProject + ":" + role, Projects.ERP).map(r -> r.targetId).orElse(null));
+                .lookup("TASK", Projects.PSA, psaProject + ":" + role, ledger.xrefSystem()).map(r -> r.targetId)
+                .orElse(null));
         if (task != null) {
             in.setHeader(ERP_TASK, task);
         } else {

@@ -11,6 +11,10 @@ import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.billing.BillingRun;
 import io.ledgerbridge.deal.Deals;
 import io.ledgerbridge.erp.ErpCall;
+import io.ledgerbridge.legalentity.LegalEntities;
+import io.ledgerbridge.money.Regions;
+import io.ledgerbridge.problem.Problem;
+import io.ledgerbridge.problem.ProblemException;
 import io.ledgerbridge.project.ProjectRecord;
 import io.ledgerbridge.store.BackgroundWorker;
 import io.ledgerbridge.store.StoreTime;
@@ -58,11 +62,15 @@ public class Reconciliations {
     private final ProducerTemplate producer;
     private final LedgerbridgeConfig config;
     private final Ownership ownership;
+    private final Regions regions;
+    private final LegalEntities entities;
     private final ExecutorService runner = BackgroundWorker.named("ledgerbridge-reconciliation");
 
     Reconciliations(DataSource dataSource, ObjectMapper json, ProducerTemplate producer, LedgerbridgeConfig config,
-            Ownership ownership) {
+            Ownership ownership, Regions regions, LegalEntities entities) {
         this.dataSource = dataSource;
+        this.regions = regions;
+        this.entities = entities;
         this.ownership = ownership;
         this.json = json;
         this.producer = producer;
@@ -101,6 +109,29 @@ public class Reconciliations {
                     "status = ?1, error = ?2, finishedAt = ?3 where id = ?4", ReconRun.Status.FAILED,
                     truncate(String.valueOf(failure.getMessage())), StoreTime.now(), runId));
         }
+    }
+
+    /**
+     * The projects of a legal entity (those of its regions) known in both PSA and ERP, of those named when some are;
+     * an unknown entity, or one without such projects, is a 422 problem.
+     */
+    public List<Long> projectsOf(String entity, List<Long> named) {
+        if (!entities.has(entity)) {
+            throw new ProblemException(Problem.of(422, "unknown-entity", "Unknown legal entity", "no legal entity '"
+                    + entity + "' in mappings/entities.json; there are " + entities.all().keySet()));
+        }
+        List<String> entityRegions = regions.all().values().stream().filter(r -> r.entity().equals(entity))
+                .map(Regions.Region::code).toList();
+        List<Long> projects = entityRegions.isEmpty() ? List.of() : QuarkusTransaction.requiringNew().call(() ->
+                ProjectRecord.<ProjectRecord>list("psaId is not null and erpProjectId is not null and region in ?1 "
+                        + "order by id", entityRegions).stream().map(p -> p.id)
+                        .filter(id -> named == null || named.isEmpty() || named.contains(id)).toList());
+        if (projects.isEmpty()) {
+            throw new ProblemException(Problem.of(422, "no-projects", "Nothing to reconcile", "legal entity " + entity
+                    + " (regions " + entityRegions + ") has no project known in both PSA and ERP"
+                    + (named == null || named.isEmpty() ? "" : " among projects " + named)));
+        }
+        return projects;
     }
 
     /** The projects of the run: those named, or every project known in both PSA and ERP. */
@@ -166,12 +197,16 @@ public class Reconciliations {
                 count, runId));
     }
 
-    /** The ERP's time entries of the project's ERP project in the period, the current page (capability read-time). */
+    /**
+     * The ERP's time entries of the project's ERP project in the period, the current page (capability read-time, in
+     * the ERP of the project's legal entity).
+     */
     public void erpRequest(Exchange exchange) {
         ProjectRecord project = project(exchange);
         YearMonth period = period(exchange);
         Message in = exchange.getMessage();
         in.setHeader(FlowHeaders.ERP_PROJECT_ID, project.erpProjectId);
+        in.setHeader(ErpCall.LEGAL_ENTITY, regions.of(project.region).entity());
         in.setHeader(ErpCall.PERIOD_FROM, period.atDay(1).toString());
         in.setHeader(ErpCall.PERIOD_TO, period.plusMonths(1).atDay(1).toString());
         in.setHeader(ErpCall.PAGE, exchange.getProperty(PAGE));
@@ -219,7 +254,7 @@ public class Reconciliations {
         });
     }
 
-    /** The ERP's invoice of one billing run (capability read-invoice). */
+    /** The ERP's invoice of one billing run (capability read-invoice, in the ERP of its project's legal entity). */
     public void invoiceRequest(Exchange exchange) {
         Long billingRunId = exchange.getMessage().getBody(Long.class);
         BillingRun billing = QuarkusTransaction.requiringNew().call(() -> BillingRun.findById(billingRunId));
@@ -227,6 +262,8 @@ public class Reconciliations {
         exchange.setProperty(PROJECT, billing.projectId);
         Message in = exchange.getMessage();
         in.setHeader(ErpCall.ERP_INVOICE_ID, billing.erpInvoiceId);
+        in.setHeader(ErpCall.LEGAL_ENTITY, QuarkusTransaction.requiringNew().call(() -> regions.of(
+                ProjectRecord.<ProjectRecord>findById(billing.projectId).region).entity()));
         in.setBody("");
     }
 

@@ -2,6 +2,7 @@ package io.ledgerbridge.seed;
 
 import io.ledgerbridge.money.FxRates;
 import io.ledgerbridge.money.RateCards;
+import io.ledgerbridge.money.Regions;
 import io.ledgerbridge.project.Projects;
 import io.ledgerbridge.project.Projects.AssignmentData;
 import io.ledgerbridge.project.Projects.ProjectData;
@@ -35,7 +36,11 @@ public class ReferenceData {
     private final FxRates fxRates;
     private final Projects projects;
 
-    ReferenceData(CrossReferences crossReferences, RateCards rateCards, FxRates fxRates, Projects projects) {
+    private final Regions regions;
+
+    ReferenceData(CrossReferences crossReferences, RateCards rateCards, FxRates fxRates, Projects projects,
+            Regions regions) {
+        this.regions = regions;
         this.crossReferences = crossReferences;
         this.rateCards = rateCards;
         this.fxRates = fxRates;
@@ -68,6 +73,8 @@ public class ReferenceData {
                     && p.contractType() != null && p.rateCard() != null && p.status() != null && p.startsOn() != null,
                     "project " + p.psaId() + " needs name, clientName, region, currency, contractType, rateCard, "
                             + "status and startsOn");
+            require(regions.all().containsKey(p.region()), "project " + p.psaId() + " is in region '" + p.region()
+                    + "', which mappings/regions.json lacks; it has " + regions.all().keySet());
             projects.upsert(p);
         }
         received.put("projects", projectList.size());

@@ -2,11 +2,13 @@ package io.ledgerbridge.timeentry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.flow.FlowIdentity;
+import io.ledgerbridge.legalentity.LegalEntities;
 import io.ledgerbridge.xref.CrossReferences;
 import io.ledgerbridge.xref.CrossReferences.Wanted;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,16 +25,16 @@ import org.apache.camel.Message;
 @Named("timeEntries")
 public class TimeEntries {
 
-    /** The system whose ids the cross-references resolve to. */
-    public static final String ERP = "erp";
     private static final BigDecimal MINUTES_PER_HOUR = BigDecimal.valueOf(60);
     /** Xero Projects accepts 1..59940 minutes per time entry. */
     private static final int MAX_MINUTES = 59_940;
 
     private final FlowJson json;
     private final CrossReferences crossReferences;
+    private final LegalEntities entities;
 
-    TimeEntries(FlowJson json, CrossReferences crossReferences) {
+    TimeEntries(FlowJson json, CrossReferences crossReferences, LegalEntities entities) {
+        this.entities = entities;
         this.json = json;
         this.crossReferences = crossReferences;
     }
@@ -73,14 +75,16 @@ public class TimeEntries {
     }
 
     /**
-     * Adds the ERP's ids of project, person and the project's task for the entry's role (REFERENCE when one is
-     * missing; the staffing flow creates the task) and the duration in whole minutes, rounded half-even.
+     * Adds the ids of project, person and the project's task for the entry's role in the ERP of the project's legal
+     * entity (header {@link ErpCall#LEGAL_ENTITY}; REFERENCE when one is missing; the staffing flow creates the task) and the duration in whole minutes, rounded half-even.
      */
     public String enrich(Exchange exchange) {
         ObjectNode entry = (ObjectNode) json.take(exchange, exchange.getMessage().getBody(String.class));
         String system = entry.path("sourceSystem").asText();
         String project = entry.path("project").path("sourceId").asText();
-        Map<String, String> erp = crossReferences.resolveAll(system, ERP, List.of(
+        String ledger = entities.ledger(exchange.getMessage().getHeader(ErpCall.LEGAL_ENTITY, String.class))
+                .xrefSystem();
+        Map<String, String> erp = crossReferences.resolveAll(system, ledger, List.of(
                 new Wanted("PROJECT", project),
                 new Wanted("PERSON", entry.path("resource").path("sourceId").asText()),
                 new Wanted("TASK", project + ":" + entry.path("billing").path("role").asText())));

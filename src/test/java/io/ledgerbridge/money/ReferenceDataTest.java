@@ -68,9 +68,13 @@ class ReferenceDataTest {
     }
 
     @Test
-    void regionsComeFromTheMappingsFile() {
+    void regionsAndEntitiesComeFromTheMappingsFiles() {
         Admin.as(Admin.VIEWER).get("/admin/regions").then().statusCode(200)
-                .body("EU.currency", is("EUR")).body("NA.currency", is("USD")).body("APAC.currency", is("AUD"))
-                .body("EU.salesTaxType", is("OUTPUT2"));
+                .body("EU.entity", is("NL-BV")).body("NA.entity", is("US-INC")).body("APAC.entity", is("AU-PTY"));
+        // no entity names its own ERP in the shipped file: all book in the default one (the test profile's Xero)
+        Admin.as(Admin.VIEWER).get("/admin/entities").then().statusCode(200)
+                .body("NL-BV.currency", is("EUR")).body("US-INC.currency", is("USD")).body("AU-PTY.currency", is("AUD"))
+                .body("NL-BV.salesTaxType", is("OUTPUT2")).body("NL-BV.name", is("Ledgerbridge Consulting B.V."))
+                .body("US-INC.ledger.system", is("xero")).body("US-INC.ledger.name", is("default"));
     }
 }

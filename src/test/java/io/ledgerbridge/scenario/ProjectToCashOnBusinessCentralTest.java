@@ -74,7 +74,7 @@ class ProjectToCashOnBusinessCentralTest extends ProjectToCashScenario {
         return LocalDate.now(ZoneOffset.UTC).toString();
     }
 
-    private static void assertInvoice(JsonNode invoice, String currency, int lines, String net, String gross) {
+    static void assertInvoice(JsonNode invoice, String currency, int lines, String net, String gross) {
         assertThat(invoice.path("currencyCode").asText()).isEqualTo(currency);
         assertThat(invoice.path("status").asText()).isEqualTo("Open");
         assertThat(invoice.path("salesInvoiceLines").size()).isEqualTo(lines);
@@ -82,19 +82,19 @@ class ProjectToCashOnBusinessCentralTest extends ProjectToCashScenario {
         assertThat(invoice.path("totalAmountIncludingTax").decimalValue()).isEqualByComparingTo(gross);
     }
 
-    private static JsonNode invoice(ProjectRecord project) {
+    static JsonNode invoice(ProjectRecord project) {
         return ledger("salesInvoices").stream().filter(i -> i.path("customerId").asText().equals(project.erpContactId))
                 .reduce((first, second) -> {
                     throw new AssertionError("two invoices to customer " + project.erpContactId);
                 }).orElseThrow(() -> new AssertionError("no invoice to customer " + project.erpContactId));
     }
 
-    private static BigDecimal hours(ProjectRecord project) {
+    static BigDecimal hours(ProjectRecord project) {
         return ledger("timeRegistrationEntries").stream().filter(t -> t.path("jobId").asText().equals(project.erpProjectId))
                 .map(t -> t.path("quantity").decimalValue()).reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
-    private static List<ObjectNode> ledger(String set) {
+    static List<ObjectNode> ledger(String set) {
         return BusinessCentralLedger.records(COMPANY, set);
     }
 }

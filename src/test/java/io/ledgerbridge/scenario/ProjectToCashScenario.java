@@ -60,6 +60,15 @@ abstract class ProjectToCashScenario {
     /** The customer pays the invoice in full; answers the payment day the ERP reports. */
     abstract String payInFull(String invoiceId, String total);
 
+    /** The cross-reference system of the ERP ledger booking a region's projects (one ERP: {@code erp}). */
+    String erpLedger(String region) {
+        return "erp";
+    }
+
+    /** After the walk: what a subclass checks beyond it. */
+    void afterWalk(ProjectRecord eu, ProjectRecord na) throws Exception {
+    }
+
     @AfterEach
     void noContractViolations() {
         assertThat(VendorStubs.violations()).isEmpty();
@@ -94,8 +103,8 @@ abstract class ProjectToCashScenario {
                 && posted("people-to-psa-and-erp", ben));
         String anaHarvest = xref("PERSON", "hr", ana, "harvest");
         String benHarvest = xref("PERSON", "hr", ben, "harvest");
-        assertThat(xref("PERSON", "harvest", anaHarvest, "erp")).isEqualTo(erpUsers.get(0));
-        assertThat(xref("PERSON", "harvest", benHarvest, "erp")).isEqualTo(erpUsers.get(1));
+        assertThat(xref("PERSON", "harvest", anaHarvest, erpLedger("EU"))).isEqualTo(erpUsers.get(0));
+        assertThat(xref("PERSON", "harvest", benHarvest, erpLedger("NA"))).isEqualTo(erpUsers.get(1));
 
         // 3. staffing: Ana consults on EU; Ben consults on NA and is the EU project's architect from 15 October
         long a1 = run * 10 + 1;
@@ -182,6 +191,7 @@ abstract class ProjectToCashScenario {
         VendorStubs.server().verify(1, postRequestedFor(urlPathEqualTo(HARVEST + "/invoices"))
                 .withRequestBody(matchingJsonPath("$.number", equalTo(number))));
         assertThat(billingRun(euRun.getLong("id")).getString("erpStatus")).isEqualTo("PAID");
+        afterWalk(project(euDeal), project(naDeal));
     }
 
     private void referenceData() {

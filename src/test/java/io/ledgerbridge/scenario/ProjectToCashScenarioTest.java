@@ -69,7 +69,7 @@ class ProjectToCashScenarioTest extends ProjectToCashScenario {
                 """.formatted(id, status, paid, paidOn == null ? "" : ", \"FullyPaidOnDate\": \"" + paidOn + "\""))));
     }
 
-    private static JsonNode sentInvoice(String contact) throws Exception {
+    static JsonNode sentInvoice(String contact) throws Exception {
         for (var request : VendorStubs.server().findAll(putRequestedFor(urlPathEqualTo(ACCOUNTING + "/Invoices")))) {
             JsonNode invoice = JSON.readTree(request.getBodyAsString()).path("Invoices").path(0);
             if (contact.equals(invoice.path("Contact").path("ContactID").asText())) {

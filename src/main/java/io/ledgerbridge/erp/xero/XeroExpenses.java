@@ -14,8 +14,8 @@ import org.jboss.logging.Logger;
 /**
  * Which Xero document an approved expense becomes. Xero retires its Receipts and Expense Claims endpoints in
  * February 2027 and recommends instead: a bill (ACCPAY invoice) to the consultant for an expense they paid and are
- * reimbursed, a spend-money bank transaction for one paid with the firm's card (the region's companyCard
- * categories, mappings/regions.json). The former receipts stay available behind
+ * reimbursed, a spend-money bank transaction for one paid with the firm's card (the legal entity's companyCard
+ * categories, mappings/entities.json). The former receipts stay available behind
  * {@code ledgerbridge.erp.xero.expense-receipts} until the retirement date, and are not used from that day.
  */
 @ApplicationScoped

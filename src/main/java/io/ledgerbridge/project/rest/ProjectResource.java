@@ -2,6 +2,7 @@ package io.ledgerbridge.project.rest;
 
 import io.ledgerbridge.audit.Audit;
 import io.ledgerbridge.canonical.Canonical.ProjectStatus;
+import io.ledgerbridge.money.Regions;
 import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.problem.ProblemException;
 import io.ledgerbridge.project.AssignmentRecord;
@@ -57,7 +58,10 @@ public class ProjectResource {
     private final Projects projects;
     private final Audit audit;
 
-    ProjectResource(Projects projects, Audit audit) {
+    private final Regions regions;
+
+    ProjectResource(Projects projects, Audit audit, Regions regions) {
+        this.regions = regions;
         this.projects = projects;
         this.audit = audit;
     }
@@ -72,6 +76,11 @@ public class ProjectResource {
             if (r.endsOn() != null && r.endsOn().isBefore(r.startsOn())) {
                 throw new ProblemException(Problem.of(422, "validation", "Invalid project",
                         "project " + r.psaId() + " ends on " + r.endsOn() + ", before it starts on " + r.startsOn()));
+            }
+            if (!regions.all().containsKey(r.region())) {
+                throw new ProblemException(Problem.of(422, "validation", "Invalid project", "project " + r.psaId()
+                        + " is in region '" + r.region() + "', which mappings/regions.json lacks; it has "
+                        + regions.all().keySet()));
             }
         }
         List<Long> ids = requests.stream().map(r -> projects.upsert(new ProjectData(r.crmId(), r.psaId(),

@@ -36,8 +36,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 public class ReconciliationResource {
 
-    /** Which period, for which projects (every project known in PSA and ERP when absent). */
-    public record RunRequest(@NotNull @Pattern(regexp = "\\d{4}-(0[1-9]|1[0-2])") String period, List<Long> projects) {
+    /**
+     * Which period, for which projects (every project known in PSA and ERP when absent), of which legal entity
+     * (mappings/entities.json: the projects of its regions, in its ERP; every entity when absent).
+     */
+    public record RunRequest(@NotNull @Pattern(regexp = "\\d{4}-(0[1-9]|1[0-2])") String period, List<Long> projects,
+            @Pattern(regexp = "[A-Z][A-Z0-9-]{1,15}", message = "entity must be an entity code of mappings/entities.json")
+            String entity) {
     }
 
     private final Reconciliations reconciliations;
@@ -56,10 +61,13 @@ public class ReconciliationResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({"operator", "approver"})
-    @Operation(summary = "Reconcile a period: approved in the source vs transferred vs held by the ERP (runs in the background)")
+    @Operation(summary = "Reconcile a period, of every legal entity or one: approved in the source vs transferred vs held by the entity's ERP (runs in the background)")
     public Response start(@NotNull @Valid RunRequest request) {
-        ReconRun run = reconciliations.start(request.period(), request.projects(), audit.actor());
-        audit.record("reconciliation", "reconciliation/" + run.id, "period " + request.period(), "STARTED");
+        List<Long> projects = request.entity() == null ? request.projects()
+                : reconciliations.projectsOf(request.entity(), request.projects());
+        ReconRun run = reconciliations.start(request.period(), projects, audit.actor());
+        audit.record("reconciliation", "reconciliation/" + run.id, "period " + request.period()
+                + (request.entity() == null ? "" : " of entity " + request.entity()), "STARTED");
         return Response.accepted(view(run, List.of())).location(URI.create("/admin/reconciliations/" + run.id))
                 .build();
     }
