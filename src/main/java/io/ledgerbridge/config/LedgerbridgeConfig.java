@@ -390,6 +390,46 @@ public interface LedgerbridgeConfig {
         @WithName("business-central")
         BusinessCentral businessCentral();
 
+        /**
+         * The published call limits per ERP system, kept per account (organisation, company) by every instance
+         * together: a system without an entry is not limited (the file outbox).
+         */
+        Map<String, CallBudget> budgets();
+
+        /**
+         * The turn of a capability's calls when an account's budget makes them wait (lower first); a capability
+         * not named gets 50.
+         */
+        Map<String, Integer> priorities();
+
+        /** Added to a replay's priority: replays wait behind live work. */
+        @WithDefault("100")
+        int replayPriorityOffset();
+
+        /** The call limits of one ERP system, per account. */
+        interface CallBudget {
+            /** Calls the vendor allows in one window. */
+            int calls();
+
+            /** The vendor's window (a rolling one: no window of this length may hold more than {@code calls}). */
+            Duration window();
+
+            /**
+             * Calls that may go at once after a quiet spell; the pace is (calls - burst) per window, so that no
+             * rolling window holds more than {@code calls}.
+             */
+            @WithDefault("1")
+            int burst();
+
+            /** Calls the vendor allows in a day (UTC); 0: no day limit. */
+            @WithDefault("0")
+            int perDay();
+
+            /** Calls in flight at once per instance. */
+            @WithDefault("5")
+            int concurrent();
+        }
+
         /** Milliseconds an ERP or source API may take to answer one call before it counts as unavailable. */
         @WithDefault("30000")
         long httpTimeout();

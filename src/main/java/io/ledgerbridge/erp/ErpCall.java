@@ -17,6 +17,11 @@ public final class ErpCall {
     public static final String ERP_ACCOUNT = "ledgerbridgeErpAccount";
     /** The Business Central environment of the account: set by the gateway. */
     public static final String ERP_ENVIRONMENT = "ledgerbridgeErpEnvironment";
+    /**
+     * The priority of the call's turn when the account's call budget makes calls wait (lower first): set by the
+     * gateway from the capability ({@code ledgerbridge.erp.priorities}), later for a replay.
+     */
+    public static final String CALL_PRIORITY = "ledgerbridgeCallPriority";
     /** The ERP's invoice to read (read-invoice). */
     public static final String ERP_INVOICE_ID = "ledgerbridgeErpInvoiceId";
     /** The first day of the dates read (read-time), ISO date. */

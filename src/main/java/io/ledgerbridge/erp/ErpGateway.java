@@ -1,10 +1,12 @@
 package io.ledgerbridge.erp;
 
 import io.ledgerbridge.config.LedgerbridgeConfig;
+import io.ledgerbridge.erp.budget.CallBudgets;
 import io.ledgerbridge.legalentity.LegalEntities;
 import io.ledgerbridge.legalentity.LegalEntities.ErpLedger;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.flow.TargetRejected;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -22,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.jboss.logging.Logger;
 
@@ -31,7 +34,9 @@ import org.jboss.logging.Logger;
  * (header {@link ErpCall#LEGAL_ENTITY}, mappings/entities.json; none: the default ERP), tells the system route the
  * account (headers {@link ErpCall#ERP_ACCOUNT}, {@link ErpCall#ERP_ENVIRONMENT}) and sends the exchange to the
  * system's route {@code <system>-<capability>} behind that ledger's circuit breaker (SmallRye Fault Tolerance).
- * Each ledger has its own circuit and its own pause: one ERP account down or out of calls holds back no other.
+ * Each ledger has its own circuit and its own pause: one ERP account down or out of calls holds back no other. The
+ * account's call budget ({@link CallBudgets}) lets at most its {@code concurrent} calls through at once, and the
+ * system's API routes take a token of it before each call, in the turn of header {@link ErpCall#CALL_PRIORITY}.
  * Failures of the ledger count against its circuit, except rejections (4xx) and rate limits (429), which say nothing
  * about the ERP's health; while the circuit is open, calls fail at once with CircuitBreakerOpenException and the
  * flow's error policy backs off.
@@ -50,6 +55,7 @@ public class ErpGateway {
     private final ProducerTemplate producer;
     private final CamelContext camel;
     private final LegalEntities entities;
+    private final CallBudgets budgets;
     private final LedgerbridgeConfig config;
     private final Event<Recovered> recovered;
     private final MeterRegistry registry;
@@ -61,7 +67,8 @@ public class ErpGateway {
     }
 
     ErpGateway(ProducerTemplate producer, CamelContext camel, LedgerbridgeConfig config, LegalEntities entities,
-            Event<Recovered> recovered, MeterRegistry registry) {
+            CallBudgets budgets, Event<Recovered> recovered, MeterRegistry registry) {
+        this.budgets = budgets;
         this.producer = producer;
         this.camel = camel;
         this.config = config;
@@ -151,9 +158,19 @@ public class ErpGateway {
             throw new FlowFailure(ErrorClass.INTERNAL, "the ERP system " + erp.system() + " cannot " + capability
                     + ": no route " + route + " (routes/system-" + erp.system() + ".camel.yaml)");
         }
-        exchange.getMessage().setHeader(ErpCall.ERP_ACCOUNT, erp.account());
-        exchange.getMessage().setHeader(ErpCall.ERP_ENVIRONMENT, erp.environment());
-        call(ledger(erp), exchange, "direct:" + route);
+        Message in = exchange.getMessage();
+        in.setHeader(ErpCall.ERP_ACCOUNT, erp.account());
+        in.setHeader(ErpCall.ERP_ENVIRONMENT, erp.environment());
+        in.setHeader(ErpCall.CALL_PRIORITY, config.erp().priorities().getOrDefault(capability, 50)
+                + (in.getHeader(FlowHeaders.REPLAY_OF) != null ? config.erp().replayPriorityOffset() : 0));
+        boolean entered = budgets.enter(erp.system(), erp.account());
+        try {
+            call(ledger(erp), exchange, "direct:" + route);
+        } finally {
+            if (entered) {
+                budgets.release(erp.system(), erp.account());
+            }
+        }
     }
 
     /** Whether the ERP of the legal entity (null: the default ERP) has a route for the capability. */

@@ -25,6 +25,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         io.ledgerbridge.erp.xero.XeroExpenses.class,
         io.ledgerbridge.erp.businesscentral.BusinessCentral.class,
         io.ledgerbridge.erp.businesscentral.BusinessCentralTokens.class,
+        io.ledgerbridge.erp.budget.CallBudgets.class,
         io.ledgerbridge.psa.harvest.HarvestLists.class,
         io.ledgerbridge.expense.Expenses.class,
         io.ledgerbridge.flow.ErrorClasses.class,

@@ -32,7 +32,7 @@ public class AlertRulesTest {
 
     @Test
     void promtoolChecksAndTestsTheRules() throws Exception {
-        assertThat(promtool("check", "rules", RULES.getFileName().toString())).contains("SUCCESS: 8 rules found");
+        assertThat(promtool("check", "rules", RULES.getFileName().toString())).contains("SUCCESS: 9 rules found");
         assertThat(promtool("test", "rules", "ledgerbridge.rules.test.yml")).contains("SUCCESS");
     }
 
@@ -48,7 +48,7 @@ public class AlertRulesTest {
         }
         Set<String> anchors = io.ledgerbridge.docs.DocsLinksTest.anchors(Files.readString(Path.of("docs/operations.md")));
         List<JsonNode> alerts = alerts(yaml(RULES));
-        assertThat(alerts).hasSize(8);
+        assertThat(alerts).hasSize(9);
         for (JsonNode alert : alerts) {
             String name = alert.path("alert").asText();
             assertThat(tested).as("ledgerbridge.rules.test.yml makes %s fire", name).contains(name);

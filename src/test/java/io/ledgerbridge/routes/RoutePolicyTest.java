@@ -35,7 +35,7 @@ class RoutePolicyTest {
             Map.entry("ledgerbridge.webhooks.secret", "s3cr3t-value"));
     static final Set<String> BEANS = Set.of("deals", "erp", "syncRecords", "webhookSignatures", "sourceWebhook",
             "inbox", "kafkaBatches", "redeliveries", "xeroTokens", "xeroUsers", "xeroExpenses", "businessCentral", "harvestLists",
-            "businessCentralTokens", "erpResponses", "timeEntries", "billables",
+            "businessCentralTokens", "callBudgets", "erpResponses", "timeEntries", "billables",
             "reconciliations", "people", "staffing", "expenses", "billingRuns", "kafkaCommits", "invoiceStatus",
             "harvestPoll", "deadLetterEvents", "deadLetters", "errorClasses", "problems");
 

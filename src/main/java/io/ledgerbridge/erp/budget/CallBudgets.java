@@ -1,0 +1,309 @@
+package io.ledgerbridge.erp.budget;
+
+import io.ledgerbridge.config.LedgerbridgeConfig;
+import io.ledgerbridge.config.LedgerbridgeConfig.Erp.CallBudget;
+import io.ledgerbridge.erp.ErpCall;
+import io.ledgerbridge.store.StoreTime;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.Exchange;
+import org.jboss.logging.Logger;
+
+/**
+ * The ERP vendors' published call limits, kept per account (a Xero organisation, a Business Central company) by
+ * every instance together in the store, so that calls wait for their turn instead of being refused with 429.
+ * <p>
+ * Each account has a token bucket in table {@code erp_call_budget}: it holds at most {@code burst} calls and refills
+ * at {@code (calls - burst) / window}, so that no rolling window of the vendor's length holds more than
+ * {@code calls} (the most any window can see is the burst plus one window's refill). A call takes a token under a
+ * row lock; none left: it waits for the next one. A day limit is counted per UTC day; spent, calls wait for the next
+ * day, visible as {@code ledgerbridge.erp.budget.day.exhausted} and in {@code GET /admin/erp/budgets}, and nothing is
+ * dead-lettered for it. The vendor's remaining-limit headers (Xero's {@code X-MinLimit-Remaining},
+ * {@code X-DayLimit-Remaining}) correct the budget when other clients of the account spend it too.
+ * <p>
+ * Waiting calls of one instance go in priority order (header {@link ErpCall#CALL_PRIORITY}, lower first: invoices
+ * and their status before set-up, set-up before time and expenses, replays after live work;
+ * {@code ledgerbridge.erp.priorities}); at most {@code concurrent} calls per account are in flight per instance.
+ */
+@ApplicationScoped
+@Named("callBudgets")
+public class CallBudgets {
+
+    private static final Logger LOG = Logger.getLogger(CallBudgets.class);
+    private static final long SLICE_MILLIS = 1_000;
+
+    private final Map<String, CallBudget> limits;
+    private final EntityManager store;
+    private final MeterRegistry registry;
+    private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+
+    CallBudgets(LedgerbridgeConfig config, EntityManager store, MeterRegistry registry) {
+        this.limits = config.erp().budgets();
+        this.store = store;
+        this.registry = registry;
+    }
+
+    /** What an account's budget looks like now, for the admin API. */
+    public record View(String account, String system, int calls, Duration window, int burst, int perDay,
+            BigDecimal tokens, LocalDate day, int dayUsed, int waiting, long waitedMillis, boolean dayExhausted) {
+    }
+
+    /** One waiting call: lower priority first, then first come. */
+    private record Waiter(int priority, long seq) implements Comparable<Waiter> {
+        @Override
+        public int compareTo(Waiter other) {
+            return priority != other.priority ? Integer.compare(priority, other.priority)
+                    : Long.compare(seq, other.seq);
+        }
+    }
+
+    /** One account's local side: its waiting calls, its calls in flight, its figures. */
+    private final class Account {
+        final String key;
+        final String system;
+        final CallBudget limit;
+        final ConcurrentSkipListSet<Waiter> waiters = new ConcurrentSkipListSet<>();
+        final AtomicLong sequence = new AtomicLong();
+        final Semaphore inFlight;
+        final Counter waited;
+        final Counter calls;
+        volatile boolean dayExhausted;
+        volatile int dayUsedSeen;
+        volatile boolean rowKnown;
+
+        Account(String key, String system, CallBudget limit) {
+            this.key = key;
+            this.system = system;
+            this.limit = limit;
+            this.inFlight = new Semaphore(limit.concurrent(), true);
+            Gauge.builder("ledgerbridge.erp.budget.waiting", waiters, java.util.Set::size)
+                    .description("ERP calls of this instance waiting for the account's call budget")
+                    .tag("system", system).tag("account", key).register(registry);
+            Gauge.builder("ledgerbridge.erp.budget.day.exhausted", this, a -> a.dayExhausted ? 1 : 0)
+                    .description("1 while the account's day limit is spent: its calls wait for the next day")
+                    .tag("system", system).tag("account", key).register(registry);
+            Gauge.builder("ledgerbridge.erp.budget.day.used", this, a -> a.dayUsedSeen)
+                    .description("calls of the account today (UTC), as the store counts them")
+                    .tag("system", system).tag("account", key).register(registry);
+            this.waited = Counter.builder("ledgerbridge.erp.budget.waited.seconds")
+                    .description("time ERP calls waited for the account's call budget")
+                    .tag("system", system).tag("account", key).register(registry);
+            this.calls = Counter.builder("ledgerbridge.erp.budget.calls")
+                    .description("ERP calls that took a token of the account's call budget")
+                    .tag("system", system).tag("account", key).register(registry);
+        }
+    }
+
+    private Account account(Exchange exchange, String system) {
+        CallBudget limit = limits.get(system);
+        if (limit == null) {
+            return null;
+        }
+        String key = system + ":" + exchange.getMessage().getHeader(ErpCall.ERP_ACCOUNT, "", String.class);
+        return accounts.computeIfAbsent(key, k -> new Account(k, system, limit));
+    }
+
+    /**
+     * Before one call to the system's API (a step of its API route): waits, in priority order, until the account's
+     * budget has a token for it, and takes it. A system without limits passes at once.
+     */
+    public void acquire(Exchange exchange, String system) throws InterruptedException {
+        Account account = account(exchange, system);
+        if (account == null) {
+            return;
+        }
+        int priority = exchange.getMessage().getHeader(ErpCall.CALL_PRIORITY, 50, Integer.class);
+        Waiter me = new Waiter(priority, account.sequence.incrementAndGet());
+        account.waiters.add(me);
+        long since = System.nanoTime();
+        try {
+            while (true) {
+                if (account.waiters.first().equals(me)) {
+                    long wait = take(account);
+                    if (wait == 0) {
+                        break;
+                    }
+                    Thread.sleep(Math.min(wait, SLICE_MILLIS));
+                } else {
+                    // a call before this one takes the next token; look again shortly
+                    Thread.sleep(5);
+                }
+            }
+        } finally {
+            account.waiters.remove(me);
+            long waitedNanos = System.nanoTime() - since;
+            if (waitedNanos > 1_000_000) {
+                account.waited.increment(waitedNanos / 1e9);
+            }
+        }
+        account.calls.increment();
+    }
+
+    /**
+     * Takes a token of the account's shared bucket, or answers how many milliseconds until the next one (until the
+     * next UTC day when the day limit is spent).
+     */
+    private long take(Account account) {
+        CallBudget limit = account.limit;
+        ensureRow(account);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            ErpCallBudget row = store.find(ErpCallBudget.class, account.key, LockModeType.PESSIMISTIC_WRITE);
+            Instant now = StoreTime.now();
+            LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+            if (!today.equals(row.budgetDay)) {
+                row.budgetDay = today;
+                row.dayUsed = 0;
+            }
+            double perMilli = ratePerMilli(limit);
+            double elapsed = Math.max(0, Duration.between(row.refilledAt, now).toNanos() / 1e6);
+            double tokens = Math.min(limit.burst(), row.tokens.doubleValue() + elapsed * perMilli);
+            row.refilledAt = now;
+            row.updatedAt = now;
+            account.dayUsedSeen = row.dayUsed;
+            if (limit.perDay() > 0 && row.dayUsed >= limit.perDay()) {
+                row.tokens = decimal(tokens);
+                if (!account.dayExhausted) {
+                    LOG.warnf("ERP account %s spent its day limit of %d calls: its calls wait until %s 00:00 UTC",
+                            account.key, limit.perDay(), today.plusDays(1));
+                }
+                account.dayExhausted = true;
+                return Math.max(1, Duration.between(now, today.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC))
+                        .toMillis());
+            }
+            account.dayExhausted = false;
+            if (tokens >= 1) {
+                row.tokens = decimal(tokens - 1);
+                row.dayUsed++;
+                account.dayUsedSeen = row.dayUsed;
+                return 0L;
+            }
+            row.tokens = decimal(tokens);
+            return Math.max(1, (long) Math.ceil((1 - tokens) / perMilli));
+        });
+    }
+
+    private static double ratePerMilli(CallBudget limit) {
+        int paced = Math.max(1, limit.calls() - limit.burst());
+        return paced / (double) limit.window().toMillis();
+    }
+
+    private static BigDecimal decimal(double tokens) {
+        return new BigDecimal(tokens, MathContext.DECIMAL64).setScale(6, java.math.RoundingMode.DOWN);
+    }
+
+    /** The account's row, created full the first time any instance calls it. */
+    private void ensureRow(Account account) {
+        if (account.rowKnown) {
+            return;
+        }
+        boolean exists = QuarkusTransaction.requiringNew().call(() -> store.find(ErpCallBudget.class,
+                account.key) != null);
+        if (exists) {
+            account.rowKnown = true;
+            return;
+        }
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                ErpCallBudget row = new ErpCallBudget();
+                row.accountKey = account.key;
+                row.tokens = BigDecimal.valueOf(account.limit.burst());
+                row.refilledAt = StoreTime.now();
+                row.budgetDay = LocalDate.ofInstant(row.refilledAt, ZoneOffset.UTC);
+                row.updatedAt = row.refilledAt;
+                store.persist(row);
+            });
+        } catch (RuntimeException anotherInstanceWasFirst) {
+            // the primary key says another instance created it a moment ago: use that one
+        }
+        account.rowKnown = true;
+    }
+
+    /**
+     * The begin of a call that may wait for the account's budget: at most {@code concurrent} per instance are in
+     * flight. Answers whether a permit was taken ({@link #release} it when the call is done).
+     */
+    public boolean enter(String system, String account) throws InterruptedException {
+        CallBudget limit = limits.get(system);
+        if (limit == null) {
+            return false;
+        }
+        accounts.computeIfAbsent(system + ":" + account, k -> new Account(k, system, limit)).inFlight.acquire();
+        return true;
+    }
+
+    public void release(String system, String account) {
+        Account known = accounts.get(system + ":" + account);
+        if (known != null) {
+            known.inFlight.release();
+        }
+    }
+
+    /**
+     * After a call (a step of the API route): the vendor's remaining-limit headers, when it sends them, correct the
+     * budget for what other clients of the account spent: fewer calls left this minute than tokens, or more calls
+     * made today than counted.
+     */
+    public void answered(Exchange exchange, String system) {
+        Account account = account(exchange, system);
+        if (account == null) {
+            return;
+        }
+        Integer minute = exchange.getMessage().getHeader("X-MinLimit-Remaining", Integer.class);
+        Integer day = exchange.getMessage().getHeader("X-DayLimit-Remaining", Integer.class);
+        int usedByVendor = day == null || account.limit.perDay() == 0 ? -1 : account.limit.perDay() - day;
+        boolean fewerThisMinute = minute != null && minute < account.limit.burst();
+        if (!fewerThisMinute && usedByVendor <= account.dayUsedSeen) {
+            return;
+        }
+        QuarkusTransaction.requiringNew().run(() -> {
+            ErpCallBudget row = store.find(ErpCallBudget.class, account.key, LockModeType.PESSIMISTIC_WRITE);
+            if (row == null) {
+                return;
+            }
+            if (fewerThisMinute && row.tokens.compareTo(BigDecimal.valueOf(minute)) > 0) {
+                row.tokens = BigDecimal.valueOf(Math.max(0, minute));
+            }
+            if (usedByVendor > row.dayUsed && LocalDate.now(ZoneOffset.UTC).equals(row.budgetDay)) {
+                row.dayUsed = usedByVendor;
+                account.dayUsedSeen = usedByVendor;
+            }
+            row.updatedAt = StoreTime.now();
+        });
+    }
+
+    /** Every account's budget as the store holds it, with this instance's waiting calls. */
+    public Map<String, View> views() {
+        Map<String, View> views = new LinkedHashMap<>();
+        QuarkusTransaction.requiringNew().run(() -> store.createQuery("from ErpCallBudget order by accountKey",
+                ErpCallBudget.class).getResultList().forEach(row -> {
+                    String system = row.accountKey.substring(0, row.accountKey.indexOf(':'));
+                    CallBudget limit = limits.get(system);
+                    Account local = accounts.get(row.accountKey);
+                    views.put(row.accountKey, new View(row.accountKey, system, limit == null ? 0 : limit.calls(),
+                            limit == null ? null : limit.window(), limit == null ? 0 : limit.burst(),
+                            limit == null ? 0 : limit.perDay(), row.tokens, row.budgetDay, row.dayUsed,
+                            local == null ? 0 : local.waiters.size(),
+                            local == null ? 0 : (long) (local.waited.count() * 1000),
+                            local != null && local.dayExhausted));
+                }));
+        return views;
+    }
+}

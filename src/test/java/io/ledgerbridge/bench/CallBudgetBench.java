@@ -1,0 +1,243 @@
+package io.ledgerbridge.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ledgerbridge.testing.KafkaResource;
+import io.ledgerbridge.testing.PostgresResource;
+import io.ledgerbridge.testing.ServiceProcess;
+import io.ledgerbridge.testing.TimeEntryFixtures;
+import io.ledgerbridge.testing.VendorStubs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Benchmark (make bench): a month-end for one Xero organisation against a stub that enforces Xero's published limits
+ * ({@link XeroLimits}: 60 calls in any rolling minute, 5 at once, 5,000 a day), with the minute shrunk to a second
+ * so that the run takes 1/60 of the real time (the service's budget is configured on the same scale). 5,000
+ * approved entries wait on Kafka; the cluster build posts them. Figures: calls per posted entry, 429s met, the time
+ * the limits allow and the time taken; then the next morning's entries meet the spent day limit: they wait, visible
+ * in the store and the gauge, and are posted, not dead-lettered, once the new day's budget is there. Written to
+ * target/bench/call-budget.txt.
+ */
+class CallBudgetBench {
+
+    static final int ENTRIES = Integer.getInteger("bench.budget.entries", 5_000);
+    static final int MORNING = 50;
+    /** Xero's limits; the minute is a second here. */
+    static final int PER_MINUTE = 60;
+    static final int CONCURRENT = 5;
+    static final int PER_DAY = ENTRIES;
+    static final long MINUTE_MILLIS = 1_000;
+    static final String TOPIC = "ledgerbridge.time-entries.approved";
+    static final String VERSION = "2026-11-20T10:15:00Z";
+    static final String ERP_PROJECT = "7b1e1a52-2c1f-4a55-9d43-5c2b0f6a9e10";
+
+    static final PostgresResource postgres = new PostgresResource();
+    static final KafkaResource kafka = new KafkaResource();
+    static final VendorStubs stubs = new VendorStubs(false, new XeroLimits());
+    static Map<String, String> db;
+    static String bootstrap;
+    static Map<String, String> stubConfig;
+    static final Set<String> posted = ConcurrentHashMap.newKeySet();
+    static final AtomicLong calls = new AtomicLong();
+    static final AtomicLong refused = new AtomicLong();
+    static final AtomicLong firstCall = new AtomicLong();
+    static final AtomicLong lastCall = new AtomicLong();
+
+    @BeforeAll
+    static void servers() {
+        java.util.logging.Logger.getLogger("com.atlassian.oai.validator").setLevel(java.util.logging.Level.WARNING);
+        db = postgres.start();
+        bootstrap = kafka.start().get("ledgerbridge.kafka.bootstrap-servers");
+        stubConfig = stubs.start();
+        VendorStubs.server().addMockServiceRequestListener((request, response) -> {
+            if (request.getUrl().contains("/Time")) {
+                calls.incrementAndGet();
+                if (response.getStatus() == 429) {
+                    refused.incrementAndGet();
+                } else if (response.getStatus() == 200) {
+                    long now = System.nanoTime();
+                    firstCall.compareAndSet(0, now);
+                    lastCall.set(now);
+                    posted.add(request.getHeader("Idempotency-Key"));
+                }
+            }
+        });
+    }
+
+    @AfterAll
+    static void stopServers() {
+        stubs.stop();
+        kafka.stop();
+        postgres.stop();
+    }
+
+    @Test
+    void monthEndWithinXerosLimits() throws Exception {
+        Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "budget-bench-");
+        long project = 800_000_000L + System.currentTimeMillis() % 1_000_000;
+        long user = project + 1;
+        long task = project + 2;
+        TimeEntryFixtures.writeSeedFile(work.resolve("reference-data.json"), project, user, ERP_PROJECT, "BUDGET");
+        long firstId = project * 1_000L;
+        XeroLimits.reset();
+        XeroLimits.perWindow = PER_MINUTE;
+        XeroLimits.windowMillis = MINUTE_MILLIS;
+        XeroLimits.concurrent = CONCURRENT;
+        XeroLimits.perDay = PER_DAY;
+        XeroLimits.latencyMillis = 5;
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(TOPIC, 3, (short) 1))).all()
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (int i = 0; i < ENTRIES; i++) {
+                producer.send(new ProducerRecord<>(TOPIC, String.valueOf(firstId + i), entry(firstId + i, project, user,
+                        task)));
+            }
+        }
+
+        Map<String, String> config = new HashMap<>(ServiceProcess.clusterSettings(db, bootstrap, stubConfig,
+                work.resolve("reference-data.json"), 3));
+        config.put("ledgerbridge.erp.budgets.xero.calls", String.valueOf(PER_MINUTE));
+        config.put("ledgerbridge.erp.budgets.xero.window", MINUTE_MILLIS + "ms");
+        config.put("ledgerbridge.erp.budgets.xero.burst", "3");
+        config.put("ledgerbridge.erp.budgets.xero.per-day", String.valueOf(PER_DAY));
+        config.put("ledgerbridge.erp.budgets.xero.concurrent", String.valueOf(CONCURRENT));
+        String report;
+        try (ServiceProcess service = ServiceProcess.start(List.of("-Xmx256m"), Map.of(), config,
+                work.resolve("service.log"))) {
+            await(() -> posted.size() >= ENTRIES, Duration.ofMinutes(10));
+            double taken = (lastCall.get() - firstCall.get()) / 1e9;
+            // the limits let the first minute's 60 go at once, then 60 a minute
+            double allowed = (ENTRIES - PER_MINUTE) * MINUTE_MILLIS / 1000.0 / PER_MINUTE;
+            long callsMonthEnd = calls.get();
+            long refusedMonthEnd = refused.get();
+
+            // the next morning's entries: the day limit is spent, they wait (no call, no dead letter)
+            try (KafkaProducer<String, String> producer = producer()) {
+                for (int i = 0; i < MORNING; i++) {
+                    long id = firstId + ENTRIES + i;
+                    producer.send(new ProducerRecord<>(TOPIC, String.valueOf(id), entry(id, project, user, task)));
+                }
+            }
+            await(() -> gauge(service.managementUrl(), "ledgerbridge_erp_budget_day_exhausted") == 1.0,
+                    Duration.ofSeconds(60));
+            Thread.sleep(3_000);
+            double waitingGauge = gauge(service.managementUrl(), "ledgerbridge_erp_budget_waiting");
+            long sentWhileSpent = calls.get() - callsMonthEnd;
+            long deadLettersWhileSpent = count("select count(*) from dead_letter");
+            long dayUsed = count("select max(day_used) from erp_call_budget");
+
+            // the new day: the store's budget and the organisation's count start again
+            XeroLimits.newDay();
+            execute("update erp_call_budget set day_used = 0");
+            long morningStart = System.nanoTime();
+            await(() -> posted.size() >= ENTRIES + MORNING, Duration.ofMinutes(2));
+            double morningSeconds = (System.nanoTime() - morningStart) / 1e9;
+            long deadLetters = count("select count(*) from dead_letter");
+            long postedInStore = count("select count(*) from sync_record where flow = 'approved-time-to-erp' and "
+                    + "status = 'POSTED'");
+
+            report = String.format(Locale.ROOT, """
+                    call budget: a month-end of %d entries for one Xero organisation, against a stub enforcing Xero's limits (%d calls in any rolling minute, %d at once, %d a day; the minute shrunk to %d ms)
+                      ERP calls per posted entry                     %.3f
+                      429s met                                       %d   (rate %d, concurrency %d, day %d; target 0)
+                      most calls at once at the stub                 %d   (limit %d)
+                      time the limits allow (60 at once, then 60 a minute)  %.1f s
+                      time taken, first to last call                 %.1f s   (%.1f %% over; target within 10 %%)
+                    the day limit: %d more entries the next morning
+                      calls sent while the day was spent             %d
+                      visible: gauge ledgerbridge_erp_budget_day_exhausted 1, ledgerbridge_erp_budget_waiting %.0f, store day_used %d
+                      dead letters                                   %d
+                      after the new day's budget: all %d posted in %.1f s; posted in the store %d of %d, dead letters %d
+                    """, ENTRIES, PER_MINUTE, CONCURRENT, PER_DAY, MINUTE_MILLIS,
+                    callsMonthEnd / (double) ENTRIES, refusedMonthEnd, XeroLimits.refusedRate.get(),
+                    XeroLimits.refusedConcurrency.get(), XeroLimits.refusedDay.get(), XeroLimits.mostInFlight.get(),
+                    CONCURRENT, allowed, taken, (taken / allowed - 1) * 100, MORNING, sentWhileSpent, waitingGauge,
+                    dayUsed, deadLettersWhileSpent, MORNING, morningSeconds, postedInStore, ENTRIES + MORNING,
+                    deadLetters);
+            System.out.println(report);
+            assertThat(refused.get()).as("429s met").isZero();
+            assertThat(sentWhileSpent).as("calls while the day limit was spent").isZero();
+            assertThat(deadLetters).as("dead letters").isZero();
+            assertThat(postedInStore).isEqualTo(ENTRIES + MORNING);
+        }
+        Files.createDirectories(Path.of("target/bench"));
+        Files.writeString(Path.of("target/bench/call-budget.txt"), report);
+    }
+
+    private static void await(java.util.function.BooleanSupplier done, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!done.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("within %s", limit).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    /** The first sample of a gauge on the service's metrics (-1 when it is not there). */
+    private static double gauge(String managementUrl, String name) {
+        try {
+            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(managementUrl + "/q/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            return metrics.lines().filter(l -> l.startsWith(name + "{")).mapToDouble(l -> Double.parseDouble(
+                    l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    static KafkaProducer<String, String> producer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    }
+
+    static String entry(long id, long project, long user, long task) {
+        return """
+                {"id": %d, "spent_date": "2026-11-19", "hours": 1.25, "notes": "Month-end",
+                 "billable": true, "is_closed": true, "is_billed": false, "is_locked": false,
+                 "created_at": "2026-11-19T17:00:00Z", "updated_at": "%s",
+                 "user": {"id": %d, "name": "Kim Allen"}, "client": {"id": 5735776, "name": "ABC Corp"},
+                 "project": {"id": %d, "name": "Website Redesign"}, "task": {"id": %d, "name": "Programming"}}
+                """.formatted(id, VERSION, user, project, task);
+    }
+
+    static long count(String sql) throws Exception {
+        try (Connection connection = DriverManager.getConnection(db.get("quarkus.datasource.jdbc.url"),
+                db.get("quarkus.datasource.username"), db.get("quarkus.datasource.password"));
+                ResultSet result = connection.createStatement().executeQuery(sql)) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    static void execute(String sql) throws Exception {
+        try (Connection connection = DriverManager.getConnection(db.get("quarkus.datasource.jdbc.url"),
+                db.get("quarkus.datasource.username"), db.get("quarkus.datasource.password"))) {
+            connection.createStatement().execute(sql);
+        }
+    }
+}
