@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * The ERP's call budget, kept in the store: a Xero organisation that takes 4 calls a second and 10 a day. The flow
  * paces its calls so that no second holds more than 4 (the stub records when each call arrived) and none is refused
  * with 429; once the day's 10 are spent, the next entries wait, visibly (the budget says so, the gauge is 1) and
- * without a dead letter, and are posted when a new day's budget is there.
+ * without a dead letter, and are posted when a new day's budget is there. Calls waiting for a spent budget go in
+ * priority order.
  */
 @QuarkusTest
 @TestProfile(CallBudgetTest.TightXeroBudget.class)
@@ -112,6 +113,53 @@ class CallBudgetTest {
         assertThat(arrivals).hasSize(13);
         assertThat(mostInOneSecond(arrivals)).isLessThanOrEqualTo(4);
         assertThat(refused).isEmpty();
+    }
+
+    @Test
+    void waitingCallsGoInPriorityOrder() throws Exception {
+        // an organisation whose day limit is spent: three calls wait, the replay first, then time, then an invoice
+        String account = "prio-" + UUID.randomUUID();
+        String key = "xero:" + account;
+        List<Integer> order = new CopyOnWriteArrayList<>();
+        List<Thread> callers = new ArrayList<>();
+        spendTheDay(key);
+        for (int priority : new int[] {130, 30, 10}) {
+            Thread caller = new Thread(() -> {
+                var exchange = new org.apache.camel.support.DefaultExchange(camel);
+                exchange.getMessage().setHeader(ErpCall.ERP_ACCOUNT, account);
+                exchange.getMessage().setHeader(ErpCall.CALL_PRIORITY, priority);
+                try {
+                    budgets.acquire(exchange, "xero");
+                    order.add(priority);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            caller.start();
+            callers.add(caller);
+            await().atMost(Duration.ofSeconds(10)).until(() -> budgets.views().containsKey(key)
+                    && budgets.views().get(key).waiting() == callers.size());
+        }
+        // the new day: one token at a time (4 a second, burst 1), each to the first in line
+        QuarkusTransaction.requiringNew().run(() -> store.createNativeQuery(
+                "update erp_call_budget set day_used = 0 where account_key = ?1").setParameter(1, key).executeUpdate());
+        for (Thread caller : callers) {
+            caller.join(10_000);
+        }
+        assertThat(order).containsExactly(10, 30, 130);
+    }
+
+    @Inject
+    io.ledgerbridge.erp.budget.CallBudgets budgets;
+
+    @Inject
+    org.apache.camel.CamelContext camel;
+
+    private void spendTheDay(String key) {
+        QuarkusTransaction.requiringNew().run(() -> store.createNativeQuery("insert into erp_call_budget (account_key, "
+                + "tokens, refilled_at, budget_day, day_used, updated_at) values (?1, 0, current_timestamp, ?2, 10, "
+                + "current_timestamp)").setParameter(1, key).setParameter(2, java.time.LocalDate.now(java.time.ZoneOffset.UTC))
+                .executeUpdate());
     }
 
     /** The most calls that arrived within any one second. */
