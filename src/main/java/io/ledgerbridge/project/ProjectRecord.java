@@ -1,6 +1,5 @@
 package io.ledgerbridge.project;
 
-import io.ledgerbridge.canonical.Canonical.ProjectStatus;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

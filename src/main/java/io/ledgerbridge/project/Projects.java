@@ -1,6 +1,5 @@
 package io.ledgerbridge.project;
 
-import io.ledgerbridge.canonical.Canonical.ProjectStatus;
 import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.legalentity.LegalEntities;
 import io.ledgerbridge.money.Regions;

@@ -1,15 +1,15 @@
 package io.ledgerbridge.project.rest;
 
 import io.ledgerbridge.audit.Audit;
-import io.ledgerbridge.canonical.Canonical.ProjectStatus;
 import io.ledgerbridge.money.Regions;
 import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.problem.ProblemException;
 import io.ledgerbridge.project.AssignmentRecord;
 import io.ledgerbridge.project.ProjectRecord;
-import io.ledgerbridge.project.Projects;
+import io.ledgerbridge.project.ProjectStatus;
 import io.ledgerbridge.project.Projects.AssignmentData;
 import io.ledgerbridge.project.Projects.ProjectData;
+import io.ledgerbridge.project.Projects;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
