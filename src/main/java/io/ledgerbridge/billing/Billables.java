@@ -278,7 +278,7 @@ public class Billables {
      */
     public void complete(Exchange exchange, String kind) {
         Message in = exchange.getMessage();
-        JsonNode record = json.read(exchange, exchange.getProperty("ledgerbridgeCanonical", String.class));
+        JsonNode record = json.read(exchange, exchange.getProperty(FlowHeaders.CANONICAL, String.class));
         completions.commit(new Completion(BillableItem.Kind.valueOf(kind), record,
                 new SyncRecords.Posted(in.getHeader(FlowHeaders.SYNC_RECORD_ID, Long.class),
                         in.getHeader(FlowHeaders.TARGET_ID, String.class),

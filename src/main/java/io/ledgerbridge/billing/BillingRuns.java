@@ -106,7 +106,7 @@ public class BillingRuns {
             }
             in.setHeader(FlowHeaders.SYNC_ACTION, "CREATE");
             in.setHeader(FlowHeaders.IDEMPOTENCY_KEY, run.idempotencyKey);
-            in.setHeader("ledgerbridgeBillingRunId", run.id);
+            in.setHeader(InvoiceStatus.BILLING_RUN_ID, run.id);
             in.setHeader(ErpCall.LEGAL_ENTITY, regions.of(project.region).entity());
             return json.write(invoice(project, run));
         });
@@ -228,7 +228,7 @@ public class BillingRuns {
      */
     public void complete(Exchange exchange) {
         Message in = exchange.getMessage();
-        Long runId = in.getHeader("ledgerbridgeBillingRunId", Long.class);
+        Long runId = in.getHeader(InvoiceStatus.BILLING_RUN_ID, Long.class);
         String invoiceId = in.getHeader(FlowHeaders.TARGET_ID, String.class);
         JsonNode answer = json.read(in.getBody(String.class));
         QuarkusTransaction.requiringNew().run(() -> {

@@ -7,6 +7,7 @@ import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.erp.ErpGateway;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.flow.FlowJson;
+import io.ledgerbridge.flow.SystemCall;
 import io.ledgerbridge.money.Regions;
 import io.ledgerbridge.project.ProjectRecord;
 import io.ledgerbridge.project.Projects;
@@ -32,6 +33,13 @@ import org.apache.camel.Message;
 @ApplicationScoped
 @Named("invoiceStatus")
 public class InvoiceStatus {
+
+    /** The billing run whose invoice is read (request writes it; changed and seen read it). */
+    public static final String BILLING_RUN_ID = "ledgerbridgeBillingRunId";
+    /** The invoice's status, canonical (changed and psaState write it; seen and the CRM/PSA steps read it). */
+    public static final String INVOICE_STATUS = "ledgerbridgeInvoiceStatus";
+    /** Exchange property: the invoice-status event being delivered (the route keeps it between the PSA steps). */
+    public static final String EVENT = "ledgerbridgeEvent";
 
     /** Statuses after which an invoice no longer changes. */
     private static final Set<String> FINAL = Set.of("PAID", "VOIDED", "DELETED");
@@ -79,7 +87,7 @@ public class InvoiceStatus {
             in.setHeader(ErpCall.ERP_INVOICE_ID, run.erpInvoiceId);
             in.setHeader(ErpCall.LEGAL_ENTITY, entity(run));
         });
-        in.setHeader("ledgerbridgeBillingRunId", runId);
+        in.setHeader(BILLING_RUN_ID, runId);
         in.setBody("");
     }
 
@@ -89,7 +97,7 @@ public class InvoiceStatus {
      */
     public String changed(Exchange exchange) {
         Message in = exchange.getMessage();
-        Long runId = in.getHeader("ledgerbridgeBillingRunId", Long.class);
+        Long runId = in.getHeader(BILLING_RUN_ID, Long.class);
         JsonNode invoice = json.read(in.getBody(String.class));
         String status = invoice.path("status").asText();
         BigDecimal paid = invoice.path("amountPaid").isNumber() ? invoice.path("amountPaid").decimalValue() : null;
@@ -101,7 +109,7 @@ public class InvoiceStatus {
             }
             ProjectRecord project = ProjectRecord.findById(run.projectId);
             in.setHeader("kafka.KEY", String.valueOf(project.id));
-            in.setHeader("ledgerbridgeInvoiceStatus", status);
+            in.setHeader(INVOICE_STATUS, status);
             return json.write(event(run, project, status, paid, paidOn));
         });
     }
@@ -109,8 +117,8 @@ public class InvoiceStatus {
     /** The event of a status change is out: the store remembers the status as seen. */
     public void seen(Exchange exchange) {
         Message in = exchange.getMessage();
-        Long runId = in.getHeader("ledgerbridgeBillingRunId", Long.class);
-        String status = in.getHeader("ledgerbridgeInvoiceStatus", String.class);
+        Long runId = in.getHeader(BILLING_RUN_ID, Long.class);
+        String status = in.getHeader(INVOICE_STATUS, String.class);
         QuarkusTransaction.requiringNew().run(() -> BillingRun.update("erpStatus = ?1, updatedAt = ?2 where id = ?3",
                 status, StoreTime.now(), runId));
     }
@@ -160,27 +168,27 @@ public class InvoiceStatus {
         JsonNode data = event.path("data");
         String invoice = data.path("erpInvoiceId").asText();
         in.setHeader(FlowHeaders.BUSINESS_KEY, "erp:invoice:" + invoice);
-        in.setHeader("ledgerbridgeInvoiceStatus", data.path("status").asText());
+        in.setHeader(INVOICE_STATUS, data.path("status").asText());
         if (data.hasNonNull("crmId")) {
-            in.setHeader("ledgerbridgeCrmId", data.path("crmId").asText());
+            in.setHeader(SystemCall.CRM_ID, data.path("crmId").asText());
         } else {
-            in.removeHeader("ledgerbridgeCrmId");
+            in.removeHeader(SystemCall.CRM_ID);
         }
         QuarkusTransaction.requiringNew().run(() -> {
             String ledger = ledger(data);
             CrossReference.lookup("INVOICE", ledger, invoice, Projects.PSA)
-                    .ifPresentOrElse(r -> in.setHeader("ledgerbridgePsaInvoiceId", r.targetId),
-                            () -> in.removeHeader("ledgerbridgePsaInvoiceId"));
+                    .ifPresentOrElse(r -> in.setHeader(SystemCall.PSA_INVOICE_ID, r.targetId),
+                            () -> in.removeHeader(SystemCall.PSA_INVOICE_ID));
             CrossReference.lookup("PAYMENT", ledger, invoice, Projects.PSA)
-                    .ifPresentOrElse(r -> in.setHeader("ledgerbridgePsaPaid", r.targetId),
-                            () -> in.removeHeader("ledgerbridgePsaPaid"));
+                    .ifPresentOrElse(r -> in.setHeader(SystemCall.PSA_PAID, r.targetId),
+                            () -> in.removeHeader(SystemCall.PSA_PAID));
             // the PSA client of the project, recorded by the deal-won set-up (none for projects loaded by hand)
             String client = CrossReference.lookup("PROJECT_CLIENT", Projects.PSA, data.path("psaProjectId").asText(),
                     Projects.PSA).map(r -> r.targetId).orElse(null);
             if (client != null) {
-                in.setHeader("ledgerbridgePsaClientId", client);
+                in.setHeader(SystemCall.PSA_CLIENT_ID, client);
             } else {
-                in.removeHeader("ledgerbridgePsaClientId");
+                in.removeHeader(SystemCall.PSA_CLIENT_ID);
             }
             event.putObject("psa").put("clientId", client);
         });
@@ -188,11 +196,11 @@ public class InvoiceStatus {
     }
 
     public void psaInvoiceCreated(Exchange exchange) {
-        recordPsa(exchange, "INVOICE", "ledgerbridgePsaInvoiceId");
+        recordPsa(exchange, "INVOICE", SystemCall.PSA_INVOICE_ID);
     }
 
     public void psaPaymentCreated(Exchange exchange) {
-        recordPsa(exchange, "PAYMENT", "ledgerbridgePsaPaid");
+        recordPsa(exchange, "PAYMENT", SystemCall.PSA_PAID);
     }
 
     private void recordPsa(Exchange exchange, String type, String header) {

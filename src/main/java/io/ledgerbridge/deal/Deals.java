@@ -9,6 +9,7 @@ import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.flow.FlowIdentity;
 import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.ReferenceMissing;
+import io.ledgerbridge.flow.SystemCall;
 import io.ledgerbridge.money.RateCards;
 import io.ledgerbridge.money.Regions;
 import io.ledgerbridge.project.ProjectRecord;
@@ -44,12 +45,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Named("deals")
 public class Deals {
 
+    /** The store's project of the deal (begin writes it; the set-up steps and projectCreated read it). */
     public static final String PROJECT_KEY = "ledgerbridgeProjectKey";
-    public static final String PSA_CLIENT = "ledgerbridgePsaClientId";
-    public static final String PSA_PROJECT = "ledgerbridgePsaProjectId";
+    /** The ERP's customer of the deal's client, when known (begin and createdErpContact write it, the route reads it). */
     public static final String ERP_CONTACT = "ledgerbridgeErpContactId";
-    public static final String ERP_PROJECT = "ledgerbridgeErpProjectId";
-    private static final String CANONICAL = "ledgerbridgeCanonical";
 
     private final FlowJson json;
     private final Projects projects;
@@ -116,25 +115,25 @@ public class Deals {
         in.setHeader(PROJECT_KEY, record.id);
         // the legal entity of the project's region books it: its ERP gets the customer and the project
         in.setHeader(ErpCall.LEGAL_ENTITY, regions.of(record.region).entity());
-        setIfKnown(in, PSA_PROJECT, record.psaId);
+        setIfKnown(in, SystemCall.PSA_PROJECT_ID, record.psaId);
         setIfKnown(in, ERP_CONTACT, record.erpContactId);
-        setIfKnown(in, ERP_PROJECT, record.erpProjectId);
+        setIfKnown(in, FlowHeaders.ERP_PROJECT_ID, record.erpProjectId);
         String account = deal.path("client").path("ref").path("id").asText();
-        setIfKnown(in, PSA_CLIENT, QuarkusTransaction.requiringNew().call(() -> CrossReference
+        setIfKnown(in, SystemCall.PSA_CLIENT_ID, QuarkusTransaction.requiringNew().call(() -> CrossReference
                 .lookup("CLIENT", "salesforce", account, Projects.PSA).map(r -> r.targetId).orElse(null)));
-        exchange.setProperty(CANONICAL, body);
+        exchange.setProperty(FlowHeaders.CANONICAL, body);
     }
 
     /** The canonical deal with the ids known so far ({@code psa}, {@code erp}), for the next mapping. */
     public String document(Exchange exchange) {
-        ObjectNode deal = (ObjectNode) json.read(exchange.getProperty(CANONICAL, String.class));
+        ObjectNode deal = (ObjectNode) json.read(exchange.getProperty(FlowHeaders.CANONICAL, String.class));
         Message in = exchange.getMessage();
         ObjectNode psa = deal.putObject("psa");
-        psa.put("clientId", in.getHeader(PSA_CLIENT, Long.class));
-        psa.put("projectId", in.getHeader(PSA_PROJECT, Long.class));
+        psa.put("clientId", in.getHeader(SystemCall.PSA_CLIENT_ID, Long.class));
+        psa.put("projectId", in.getHeader(SystemCall.PSA_PROJECT_ID, Long.class));
         ObjectNode erp = deal.putObject("erp");
         erp.put("contactId", in.getHeader(ERP_CONTACT, String.class));
-        erp.put("projectId", in.getHeader(ERP_PROJECT, String.class));
+        erp.put("projectId", in.getHeader(FlowHeaders.ERP_PROJECT_ID, String.class));
         return json.write(deal);
     }
 
@@ -144,10 +143,10 @@ public class Deals {
     }
 
     private void recordClient(Exchange exchange, String psaId) {
-        String account = json.read(exchange.getProperty(CANONICAL, String.class)).path("client").path("ref").path("id")
+        String account = json.read(exchange.getProperty(FlowHeaders.CANONICAL, String.class)).path("client").path("ref").path("id")
                 .asText();
         crossReferences.upsert(List.of(new Entry("CLIENT", "salesforce", account, Projects.PSA, psaId)));
-        exchange.getMessage().setHeader(PSA_CLIENT, psaId);
+        exchange.getMessage().setHeader(SystemCall.PSA_CLIENT_ID, psaId);
     }
 
     /** Records the PSA's project of the deal (psa-create-project found or created it). */
@@ -160,8 +159,8 @@ public class Deals {
                 null, null, null, null, null, null, null, null, null, null, null, null, null));
         // which PSA client the project belongs to: the PSA's mirror of an invoice is addressed to it
         crossReferences.upsert(List.of(new Entry("PROJECT_CLIENT", Projects.PSA, psaId, Projects.PSA,
-                exchange.getMessage().getHeader(PSA_CLIENT, String.class))));
-        exchange.getMessage().setHeader(PSA_PROJECT, psaId);
+                exchange.getMessage().getHeader(SystemCall.PSA_CLIENT_ID, String.class))));
+        exchange.getMessage().setHeader(SystemCall.PSA_PROJECT_ID, psaId);
     }
 
     /**
@@ -169,7 +168,7 @@ public class Deals {
      * cross-reference; a role without one is a REFERENCE) and its bill rate on the project's first day.
      */
     public String rolesToStaff(Exchange exchange) {
-        JsonNode deal = json.read(exchange.getProperty(CANONICAL, String.class));
+        JsonNode deal = json.read(exchange.getProperty(FlowHeaders.CANONICAL, String.class));
         LocalDate start = LocalDate.parse(deal.path("project").path("start").asText());
         String card = deal.path("contract").path("rateCard").asText();
         List<String> missing = new ArrayList<>();
@@ -195,10 +194,10 @@ public class Deals {
     public void createdErpContact(Exchange exchange) {
         Message in = exchange.getMessage();
         String contact = in.getHeader(FlowHeaders.TARGET_ID, String.class);
-        String account = json.read(exchange.getProperty(CANONICAL, String.class)).path("client").path("ref").path("id")
+        String account = json.read(exchange.getProperty(FlowHeaders.CANONICAL, String.class)).path("client").path("ref").path("id")
                 .asText();
         // a client of two entities is a customer in each one's ERP
-        String ledger = regions.ledgerOf(json.read(exchange.getProperty(CANONICAL, String.class)).path("project")
+        String ledger = regions.ledgerOf(json.read(exchange.getProperty(FlowHeaders.CANONICAL, String.class)).path("project")
                 .path("region").asText()).xrefSystem();
         crossReferences.upsert(List.of(new Entry("CLIENT", "salesforce", account, ledger, contact)));
         projects.upsert(new ProjectData(in.getHeader(FlowHeaders.SOURCE_ID, String.class), null, null, contact, null,
@@ -211,7 +210,7 @@ public class Deals {
         String erpProject = in.getHeader(FlowHeaders.TARGET_ID, String.class);
         projects.upsert(new ProjectData(in.getHeader(FlowHeaders.SOURCE_ID, String.class), null, erpProject, null,
                 null, null, null, null, null, null, null, null, null, null, null));
-        in.setHeader(ERP_PROJECT, erpProject);
+        in.setHeader(FlowHeaders.ERP_PROJECT_ID, erpProject);
     }
 
     /**

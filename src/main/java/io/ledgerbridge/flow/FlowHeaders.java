@@ -7,7 +7,9 @@ public final class FlowHeaders {
     public static final String FLOW = "ledgerbridgeFlow";
     /** Source system of the record, e.g. {@code harvest}. */
     public static final String SOURCE_SYSTEM = "ledgerbridgeSourceSystem";
+    /** The record's id in its source system (the flow's identify step writes it; claims, dead letters read it). */
     public static final String SOURCE_ID = "ledgerbridgeSourceId";
+    /** The record's version in its source (identify writes it; the claim compares versions with it). */
     public static final String SOURCE_VERSION = "ledgerbridgeSourceVersion";
     /** Business key of the record, e.g. {@code harvest:time-entry:636709355}. */
     public static final String BUSINESS_KEY = "ledgerbridgeBusinessKey";
@@ -25,6 +27,15 @@ public final class FlowHeaders {
     public static final String TARGET_ID = "ledgerbridgeTargetId";
     /** ERP ids resolved through cross-references. */
     public static final String ERP_PROJECT_ID = "ledgerbridgeErpProjectId";
+    /**
+     * Exchange property: the canonical document a flow keeps for its later steps (set after mapping, read by the
+     * steps that build a system's request from it).
+     */
+    public static final String CANONICAL = "ledgerbridgeCanonical";
+    /** Exchange property: the Kafka topic of a flow's durable intake (the webhook or poll writes it, intake reads it). */
+    public static final String TOPIC = "ledgerbridgeTopic";
+    /** Exchange property: the records a webhook accepted, for its receipt (SourceWebhook writes and reads it). */
+    public static final String ACCEPTED = "ledgerbridgeAccepted";
     /** Inbox message the exchange came from, if any. */
     public static final String INBOX_ID = "ledgerbridgeInboxId";
     /** Id of the dead letter an operator replays through this exchange. */

@@ -52,6 +52,7 @@ public class FlowJson {
         return text;
     }
 
+    /** Exchange property: the body's one parse, shared by the steps that read it (FlowJson writes and reads it). */
     private static final String PARSED = "ledgerbridgeParsedJson";
 
     /** A text and its parse, valid only for the exchange that made it and that identical text object. */

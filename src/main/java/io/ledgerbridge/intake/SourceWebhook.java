@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.ValidationMessage;
+import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.problem.Problem.FieldError;
 import io.ledgerbridge.problem.ProblemException;
@@ -33,8 +34,11 @@ public class SourceWebhook {
     public static final String IGNORED = "ledgerbridgeIgnored";
     /** Largest record taken in (it travels as one Kafka record, whose broker limit is 1 MiB by default). */
     public static final int MAX_RECORD_BYTES = 512 * 1024;
+    /** Exchange property: the schema a webhook's records must satisfy (the source-webhook template writes it). */
     public static final String SCHEMA = "ledgerbridgeSourceSchema";
+    /** Exchange property: the field that must be true for a record to be taken (source-webhook writes it). */
     public static final String ACCEPT_WHEN = "ledgerbridgeAcceptWhen";
+    /** Exchange property: the record's id field, its Kafka key (source-webhook writes it, screen and keyOf read it). */
     public static final String KEY_FIELD = "ledgerbridgeKeyField";
     /** Why a record that fails {@link #ACCEPT_WHEN} is ignored, in the words of the flow. */
     public static final String IGNORED_BECAUSE = "ledgerbridgeIgnoredBecause";
@@ -147,7 +151,7 @@ public class SourceWebhook {
     /** The answer to the sender: what was accepted and what was ignored, with the reason. */
     public String receipt(Exchange exchange) throws JsonProcessingException {
         ObjectNode receipt = json.createObjectNode();
-        List<?> accepted = exchange.getProperty("ledgerbridgeAccepted", List.class);
+        List<?> accepted = exchange.getProperty(FlowHeaders.ACCEPTED, List.class);
         ArrayNode acceptedIds = receipt.putArray("accepted");
         if (accepted != null) {
             for (Object entry : accepted) {

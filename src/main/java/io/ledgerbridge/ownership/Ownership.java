@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ledgerbridge.audit.Audit;
 import io.ledgerbridge.config.LedgerbridgeConfig;
 import io.ledgerbridge.deadletter.DeadLetter;
+import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.problem.ProblemException;
 import io.ledgerbridge.project.ProjectRecord;
@@ -291,7 +292,7 @@ public class Ownership {
 
     private String erpProjectOf(String headers) {
         try {
-            return headers == null ? null : json.readTree(headers).path("ledgerbridgeErpProjectId").textValue();
+            return headers == null ? null : json.readTree(headers).path(FlowHeaders.ERP_PROJECT_ID).textValue();
         } catch (JsonProcessingException notJson) {
             return null;
         }

@@ -5,6 +5,7 @@ import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.FlowIdentity;
+import io.ledgerbridge.flow.SystemCall;
 import io.ledgerbridge.legalentity.LegalEntities;
 import io.ledgerbridge.money.Regions;
 import io.ledgerbridge.project.AssignmentRecord;
@@ -35,11 +36,16 @@ import org.apache.camel.Message;
 @Named("people")
 public class People {
 
-    public static final String PSA_USER = "ledgerbridgePsaUserId";
+    /** The person's user in their home entity's ERP, when known (begin and foundErpUser write it). */
     public static final String ERP_USER = "ledgerbridgeErpUserId";
-    private static final String CANONICAL = "ledgerbridgeCanonical";
-    /** The person's home legal entity: that of their region. */
-    private static final String HOME_ENTITY = "ledgerbridgeHomeEntity";
+    /** Exchange property: the person has a last day (begin writes it, the route's filters read it). */
+    public static final String LEAVING = "ledgerbridgeLeaving";
+    /** Exchange property: the last day has passed, PSA access ends (leave writes it, the route reads it). */
+    public static final String LEFT = "ledgerbridgeLeft";
+    /** How many assignments a leaver's last day closed (leave writes it, for the log). */
+    public static final String ASSIGNMENTS_CLOSED = "ledgerbridgeAssignmentsClosed";
+    /** The person's home legal entity: that of their region (erpLedgersToJoin writes it, the ERP step reads it). */
+    public static final String HOME_ENTITY = "ledgerbridgeHomeEntity";
 
     private final FlowJson json;
     private final CrossReferences crossReferences;
@@ -92,10 +98,10 @@ public class People {
             r.persist();
             return r;
         });
-        set(in, PSA_USER, resource.psaId);
+        set(in, SystemCall.PSA_USER_ID, resource.psaId);
         set(in, ERP_USER, resource.erpUserId);
-        exchange.setProperty(CANONICAL, body);
-        exchange.setProperty("ledgerbridgeLeaving", resource.leftOn != null);
+        exchange.setProperty(FlowHeaders.CANONICAL, body);
+        exchange.setProperty(LEAVING, resource.leftOn != null);
     }
 
     /** Records the PSA's account of the person when psa-find-user found one (its id in the target id header). */
@@ -115,7 +121,7 @@ public class People {
         String hrId = exchange.getMessage().getHeader(FlowHeaders.SOURCE_ID, String.class);
         QuarkusTransaction.requiringNew().run(() -> ResourceRecord.update("psaId = ?1 where hrId = ?2", psaId, hrId));
         crossReferences.upsert(List.of(new Entry("PERSON", "hr", hrId, Projects.PSA, psaId)));
-        exchange.getMessage().setHeader(PSA_USER, psaId);
+        exchange.getMessage().setHeader(SystemCall.PSA_USER_ID, psaId);
     }
 
     /**
@@ -124,8 +130,8 @@ public class People {
      */
     public List<String> erpLedgersToJoin(Exchange exchange) {
         Message in = exchange.getMessage();
-        String psaId = in.getHeader(PSA_USER, String.class);
-        String home = regions.of(json.read(exchange.getProperty(CANONICAL, String.class)).path("region").asText())
+        String psaId = in.getHeader(SystemCall.PSA_USER_ID, String.class);
+        String home = regions.of(json.read(exchange.getProperty(FlowHeaders.CANONICAL, String.class)).path("region").asText())
                 .entity();
         in.setHeader(HOME_ENTITY, home);
         Map<String, String> entityOfLedger = new LinkedHashMap<>();
@@ -146,7 +152,7 @@ public class People {
         Message in = exchange.getMessage();
         String erpId = in.getHeader(FlowHeaders.TARGET_ID, String.class);
         String hrId = in.getHeader(FlowHeaders.SOURCE_ID, String.class);
-        String psaId = in.getHeader(PSA_USER, String.class);
+        String psaId = in.getHeader(SystemCall.PSA_USER_ID, String.class);
         String entity = in.getHeader(ErpCall.LEGAL_ENTITY, String.class);
         if (entity.equals(in.getHeader(HOME_ENTITY, String.class))) {
             QuarkusTransaction.requiringNew().run(() -> ResourceRecord.update("erpUserId = ?1 where hrId = ?2", erpId,
@@ -163,13 +169,13 @@ public class People {
      * ids), empty until the last day has passed.
      */
     public String leave(Exchange exchange) {
-        JsonNode person = json.read(exchange.getProperty(CANONICAL, String.class));
-        String psaUser = exchange.getMessage().getHeader(PSA_USER, String.class);
+        JsonNode person = json.read(exchange.getProperty(FlowHeaders.CANONICAL, String.class));
+        String psaUser = exchange.getMessage().getHeader(SystemCall.PSA_USER_ID, String.class);
         LocalDate lastDay = LocalDate.parse(person.path("left").asText());
         List<AssignmentRecord> closed = projects.closeAssignments(psaUser, lastDay);
         com.fasterxml.jackson.databind.node.ArrayNode deactivate = json.object().arrayNode();
         boolean over = lastDay.isBefore(LocalDate.now(clock));
-        exchange.setProperty("ledgerbridgeLeft", over);
+        exchange.setProperty(LEFT, over);
         if (over) {
             for (AssignmentRecord assignment : QuarkusTransaction.requiringNew().call(
                     () -> AssignmentRecord.ofPerson(psaUser))) {
@@ -179,7 +185,7 @@ public class People {
                 }
             }
         }
-        exchange.getMessage().setHeader("ledgerbridgeAssignmentsClosed", closed.size());
+        exchange.getMessage().setHeader(ASSIGNMENTS_CLOSED, closed.size());
         return json.write(deactivate);
     }
 

@@ -30,8 +30,11 @@ import org.apache.camel.Message;
 public class HarvestPoll {
 
     public static final String SOURCE = "harvest:time_entries";
+    /** Exchange property: the page of the poll to read next (begin and page write it, request reads it). */
     static final String PAGE = "ledgerbridgeHarvestPage";
+    /** Exchange property: the poll's updated_since (begin writes it, request reads it). */
     static final String SINCE = "ledgerbridgeHarvestSince";
+    /** Exchange property: the latest updated_at seen, the next poll's start (page writes it, advance reads it). */
     static final String HIGHEST = "ledgerbridgeHarvestHighest";
 
     private final LedgerbridgeConfig config;

@@ -27,7 +27,10 @@ import org.apache.camel.Message;
 @Named("staffing")
 public class Staffing {
 
+    /** The project's ERP task for the assignment's role, when known (prepare and createdTask write it). */
     public static final String ERP_TASK = "ledgerbridgeErpTaskId";
+    /** Exchange property: the role as an idempotency key part (prepare writes it, the ensure-task step reads it). */
+    public static final String ROLE_KEY = "ledgerbridgeRoleKey";
 
     private final FlowJson json;
     private final Projects projects;
@@ -95,9 +98,9 @@ public class Staffing {
         } else {
             in.removeHeader(ERP_TASK);
         }
-        exchange.setProperty("ledgerbridgeCanonical", json.write(assignment));
+        exchange.setProperty(FlowHeaders.CANONICAL, json.write(assignment));
         // the idempotency key of the task: the role, reduced to what a header value holds safely
-        exchange.setProperty("ledgerbridgeRoleKey", role.replaceAll("[^A-Za-z0-9]+", "-"));
+        exchange.setProperty(ROLE_KEY, role.replaceAll("[^A-Za-z0-9]+", "-"));
         return json.write(assignment);
     }
 
@@ -109,7 +112,7 @@ public class Staffing {
     /** Keeps the assignment (and with it the project's task for the role) in the store. */
     public void record(Exchange exchange) {
         Message in = exchange.getMessage();
-        JsonNode assignment = json.read(exchange.getProperty("ledgerbridgeCanonical", String.class));
+        JsonNode assignment = json.read(exchange.getProperty(FlowHeaders.CANONICAL, String.class));
         String task = in.getHeader(ERP_TASK, String.class);
         projects.assign(new AssignmentData(assignment.path("ref").path("id").asText(),
                 assignment.path("project").path("id").asText(), assignment.path("resource").path("id").asText(),

@@ -8,6 +8,7 @@ import io.ledgerbridge.ownership.Ownership;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.flow.SystemCall;
 import io.ledgerbridge.billing.BillingRun;
 import io.ledgerbridge.deal.Deals;
 import io.ledgerbridge.erp.ErpCall;
@@ -51,10 +52,16 @@ import org.jboss.logging.Logger;
 public class Reconciliations {
 
     private static final Logger LOG = Logger.getLogger(Reconciliations.class);
-    static final String RUN = "ledgerbridgeReconRun";
-    static final String PROJECT = "ledgerbridgeReconProject";
-    static final String PAGE = "ledgerbridgeReconPage";
-    static final String MORE = "ledgerbridgeReconMore";
+    /** The reconciliation run (execute writes it, every step of routes/reconciliation.camel.yaml reads it). */
+    public static final String RUN = "ledgerbridgeReconRun";
+    /** Exchange property: the project being read (beginProject, invoiceRequest write it; the page steps read it). */
+    public static final String PROJECT = "ledgerbridgeReconProject";
+    /** Exchange property: the page to read next (beginProject, advance write it; the requests read it). */
+    public static final String PAGE = "ledgerbridgeReconPage";
+    /** Exchange property: whether another page follows (advance writes it, the loops read it). */
+    public static final String MORE = "ledgerbridgeReconMore";
+    /** Exchange property: the billing run whose invoice is read (invoiceRequest writes it, invoiceLines reads it). */
+    public static final String BILLING_RUN = "ledgerbridgeReconBillingRun";
     private static final String TIME_FLOW = "approved-time-to-erp";
 
     private final DataSource dataSource;
@@ -159,7 +166,7 @@ public class Reconciliations {
         ProjectRecord project = project(exchange);
         YearMonth period = period(exchange);
         Message in = exchange.getMessage();
-        in.setHeader(Deals.PSA_PROJECT, project.psaId);
+        in.setHeader(SystemCall.PSA_PROJECT_ID, project.psaId);
         in.setHeader(ErpCall.PERIOD_FROM, period.atDay(1).toString());
         in.setHeader(ErpCall.PERIOD_TO, period.plusMonths(1).atDay(1).toString());
         in.setHeader(ErpCall.PAGE, exchange.getProperty(PAGE));
@@ -258,7 +265,7 @@ public class Reconciliations {
     public void invoiceRequest(Exchange exchange) {
         Long billingRunId = exchange.getMessage().getBody(Long.class);
         BillingRun billing = QuarkusTransaction.requiringNew().call(() -> BillingRun.findById(billingRunId));
-        exchange.setProperty("ledgerbridgeReconBillingRun", billingRunId);
+        exchange.setProperty(BILLING_RUN, billingRunId);
         exchange.setProperty(PROJECT, billing.projectId);
         Message in = exchange.getMessage();
         in.setHeader(ErpCall.ERP_INVOICE_ID, billing.erpInvoiceId);
@@ -271,7 +278,7 @@ public class Reconciliations {
     public void invoiceLines(Exchange exchange) throws SQLException {
         JsonNode invoice = read(exchange.getMessage().getBody(String.class));
         Long runId = exchange.getMessage().getHeader(RUN, Long.class);
-        Long billingRunId = exchange.getProperty("ledgerbridgeReconBillingRun", Long.class);
+        Long billingRunId = exchange.getProperty(BILLING_RUN, Long.class);
         Long projectId = exchange.getProperty(PROJECT, Long.class);
         int kept = 0;
         try (Connection connection = dataSource.getConnection();

@@ -6,6 +6,7 @@ import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.flow.ReferenceMissing;
+import io.ledgerbridge.flow.SystemCall;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import java.net.URLEncoder;
@@ -25,7 +26,7 @@ import org.apache.camel.Message;
 public class BusinessCentral {
 
     /** The query of the next call (see routes/system-business-central.camel.yaml, business-central-api). */
-    static final String QUERY = "ledgerbridgeApiQuery";
+    static final String QUERY = SystemCall.API_QUERY;
     /** The capability's canonical document while a read answers in the body. */
     static final String DOCUMENT = "ledgerbridgeBusinessCentralDocument";
     /** Whether the last list answer held a record (see {@link #found}). */
