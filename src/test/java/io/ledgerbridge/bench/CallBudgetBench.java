@@ -11,20 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +44,6 @@ class CallBudgetBench {
     static final int PER_DAY = ENTRIES;
     static final long MINUTE_MILLIS = 1_000;
     static final String TOPIC = "ledgerbridge.time-entries.approved";
-    static final String VERSION = "2026-11-20T10:15:00Z";
     static final String ERP_PROJECT = "7b1e1a52-2c1f-4a55-9d43-5c2b0f6a9e10";
 
     static final PostgresResource postgres = new PostgresResource();
@@ -110,10 +105,10 @@ class CallBudgetBench {
             admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(TOPIC, 3, (short) 1))).all()
                     .get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (KafkaProducer<String, String> producer = FlowBench.producer(bootstrap)) {
             for (int i = 0; i < ENTRIES; i++) {
-                producer.send(new ProducerRecord<>(TOPIC, String.valueOf(firstId + i), entry(firstId + i, project, user,
-                        task)));
+                long id = firstId + i;
+                producer.send(new ProducerRecord<>(TOPIC, String.valueOf(id), FlowBench.entry(id, project, user, task)));
             }
         }
 
@@ -135,10 +130,10 @@ class CallBudgetBench {
             long refusedMonthEnd = refused.get();
 
             // the next morning's entries: the day limit is spent, they wait (no call, no dead letter)
-            try (KafkaProducer<String, String> producer = producer()) {
+            try (KafkaProducer<String, String> producer = FlowBench.producer(bootstrap)) {
                 for (int i = 0; i < MORNING; i++) {
                     long id = firstId + ENTRIES + i;
-                    producer.send(new ProducerRecord<>(TOPIC, String.valueOf(id), entry(id, project, user, task)));
+                    producer.send(new ProducerRecord<>(TOPIC, String.valueOf(id), FlowBench.entry(id, project, user, task)));
                 }
             }
             await(() -> gauge(service.managementUrl(), "ledgerbridge_erp_budget_day_exhausted") == 1.0,
@@ -146,8 +141,8 @@ class CallBudgetBench {
             Thread.sleep(3_000);
             double waitingGauge = gauge(service.managementUrl(), "ledgerbridge_erp_budget_waiting");
             long sentWhileSpent = calls.get() - callsMonthEnd;
-            long deadLettersWhileSpent = count("select count(*) from dead_letter");
-            long dayUsed = count("select max(day_used) from erp_call_budget");
+            long deadLettersWhileSpent = FlowBench.count(db, "select count(*) from dead_letter");
+            long dayUsed = FlowBench.count(db, "select max(day_used) from erp_call_budget");
 
             // the new day: the store's budget and the organisation's count start again
             XeroLimits.newDay();
@@ -155,8 +150,8 @@ class CallBudgetBench {
             long morningStart = System.nanoTime();
             await(() -> posted.size() >= ENTRIES + MORNING, Duration.ofMinutes(2));
             double morningSeconds = (System.nanoTime() - morningStart) / 1e9;
-            long deadLetters = count("select count(*) from dead_letter");
-            long postedInStore = count("select count(*) from sync_record where flow = 'approved-time-to-erp' and "
+            long deadLetters = FlowBench.count(db, "select count(*) from dead_letter");
+            long postedInStore = FlowBench.count(db, "select count(*) from sync_record where flow = 'approved-time-to-erp' and "
                     + "status = 'POSTED'");
 
             report = String.format(Locale.ROOT, """
@@ -205,32 +200,6 @@ class CallBudgetBench {
                     l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
         } catch (Exception e) {
             return -1;
-        }
-    }
-
-    static KafkaProducer<String, String> producer() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
-    }
-
-    static String entry(long id, long project, long user, long task) {
-        return """
-                {"id": %d, "spent_date": "2026-11-19", "hours": 1.25, "notes": "Month-end",
-                 "billable": true, "is_closed": true, "is_billed": false, "is_locked": false,
-                 "created_at": "2026-11-19T17:00:00Z", "updated_at": "%s",
-                 "user": {"id": %d, "name": "Kim Allen"}, "client": {"id": 5735776, "name": "ABC Corp"},
-                 "project": {"id": %d, "name": "Website Redesign"}, "task": {"id": %d, "name": "Programming"}}
-                """.formatted(id, VERSION, user, project, task);
-    }
-
-    static long count(String sql) throws Exception {
-        try (Connection connection = DriverManager.getConnection(db.get("quarkus.datasource.jdbc.url"),
-                db.get("quarkus.datasource.username"), db.get("quarkus.datasource.password"));
-                ResultSet result = connection.createStatement().executeQuery(sql)) {
-            result.next();
-            return result.getLong(1);
         }
     }
 

@@ -124,7 +124,7 @@ class FlowBench {
             }
         }
         long produceStart = System.nanoTime();
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (KafkaProducer<String, String> producer = producer(bootstrap)) {
             for (int i = 0; i < ENTRIES; i++) {
                 long id = firstId + i;
                 String entry = entry(id, project, user, task);
@@ -169,7 +169,7 @@ class FlowBench {
             Map<String, Long> produced = new ConcurrentHashMap<>();
             int steady = RATE * STEADY_SECONDS;
             long steadyFirst = firstId + ENTRIES;
-            try (KafkaProducer<String, String> producer = producer()) {
+            try (KafkaProducer<String, String> producer = producer(bootstrap)) {
                 long start = System.nanoTime();
                 for (int i = 0; i < steady; i++) {
                     long due = start + (long) (i * 1e9 / RATE);
@@ -190,9 +190,9 @@ class FlowBench {
             long totalCalls = calls.values().stream().mapToLong(c -> c[0]).sum();
             long duplicates = calls.values().stream().filter(c -> c[0] > 1).count();
             long lastId = steadyFirst + steady - 1;
-            long posted = count("select count(*) from sync_record where flow = 'approved-time-to-erp' and status = "
+            long posted = count(db, "select count(*) from sync_record where flow = 'approved-time-to-erp' and status = "
                     + "'POSTED' and cast(source_id as bigint) between " + firstId + " and " + lastId);
-            long deadLetters = count("select count(*) from dead_letter where business_key between "
+            long deadLetters = count(db, "select count(*) from dead_letter where business_key between "
                     + "'harvest:time-entry:" + firstId + "' and 'harvest:time-entry:" + lastId + "'");
             Baseline baseline = baseline();
 
@@ -281,7 +281,8 @@ class FlowBench {
         }
     }
 
-    static KafkaProducer<String, String> producer() {
+    /** A producer to the broker at {@code bootstrap} that waits for every in-sync replica. */
+    static KafkaProducer<String, String> producer(String bootstrap) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -311,7 +312,8 @@ class FlowBench {
         assertThat(calls).as("ERP calls within %s", limit).hasSizeGreaterThanOrEqualTo(expected);
     }
 
-    static long count(String sql) throws Exception {
+    /** The one number a query answers, on the PostgreSQL of {@code db} (as PostgresResource answers it). */
+    static long count(Map<String, String> db, String sql) throws Exception {
         try (Connection connection = DriverManager.getConnection(db.get("quarkus.datasource.jdbc.url"),
                 db.get("quarkus.datasource.username"), db.get("quarkus.datasource.password"));
                 ResultSet result = connection.createStatement().executeQuery(sql)) {
