@@ -118,6 +118,17 @@ public interface LedgerbridgeConfig {
 
     Psa psa();
 
+    Hr hr();
+
+    interface Hr {
+        /**
+         * The HR system that sends joiners, changes and leavers: its {@code mappings/<system>/intake.json} says how
+         * ({@code hr}: the HR feed of mappings/hr/person.schema.json).
+         */
+        @WithDefault("hr")
+        String system();
+    }
+
     interface Psa {
         /**
          * The PSA system every PSA capability reaches (routes/psa-capabilities.camel.yaml): {@code harvest}, or
@@ -351,6 +362,13 @@ public interface LedgerbridgeConfig {
     }
 
     interface Time {
+        /**
+         * The time and expense system that sends approved time entries and expenses: its
+         * {@code mappings/<system>/intake.json} says how (see {@link io.ledgerbridge.intake.Sources}).
+         */
+        @WithDefault("harvest")
+        String system();
+
         /** Durable intake for approved time from webhooks and polls: {@code inbox} (store) or {@code kafka} (topic). */
         @WithDefault("inbox")
         String intake();

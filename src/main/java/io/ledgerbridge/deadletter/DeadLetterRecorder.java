@@ -200,7 +200,8 @@ public class DeadLetterRecorder {
     /**
      * Id of the last step of the flow's own route the exchange went through before the error handler took it (a
      * failure inside a shared connector route is named by the flow step that called it, e.g.
-     * {@code deal-erp-create-project}, not by the connector's inner step), else the last step of any route.
+     * {@code deal-erp-create-project}, not by the connector's inner step; the flow's own first steps, route
+     * {@code <flow>-source} of routes/intake.camel.yaml, are named as they are), else the last step of any route.
      */
     @SuppressWarnings("unchecked")
     private static String failedStep(Exchange exchange) {
@@ -209,7 +210,8 @@ public class DeadLetterRecorder {
         if (history != null && flow != null) {
             for (int i = history.size() - 1; i >= 0; i--) {
                 MessageHistory step = history.get(i);
-                if (flow.equals(step.getRouteId()) && step.getNode() != null && step.getNode().getId() != null
+                if ((flow.equals(step.getRouteId()) || (flow + "-source").equals(step.getRouteId()))
+                        && step.getNode() != null && step.getNode().getId() != null
                         && !isErrorPolicyStep(step)) {
                     return step.getNode().getId();
                 }

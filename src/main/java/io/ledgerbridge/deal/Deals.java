@@ -8,6 +8,7 @@ import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.flow.FlowIdentity;
 import io.ledgerbridge.flow.FlowJson;
+import io.ledgerbridge.intake.Sources;
 import io.ledgerbridge.flow.ReferenceMissing;
 import io.ledgerbridge.flow.SystemCall;
 import io.ledgerbridge.money.RateCards;
@@ -51,6 +52,7 @@ public class Deals {
     public static final String ERP_CONTACT = "ledgerbridgeErpContactId";
 
     private final FlowJson json;
+    private final Sources sources;
     private final Projects projects;
     private final CrossReferences crossReferences;
     private final RateCards rateCards;
@@ -58,30 +60,17 @@ public class Deals {
     private final ProducerTemplate producer;
     private final String mappings;
 
-    Deals(FlowJson json, Projects projects, CrossReferences crossReferences, RateCards rateCards, Regions regions,
-            ProducerTemplate producer, @ConfigProperty(name = "ledgerbridge.mappings.location") String mappings) {
+    Deals(FlowJson json, Sources sources, Projects projects, CrossReferences crossReferences, RateCards rateCards,
+            Regions regions, ProducerTemplate producer,
+            @ConfigProperty(name = "ledgerbridge.mappings.location") String mappings) {
         this.json = json;
+        this.sources = sources;
         this.regions = regions;
         this.projects = projects;
         this.crossReferences = crossReferences;
         this.rateCards = rateCards;
         this.producer = producer;
         this.mappings = mappings;
-    }
-
-    /** Best effort before validation: the opportunity's id and version, so a bad record is findable. */
-    public void identifySource(Exchange exchange) {
-        Message in = exchange.getMessage();
-        in.setHeader(FlowHeaders.SOURCE_SYSTEM, "salesforce");
-        try {
-            JsonNode raw = json.read(in.getBody(String.class));
-            if (raw != null && raw.path("Id").isTextual() && raw.path("Id").asText().length() <= 18) {
-                in.setHeader(FlowHeaders.SOURCE_ID, raw.path("Id").asText());
-                in.setHeader(FlowHeaders.BUSINESS_KEY, "salesforce:opportunity:" + raw.path("Id").asText());
-            }
-        } catch (RuntimeException notReadable) {
-            // not JSON: validation says so next
-        }
     }
 
     /**
@@ -102,7 +91,8 @@ public class Deals {
             }
         }
         String id = deal.path("ref").path("id").asText();
-        FlowIdentity.identify(in, "salesforce", id, deal.path("version").asText(), "salesforce:opportunity:" + id);
+        String system = deal.path("ref").path("system").asText();
+        FlowIdentity.identify(in, system, id, deal.path("version").asText(), sources.businessKey(system, "deal", id));
         JsonNode project = deal.path("project");
         JsonNode contract = deal.path("contract");
         ProjectRecord record = projects.upsert(new ProjectData(id, null, null, null, project.path("name").asText(),
@@ -119,8 +109,9 @@ public class Deals {
         setIfKnown(in, ERP_CONTACT, record.erpContactId);
         setIfKnown(in, FlowHeaders.ERP_PROJECT_ID, record.erpProjectId);
         String account = deal.path("client").path("ref").path("id").asText();
+        String crm = deal.path("client").path("ref").path("system").asText();
         setIfKnown(in, SystemCall.PSA_CLIENT_ID, QuarkusTransaction.requiringNew().call(() -> CrossReference
-                .lookup("CLIENT", "salesforce", account, Projects.PSA).map(r -> r.targetId).orElse(null)));
+                .lookup("CLIENT", crm, account, Projects.PSA).map(r -> r.targetId).orElse(null)));
         exchange.setProperty(FlowHeaders.CANONICAL, body);
     }
 
@@ -143,9 +134,9 @@ public class Deals {
     }
 
     private void recordClient(Exchange exchange, String psaId) {
-        String account = json.read(exchange.getProperty(FlowHeaders.CANONICAL, String.class)).path("client").path("ref").path("id")
-                .asText();
-        crossReferences.upsert(List.of(new Entry("CLIENT", "salesforce", account, Projects.PSA, psaId)));
+        JsonNode client = json.read(exchange.getProperty(FlowHeaders.CANONICAL, String.class)).path("client").path("ref");
+        crossReferences.upsert(List.of(new Entry("CLIENT", client.path("system").asText(), client.path("id").asText(),
+                Projects.PSA, psaId)));
         exchange.getMessage().setHeader(SystemCall.PSA_CLIENT_ID, psaId);
     }
 
@@ -194,12 +185,12 @@ public class Deals {
     public void createdErpContact(Exchange exchange) {
         Message in = exchange.getMessage();
         String contact = in.getHeader(FlowHeaders.TARGET_ID, String.class);
-        String account = json.read(exchange.getProperty(FlowHeaders.CANONICAL, String.class)).path("client").path("ref").path("id")
-                .asText();
+        JsonNode client = json.read(exchange.getProperty(FlowHeaders.CANONICAL, String.class)).path("client").path("ref");
         // a client of two entities is a customer in each one's ERP
         String ledger = regions.ledgerOf(json.read(exchange.getProperty(FlowHeaders.CANONICAL, String.class)).path("project")
                 .path("region").asText()).xrefSystem();
-        crossReferences.upsert(List.of(new Entry("CLIENT", "salesforce", account, ledger, contact)));
+        crossReferences.upsert(List.of(new Entry("CLIENT", client.path("system").asText(), client.path("id").asText(),
+                ledger, contact)));
         projects.upsert(new ProjectData(in.getHeader(FlowHeaders.SOURCE_ID, String.class), null, null, contact, null,
                 null, null, null, null, null, null, null, null, null, null));
         in.setHeader(ERP_CONTACT, contact);

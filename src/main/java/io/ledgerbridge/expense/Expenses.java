@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.flow.FlowJson;
+import io.ledgerbridge.intake.Sources;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.flow.FlowIdentity;
 import io.ledgerbridge.legalentity.LegalEntities;
@@ -22,29 +23,15 @@ import org.apache.camel.Message;
 public class Expenses {
 
     private final FlowJson json;
+    private final Sources sources;
     private final CrossReferences crossReferences;
     private final LegalEntities entities;
 
-    Expenses(FlowJson json, CrossReferences crossReferences, LegalEntities entities) {
+    Expenses(FlowJson json, Sources sources, CrossReferences crossReferences, LegalEntities entities) {
         this.entities = entities;
         this.json = json;
+        this.sources = sources;
         this.crossReferences = crossReferences;
-    }
-
-    /** Best effort before validation: the business key as the source sent it, so a bad record is findable. */
-    public void identifySource(Exchange exchange) {
-        Message in = exchange.getMessage();
-        try {
-            JsonNode raw = json.read(in.getBody(String.class));
-            JsonNode id = raw == null ? null : raw.get("id");
-            if (id != null && id.isIntegralNumber()) {
-                in.setHeader(FlowHeaders.SOURCE_ID, id.asText());
-                in.setHeader(FlowHeaders.BUSINESS_KEY, "harvest:expense:" + id.asText());
-            }
-        } catch (RuntimeException notReadable) {
-            // not JSON at all: validation says so next
-        }
-        in.setHeader(FlowHeaders.SOURCE_SYSTEM, "harvest");
     }
 
     /** Source system, id, version, business key and correlation id from the canonical expense. */
@@ -53,7 +40,7 @@ public class Expenses {
         Message in = exchange.getMessage();
         String system = expense.path("ref").path("system").asText();
         String id = expense.path("ref").path("id").asText();
-        FlowIdentity.identify(in, system, id, expense.path("version").asText(), system + ":expense:" + id);
+        FlowIdentity.identify(in, system, id, expense.path("version").asText(), sources.businessKey(system, "expense", id));
     }
 
     /**

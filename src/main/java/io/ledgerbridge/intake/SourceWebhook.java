@@ -22,9 +22,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Screens a source webhook call before anything is accepted: malformed JSON is a 400, a schema violation in any
  * record a 422 naming every failing field, and records not in the state the flow takes (not approved, not won) are
- * answered as ignored. The route says what to check with exchange properties: {@link #SCHEMA} (a file of
- * {@code mappings/schemas/}), {@link #ACCEPT_WHEN} (a boolean field that must be true; absent: every record is taken)
- * and {@link #KEY_FIELD} (the record's id field, also its Kafka key; default {@code id}).
+ * answered as ignored. The route names the source system (header {@code ledgerbridgeSourceSystem}) and the record
+ * type ({@link #RECORD}); that system's descriptor ({@link Sources}) gives the schema, the field that must be true
+ * for the flow to take a record, and the id field ({@link #KEY_FIELD}, also the record's Kafka key).
  */
 @ApplicationScoped
 @Named("sourceWebhook")
@@ -34,38 +34,38 @@ public class SourceWebhook {
     public static final String IGNORED = "ledgerbridgeIgnored";
     /** Largest record taken in (it travels as one Kafka record, whose broker limit is 1 MiB by default). */
     public static final int MAX_RECORD_BYTES = 512 * 1024;
-    /** Exchange property: the schema a webhook's records must satisfy (the source-webhook template writes it). */
-    public static final String SCHEMA = "ledgerbridgeSourceSchema";
-    /** Exchange property: the field that must be true for a record to be taken (source-webhook writes it). */
-    public static final String ACCEPT_WHEN = "ledgerbridgeAcceptWhen";
-    /** Exchange property: the record's id field, its Kafka key (source-webhook writes it, screen and keyOf read it). */
+    /** Exchange property: the record type the webhook takes (time-entry, expense, ...; source-webhook writes it). */
+    public static final String RECORD = "ledgerbridgeSourceRecord";
+    /** Exchange property: the record's id field, its Kafka key (screen writes it from the source's descriptor). */
     public static final String KEY_FIELD = "ledgerbridgeKeyField";
     /** Why a record that fails {@link #ACCEPT_WHEN} is ignored, in the words of the flow. */
     public static final String IGNORED_BECAUSE = "ledgerbridgeIgnoredBecause";
 
     private final ObjectMapper json;
     private final ProducerTemplate producer;
+    private final Sources sources;
     private final String mappings;
 
     private final int maxRecords;
 
-    SourceWebhook(ObjectMapper json, ProducerTemplate producer,
+    SourceWebhook(ObjectMapper json, ProducerTemplate producer, Sources sources,
             @ConfigProperty(name = "ledgerbridge.mappings.location") String mappings,
             @ConfigProperty(name = "ledgerbridge.webhooks.max-records") int maxRecords) {
         this.json = json;
         this.producer = producer;
+        this.sources = sources;
         this.mappings = mappings;
         this.maxRecords = maxRecords;
     }
 
     /** Returns the records the flow takes, each as its own JSON document; sets {@link #IGNORED}. */
     public List<String> screen(String body, Exchange exchange) throws JsonProcessingException {
-        String sourceSchema = "json-validator:" + mappings + "/schemas/" + exchange.getProperty(SCHEMA, String.class);
-        String acceptWhen = exchange.getProperty(ACCEPT_WHEN, String.class);
-        if (acceptWhen != null && acceptWhen.isBlank()) {
-            acceptWhen = null;
-        }
-        String keyField = exchange.getProperty(KEY_FIELD, "id", String.class);
+        Sources.SourceRecord source = sources.of(exchange.getMessage().getHeader(FlowHeaders.SOURCE_SYSTEM,
+                String.class), exchange.getProperty(RECORD, String.class));
+        String sourceSchema = "json-validator:" + mappings + "/" + source.schema();
+        String acceptWhen = source.acceptWhen();
+        String keyField = source.idField();
+        exchange.setProperty(KEY_FIELD, keyField);
         refuseTooManyRecords(body);
         JsonNode root;
         try {
@@ -114,7 +114,7 @@ public class SourceWebhook {
         }
         if (!errors.isEmpty()) {
             throw new ProblemException(Problem.of(422, "validation", "Invalid records",
-                    errors.size() + " field(s) fail the schema " + exchange.getProperty(SCHEMA)
+                    errors.size() + " field(s) fail the schema " + source.schema()
                             + "; nothing was accepted").withErrors(errors));
         }
         exchange.setProperty(IGNORED, ignored);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.flow.FlowJson;
+import io.ledgerbridge.intake.Sources;
 import io.ledgerbridge.flow.FlowIdentity;
 import io.ledgerbridge.flow.SystemCall;
 import io.ledgerbridge.legalentity.LegalEntities;
@@ -48,33 +49,21 @@ public class People {
     public static final String HOME_ENTITY = "ledgerbridgeHomeEntity";
 
     private final FlowJson json;
+    private final Sources sources;
     private final CrossReferences crossReferences;
     private final Projects projects;
     private final Regions regions;
     private final LegalEntities entities;
     private final Clock clock = Clock.systemUTC();
 
-    People(FlowJson json, CrossReferences crossReferences, Projects projects, Regions regions,
+    People(FlowJson json, Sources sources, CrossReferences crossReferences, Projects projects, Regions regions,
             LegalEntities entities) {
         this.json = json;
+        this.sources = sources;
         this.regions = regions;
         this.entities = entities;
         this.crossReferences = crossReferences;
         this.projects = projects;
-    }
-
-    /** Best effort before validation: the person's business key. */
-    public void identifySource(Exchange exchange) {
-        Message in = exchange.getMessage();
-        in.setHeader(FlowHeaders.SOURCE_SYSTEM, "hr");
-        try {
-            JsonNode id = json.read(in.getBody(String.class)).path("employeeId");
-            if (id.isTextual() && id.asText().length() <= 64) {
-                in.setHeader(FlowHeaders.BUSINESS_KEY, "hr:person:" + id.asText());
-            }
-        } catch (RuntimeException notReadable) {
-            // validation says so next
-        }
     }
 
     /** Identifies the person, keeps them in the store and says which of their ids are already known. */
@@ -83,7 +72,8 @@ public class People {
         String body = in.getBody(String.class);
         JsonNode person = json.read(body);
         String id = person.path("ref").path("id").asText();
-        FlowIdentity.identify(in, "hr", id, person.path("version").asText(), "hr:person:" + id);
+        String system = person.path("ref").path("system").asText();
+        FlowIdentity.identify(in, system, id, person.path("version").asText(), sources.businessKey(system, "person", id));
         ResourceRecord resource = QuarkusTransaction.requiringNew().call(() -> {
             ResourceRecord r = ResourceRecord.byHrId(id).orElseGet(ResourceRecord::new);
             r.hrId = id;
@@ -120,7 +110,8 @@ public class People {
     private void recordPsaUser(Exchange exchange, String psaId) {
         String hrId = exchange.getMessage().getHeader(FlowHeaders.SOURCE_ID, String.class);
         QuarkusTransaction.requiringNew().run(() -> ResourceRecord.update("psaId = ?1 where hrId = ?2", psaId, hrId));
-        crossReferences.upsert(List.of(new Entry("PERSON", "hr", hrId, Projects.PSA, psaId)));
+        String hr = exchange.getMessage().getHeader(FlowHeaders.SOURCE_SYSTEM, String.class);
+        crossReferences.upsert(List.of(new Entry("PERSON", hr, hrId, Projects.PSA, psaId)));
         exchange.getMessage().setHeader(SystemCall.PSA_USER_ID, psaId);
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.flow.FlowJson;
+import io.ledgerbridge.intake.Sources;
 import io.ledgerbridge.flow.FlowIdentity;
 import io.ledgerbridge.flow.ReferenceMissing;
 import io.ledgerbridge.legalentity.LegalEntities.ErpLedger;
@@ -33,31 +34,20 @@ public class Staffing {
     public static final String ROLE_KEY = "ledgerbridgeRoleKey";
 
     private final FlowJson json;
+    private final Sources sources;
     private final Projects projects;
     private final RateCards rateCards;
     private final FxRates fxRates;
     private final Regions regions;
 
-    Staffing(FlowJson json, Projects projects, RateCards rateCards, FxRates fxRates, Regions regions) {
+    Staffing(FlowJson json, Sources sources, Projects projects, RateCards rateCards, FxRates fxRates,
+            Regions regions) {
         this.regions = regions;
         this.json = json;
+        this.sources = sources;
         this.projects = projects;
         this.rateCards = rateCards;
         this.fxRates = fxRates;
-    }
-
-    /** Best effort before validation: the assignment's business key. */
-    public void identifySource(Exchange exchange) {
-        Message in = exchange.getMessage();
-        in.setHeader(FlowHeaders.SOURCE_SYSTEM, "harvest");
-        try {
-            JsonNode id = json.read(in.getBody(String.class)).path("id");
-            if (id.isIntegralNumber()) {
-                in.setHeader(FlowHeaders.BUSINESS_KEY, "harvest:assignment:" + id.asText());
-            }
-        } catch (RuntimeException notReadable) {
-            // validation says so next
-        }
     }
 
     /**
@@ -69,7 +59,9 @@ public class Staffing {
         Message in = exchange.getMessage();
         ObjectNode assignment = (ObjectNode) json.read(in.getBody(String.class));
         String id = assignment.path("ref").path("id").asText();
-        FlowIdentity.identify(in, "harvest", id, assignment.path("version").asText(), "harvest:assignment:" + id);
+        String system = assignment.path("ref").path("system").asText();
+        FlowIdentity.identify(in, system, id, assignment.path("version").asText(),
+                sources.businessKey(system, "assignment", id));
         String psaProject = assignment.path("project").path("id").asText();
         String role = assignment.path("role").asText();
         LocalDate start = LocalDate.parse(assignment.path("start").asText());

@@ -6,6 +6,7 @@ import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.FlowJson;
+import io.ledgerbridge.intake.Sources;
 import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.flow.FlowIdentity;
 import io.ledgerbridge.legalentity.LegalEntities;
@@ -30,39 +31,15 @@ public class TimeEntries {
     private static final int MAX_MINUTES = 59_940;
 
     private final FlowJson json;
+    private final Sources sources;
     private final CrossReferences crossReferences;
     private final LegalEntities entities;
 
-    TimeEntries(FlowJson json, CrossReferences crossReferences, LegalEntities entities) {
+    TimeEntries(FlowJson json, Sources sources, CrossReferences crossReferences, LegalEntities entities) {
         this.entities = entities;
         this.json = json;
+        this.sources = sources;
         this.crossReferences = crossReferences;
-    }
-
-    /**
-     * Before validation: the source id and version as the source sent them, so that even a message that fails its
-     * schema is dead-lettered under its business key. A body that is not JSON at all (empty, broken, naming a field
-     * twice, nested beyond reason) fails here as VALIDATION. The canonical entry confirms id and version later.
-     */
-    public void identifySource(Exchange exchange) {
-        Message in = exchange.getMessage();
-        String system = in.getHeader(FlowHeaders.SOURCE_SYSTEM, "harvest", String.class);
-        in.setHeader(FlowHeaders.SOURCE_SYSTEM, system);
-        String body = in.getBody(String.class);
-        if (body == null || body.isBlank()) {
-            throw new FlowFailure(ErrorClass.VALIDATION, "empty message: no time entry in it");
-        }
-        JsonNode raw = json.read(body);
-        JsonNode id = raw.get("id");
-        if (id != null && (id.isIntegralNumber() || id.isTextual()) && !id.asText().isBlank()
-                && id.asText().length() <= 128) {
-            in.setHeader(FlowHeaders.SOURCE_ID, id.asText());
-            in.setHeader(FlowHeaders.BUSINESS_KEY, system + ":time-entry:" + id.asText());
-            JsonNode version = raw.get("updated_at");
-            if (version != null && version.isTextual() && version.asText().length() <= 64) {
-                in.setHeader(FlowHeaders.SOURCE_VERSION, version.asText());
-            }
-        }
     }
 
     /** Sets source system, id, version, business key and correlation id from the canonical entry. */
@@ -71,7 +48,7 @@ public class TimeEntries {
         Message in = exchange.getMessage();
         String system = entry.path("sourceSystem").asText();
         String id = entry.path("sourceId").asText();
-        FlowIdentity.identify(in, system, id, entry.path("version").asText(), system + ":time-entry:" + id);
+        FlowIdentity.identify(in, system, id, entry.path("version").asText(), sources.businessKey(system, "time-entry", id));
     }
 
     /**

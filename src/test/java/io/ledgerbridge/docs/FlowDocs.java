@@ -146,7 +146,7 @@ final class FlowDocs {
             }
             Matcher mapping = MAPPING.matcher(text);
             while (mapping.find()) {
-                mappings.add(mapping.group(1));
+                mappings.add(withDefaults(mapping.group(1)));
             }
             Matcher setting = SETTING.matcher(text);
             while (setting.find()) {
@@ -170,6 +170,37 @@ final class FlowDocs {
             endpoints.remove("events." + consumed.group(1));
         }
         return new Route(file, id, start, endpoints, settings, mappings);
+    }
+
+    /**
+     * A mapping path with the settings in it (a source system, {@code {{ledgerbridge.time.system}}}) as they are by
+     * default (application.properties, else the setting's {@code @WithDefault}, read from the settings page).
+     */
+    private static String withDefaults(String path) {
+        Matcher setting = SETTING.matcher(path);
+        StringBuilder resolved = new StringBuilder();
+        while (setting.find()) {
+            setting.appendReplacement(resolved, Matcher.quoteReplacement(DEFAULTS.getOrDefault(setting.group(1),
+                    setting.group())));
+        }
+        return setting.appendTail(resolved).toString();
+    }
+
+    private static final Map<String, String> DEFAULTS = defaults();
+
+    private static Map<String, String> defaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        try {
+            // the settings page's rows: | `key` | `default` | ...
+            Matcher row = Pattern.compile("(?m)^\\| `(ledgerbridge\\.[a-z0-9.-]+)` \\| `([^`]+)`")
+                    .matcher(Files.readString(Path.of("docs/configuration.md")));
+            while (row.find()) {
+                defaults.put(row.group(1), row.group(2));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return defaults;
     }
 
     /** The capability a route performs through the ERP gateway ({@code ref: erp, method: capability(…, 'x')}). */

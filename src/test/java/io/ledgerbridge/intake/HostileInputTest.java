@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.ledgerbridge.deadletter.DeadLetter;
 import io.ledgerbridge.flow.ErrorClass;
-import io.ledgerbridge.poll.HarvestPoll;
+import io.ledgerbridge.psa.harvest.HarvestPoll;
 import io.ledgerbridge.poll.PollWatermark;
 import io.ledgerbridge.testing.Admin;
 import io.ledgerbridge.testing.HostileInputs;

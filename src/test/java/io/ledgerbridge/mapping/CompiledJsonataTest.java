@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class CompiledJsonataTest {
 
-    static final String MAPPING = "file:mappings/time-entry/harvest-to-canonical.jsonata";
+    static final String MAPPING = "file:mappings/harvest/time-entry-to-canonical.jsonata";
     static final String OPTIONS = "?inputType=JsonString&outputType=JsonString";
 
     CamelContext camel;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class ParsedJsonValidatorTest {
 
-    static final String SCHEMA = "file:mappings/schemas/harvest-time-entry.schema.json";
+    static final String SCHEMA = "file:mappings/harvest/time-entry.schema.json";
 
     final ObjectMapper mapper = new ObjectMapper();
     final FlowJson json = new FlowJson(mapper);

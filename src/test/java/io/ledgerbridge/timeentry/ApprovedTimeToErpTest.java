@@ -64,7 +64,7 @@ class ApprovedTimeToErpTest {
 
     @Test
     void theFlowValidatesTheParseItsStepsShare() {
-        for (String schema : List.of("harvest-time-entry.schema.json", "time-entry.schema.json")) {
+        for (String schema : List.of("harvest/time-entry.schema.json", "schemas/time-entry.schema.json")) {
             var endpoints = camel.getEndpoints().stream()
                     .filter(e -> e.getEndpointUri().startsWith("json-validator:") && e.getEndpointUri().endsWith("/" + schema))
                     .toList();

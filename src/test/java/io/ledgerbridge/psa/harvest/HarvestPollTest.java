@@ -1,4 +1,4 @@
-package io.ledgerbridge.poll;
+package io.ledgerbridge.psa.harvest;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.ledgerbridge.poll.PollWatermark;
 import io.ledgerbridge.testing.Store;
 import io.ledgerbridge.testing.TimeEntryFixtures;
 import io.ledgerbridge.testing.TimeEntryFixtures.Project;

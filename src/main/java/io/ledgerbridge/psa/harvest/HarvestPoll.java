@@ -1,5 +1,6 @@
-package io.ledgerbridge.poll;
+package io.ledgerbridge.psa.harvest;
 
+import io.ledgerbridge.poll.PollWatermark;
 import io.ledgerbridge.store.StoreTime;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
