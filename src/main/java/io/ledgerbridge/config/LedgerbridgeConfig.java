@@ -509,6 +509,13 @@ public interface LedgerbridgeConfig {
             /** Whether a created sales invoice is posted at once (Microsoft.NAV.post), or left a draft to review. */
             @WithDefault("false")
             boolean postInvoices();
+
+            /**
+             * The code of the general journal batch the post-journal capability adds its lines to and posts: one of
+             * ledgerbridge's own in each company, as posting a batch posts every line in it.
+             */
+            @WithDefault("LEDGERBRID")
+            String journal();
         }
     }
 

@@ -30,18 +30,15 @@ public final class SystemCall {
     public static final String CRM_ID = "ledgerbridgeCrmId";
 
     /**
-     * Working names inside one system's routes file, never read outside it: the Business Central invoice being
-     * built (create-invoice), the time registration entry a newer version replaces, Xero's time entry, and the
-     * file outbox's document and its type.
+     * Working names inside one system's routes file, never read outside it: the Business Central time registration
+     * entry a newer version replaces, Xero's time entry, and the file outbox's document and its type.
      */
-    public static final String BUSINESS_CENTRAL_INVOICE_ID = "ledgerbridgeBusinessCentralInvoiceId";
-    /** See {@link #BUSINESS_CENTRAL_INVOICE_ID}. */
     public static final String BUSINESS_CENTRAL_ENTRY_ID = "ledgerbridgeBusinessCentralEntryId";
-    /** See {@link #BUSINESS_CENTRAL_INVOICE_ID}. */
+    /** See {@link #BUSINESS_CENTRAL_ENTRY_ID}. */
     public static final String XERO_TIME_ENTRY_ID = "ledgerbridgeXeroTimeEntryId";
-    /** See {@link #BUSINESS_CENTRAL_INVOICE_ID}. */
+    /** See {@link #BUSINESS_CENTRAL_ENTRY_ID}. */
     public static final String OUTBOX_DOCUMENT = "ledgerbridgeOutboxDocument";
-    /** See {@link #BUSINESS_CENTRAL_INVOICE_ID}. */
+    /** See {@link #BUSINESS_CENTRAL_ENTRY_ID}. */
     public static final String OUTBOX_DOCUMENT_TYPE = "ledgerbridgeOutboxDocumentType";
 
     private SystemCall() {

@@ -31,7 +31,7 @@ class CanonicalSchemasTest {
     @Test
     void everyCanonicalTypeHasASchemaThatLoads() throws Exception {
         for (String type : List.of("client", "contract", "project", "resource", "assignment", "rate-card",
-                "time-entry", "expense", "invoice-line", "invoice", "regions")) {
+                "time-entry", "expense", "invoice-line", "invoice", "credit-note", "journal", "regions")) {
             assertThat(Files.exists(SCHEMAS.resolve(type + ".schema.json"))).as(type).isTrue();
             schema(type).initializeValidators();
         }
@@ -54,5 +54,31 @@ class CanonicalSchemasTest {
         Set<ValidationMessage> errors = schema("invoice").validate(invoice);
         assertThat(errors).extracting(ValidationMessage::getMessage)
                 .anyMatch(m -> m.contains("total.amount")).anyMatch(m -> m.contains("sourceEntries"));
+    }
+
+    @Test
+    void theExamplesOfCreditNotesAndJournalsAreValidAndTheirMistakesAreNamed() throws Exception {
+        Path examples = Path.of("mappings", "examples", "mappings");
+        for (String example : List.of("xero/canonical-to-xero-credit-note.in.json",
+                "business-central/canonical-to-bc-sales-credit-memo.in.json")) {
+            assertThat(schema("credit-note").validate(JSON.readTree(examples.resolve(example).toFile()))).as(example)
+                    .isEmpty();
+        }
+        for (String example : List.of("xero/canonical-to-xero-manual-journal.in.json",
+                "business-central/canonical-to-bc-general-journal-lines.in.json")) {
+            assertThat(schema("journal").validate(JSON.readTree(examples.resolve(example).toFile()))).as(example)
+                    .isEmpty();
+        }
+
+        // a credit note allocated to an invoice must be posted; a journal line of 0, or of a float, is no amount
+        JsonNode unposted = JSON.readTree(examples.resolve("xero/canonical-to-xero-credit-note.in.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) unposted).put("post", false);
+        assertThat(schema("credit-note").validate(unposted)).extracting(ValidationMessage::getMessage)
+                .anyMatch(m -> m.contains("post"));
+        JsonNode journal = JSON.readTree(examples.resolve("xero/canonical-to-xero-manual-journal.in.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) journal.path("lines").get(0)).put("amount", "0.00");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) journal.path("lines").get(1)).put("amount", -1720.5);
+        assertThat(schema("journal").validate(journal)).extracting(ValidationMessage::getMessage)
+                .anyMatch(m -> m.contains("lines[0].amount")).anyMatch(m -> m.contains("lines[1].amount"));
     }
 }

@@ -41,7 +41,9 @@ public final class BusinessCentralLedger implements ResponseDefinitionTransforme
     private static final Pattern COLLECTION = Pattern.compile("/companies\\(([^)]+)\\)/(\\w+)");
     private static final Pattern RECORD = Pattern.compile("/companies\\(([^)]+)\\)/(\\w+)\\(([^)]+)\\)");
     private static final Pattern CHILDREN = Pattern.compile("/companies\\(([^)]+)\\)/(\\w+)\\(([^)]+)\\)/(\\w+)");
-    private static final Pattern ACTION = Pattern.compile("/companies\\(([^)]+)\\)/salesInvoices\\(([^)]+)\\)/Microsoft\\.NAV\\.post");
+    private static final Pattern ACTION = Pattern.compile(
+            "/companies\\(([^)]+)\\)/(salesInvoices|salesCreditMemos|journals)\\(([^)]+)\\)/Microsoft\\.NAV\\.post");
+    private static final Pattern CHILD_RECORD = Pattern.compile("/companies\\(([^)]+)\\)/journals\\(([^)]+)\\)/journalLines\\(([^)]+)\\)");
     private static final Pattern CLAUSE = Pattern.compile("(\\w+) (eq|ge|lt|le|gt) ('(?:[^']|'')*'|\\S+)");
 
     private static final Map<String, Company> COMPANIES = new ConcurrentHashMap<>();
@@ -91,6 +93,34 @@ public final class BusinessCentralLedger implements ResponseDefinitionTransforme
                 .put("status", "Active");
         COMPANIES.get(company).set("employees").put(employee.path("id").asText(), stamp(employee));
         return employee.path("id").asText();
+    }
+
+    /** A customer of the company; answers its id. */
+    public static String customer(String company, String name) {
+        ObjectNode customer = JSON.createObjectNode().put("id", UUID.randomUUID().toString())
+                .put("number", "C" + NUMBERS.incrementAndGet()).put("displayName", name).put("blocked", " ");
+        COMPANIES.get(company).set("customers").put(customer.path("id").asText(), stamp(customer));
+        return customer.path("id").asText();
+    }
+
+    /** A posted (Open) sales invoice to the customer, of this total with tax; answers its id. */
+    public static String postedInvoice(String company, String customerId, String total) {
+        ObjectNode invoice = JSON.createObjectNode().put("id", UUID.randomUUID().toString())
+                .put("number", "S-INV" + NUMBERS.incrementAndGet()).put("customerId", customerId).put("status", "Open")
+                .put("totalAmountIncludingTax", new BigDecimal(total)).put("remainingAmount", new BigDecimal(total));
+        invoice.set("salesInvoiceLines", JSON.createArrayNode());
+        COMPANIES.get(company).set("salesInvoices").put(invoice.path("id").asText(), stamp(invoice));
+        return invoice.path("id").asText();
+    }
+
+    /** A line of a journal left in the batch (as a post that failed leaves it); answers its id. */
+    public static String journalLine(String company, String batchId, String documentNumber, String account,
+            String amount) {
+        ObjectNode batch = COMPANIES.get(company).set("journals").get(batchId);
+        ObjectNode line = JSON.createObjectNode().put("accountType", "G/L Account").put("accountNumber", account)
+                .put("documentNumber", documentNumber).put("amount", new BigDecimal(amount))
+                .put("postingDate", "2026-10-31T00:00:00Z");
+        return journalLine(COMPANIES.get(company), batch, line).path("id").asText();
     }
 
     /** A project (job) of the company with this number; answers its id. */
@@ -158,31 +188,47 @@ public final class BusinessCentralLedger implements ResponseDefinitionTransforme
             throws java.io.IOException {
         Matcher m;
         if ("POST".equals(method) && (m = ACTION.matcher(path)).matches()) {
-            ObjectNode invoice = find(company(m.group(1)), "salesInvoices", m.group(2));
-            synchronized (invoice) {
-                if (!"Draft".equals(invoice.path("status").asText())) {
-                    throw new Refused(400, "Internal_DocumentStatusError", "Status must be equal to 'Draft' in Sales"
-                            + " Header: Document Type=Invoice, No.=" + invoice.path("number").asText());
-                }
-                if (invoice.path("totalAmountExcludingTax").decimalValue().signum() == 0) {
-                    throw new Refused(400, "Internal_ErrorFieldTooLong", "There is nothing to post.");
-                }
-                invoice.put("status", "Open");
-                invoice.put("remainingAmount", invoice.path("totalAmountIncludingTax").decimalValue());
-                stamp(invoice);
+            Company company = company(m.group(1));
+            ObjectNode document = find(company, m.group(2), m.group(3));
+            switch (m.group(2)) {
+                case "salesInvoices" -> postInvoice(document);
+                case "salesCreditMemos" -> postCreditMemo(company, document);
+                default -> postJournal(company, document);
             }
+            return new ResponseDefinition(204, "");
+        }
+        if ((m = CHILD_RECORD.matcher(path)).matches()) {
+            Company company = company(m.group(1));
+            find(company, "journals", m.group(2));
+            find(company, "journalLines", m.group(3));
+            if (!"DELETE".equals(method)) {
+                throw new Refused(405, "BadRequest_MethodNotAllowed", "'" + method + "' is not allowed here");
+            }
+            company.set("journalLines").remove(m.group(3));
             return new ResponseDefinition(204, "");
         }
         if ((m = CHILDREN.matcher(path)).matches()) {
             Company company = company(m.group(1));
             ObjectNode parent = find(company, m.group(2), m.group(3));
+            if ("GET".equals(method) && "journalLines".equals(m.group(4))) {
+                ObjectNode answer = list(company, "journalLines", query);
+                ArrayNode inBatch = JSON.createArrayNode();
+                answer.path("value").forEach(line -> {
+                    if (line.path("journalDisplayName").asText().equals(parent.path("code").asText())) {
+                        inBatch.add(line);
+                    }
+                });
+                answer.set("value", inBatch);
+                return ok(answer);
+            }
             if (!"POST".equals(method)) {
                 throw new Refused(405, "BadRequest_MethodNotAllowed", "'" + method + "' is not allowed here");
             }
             ObjectNode body = body(request);
             return switch (m.group(4)) {
                 case "timeRegistrationEntries" -> created(timeEntry(company, parent, body));
-                case "salesInvoiceLines" -> created(invoiceLine(company, parent, body));
+                case "salesInvoiceLines" -> created(documentLine(company, parent, "salesInvoiceLines", body));
+                case "salesCreditMemoLines" -> created(documentLine(company, parent, "salesCreditMemoLines", body));
                 case "journalLines" -> created(journalLine(company, parent, body));
                 default -> throw new Refused(404, "BadRequest_NotFound", "Resource not found for the segment '"
                         + m.group(4) + "'.");
@@ -224,6 +270,7 @@ public final class BusinessCentralLedger implements ResponseDefinitionTransforme
                     case "customers" -> customer(company, body);
                     case "projects" -> project(company, body);
                     case "salesInvoices" -> invoice(company, body);
+                    case "salesCreditMemos" -> creditMemo(company, body);
                     default -> throw new Refused(405, "BadRequest_MethodNotAllowed", "'POST' is not allowed on "
                             + set + " here");
                 });
@@ -288,7 +335,7 @@ public final class BusinessCentralLedger implements ResponseDefinitionTransforme
         return insert(company, "salesInvoices", body);
     }
 
-    private static ObjectNode invoiceLine(Company company, ObjectNode invoice, ObjectNode line) {
+    private static ObjectNode documentLine(Company company, ObjectNode invoice, String lines, ObjectNode line) {
         if (!"Account".equals(line.path("lineType").asText()) || line.path("lineDetails").path("number").asText("").isEmpty()) {
             throw new Refused(400, "BadRequest", "An account line needs lineDetails.number (the G/L account).");
         }
@@ -299,13 +346,13 @@ public final class BusinessCentralLedger implements ResponseDefinitionTransforme
             BigDecimal amount = line.path("quantity").decimalValue().multiply(line.path("unitPrice").decimalValue())
                     .setScale(2, RoundingMode.HALF_UP);
             BigDecimal tax = amount.multiply(company.taxPercent).movePointLeft(2).setScale(2, RoundingMode.HALF_UP);
-            line.put("id", invoice.path("id").asText() + "-" + (invoice.path("salesInvoiceLines").size() + 1) * 10000);
+            line.put("id", invoice.path("id").asText() + "-" + (invoice.path(lines).size() + 1) * 10000);
             line.put("documentId", invoice.path("id").asText());
             line.put("amountExcludingTax", amount);
             line.put("taxPercent", company.taxPercent);
             line.put("totalTaxAmount", tax);
             line.put("amountIncludingTax", amount.add(tax));
-            ((ArrayNode) invoice.path("salesInvoiceLines")).add(line);
+            ((ArrayNode) invoice.path(lines)).add(line);
             invoice.put("totalAmountExcludingTax", invoice.path("totalAmountExcludingTax").decimalValue().add(amount));
             invoice.put("totalTaxAmount", invoice.path("totalTaxAmount").decimalValue().add(tax));
             invoice.put("totalAmountIncludingTax", invoice.path("totalAmountIncludingTax").decimalValue()
@@ -344,10 +391,122 @@ public final class BusinessCentralLedger implements ResponseDefinitionTransforme
 
     private static ObjectNode view(Company company, ObjectNode record, Map<String, String> query) {
         ObjectNode view = record.deepCopy();
-        if (!"salesInvoiceLines".equals(query.get("$expand"))) {
-            view.remove("salesInvoiceLines");
+        for (String lines : List.of("salesInvoiceLines", "salesCreditMemoLines")) {
+            if (!lines.equals(query.get("$expand"))) {
+                view.remove(lines);
+            }
         }
         return view;
+    }
+
+    private static void postInvoice(ObjectNode invoice) {
+        synchronized (invoice) {
+            if (!"Draft".equals(invoice.path("status").asText())) {
+                throw new Refused(400, "Internal_DocumentStatusError", "Status must be equal to 'Draft' in Sales"
+                        + " Header: Document Type=Invoice, No.=" + invoice.path("number").asText());
+            }
+            if (invoice.path("totalAmountExcludingTax").decimalValue().signum() == 0) {
+                throw new Refused(400, "Internal_ErrorFieldTooLong", "There is nothing to post.");
+            }
+            invoice.put("status", "Open");
+            invoice.put("remainingAmount", invoice.path("totalAmountIncludingTax").decimalValue());
+            stamp(invoice);
+        }
+    }
+
+    /** Posts a credit memo and applies it against the posted invoice it names, up to what remains of either. */
+    private static void postCreditMemo(Company company, ObjectNode memo) {
+        synchronized (memo) {
+            if (!"Draft".equals(memo.path("status").asText())) {
+                throw new Refused(400, "Internal_DocumentStatusError", "Status must be equal to 'Draft' in Sales"
+                        + " Header: Document Type=Credit Memo, No.=" + memo.path("number").asText());
+            }
+            if (memo.path("totalAmountExcludingTax").decimalValue().signum() == 0) {
+                throw new Refused(400, "Internal_ErrorFieldTooLong", "There is nothing to post.");
+            }
+            BigDecimal credit = memo.path("totalAmountIncludingTax").decimalValue();
+            String invoiceId = memo.path("invoiceId").asText("");
+            if (!invoiceId.isEmpty()) {
+                ObjectNode invoice = company.set("salesInvoices").get(invoiceId);
+                if (invoice == null || !"Open".equals(invoice.path("status").asText())) {
+                    throw new Refused(400, "Internal_RecordNotFound", "The invoice to apply the credit memo to is"
+                            + " not an open posted invoice. Identification fields and values: Id='" + invoiceId + "'");
+                }
+                synchronized (invoice) {
+                    BigDecimal applied = credit.min(invoice.path("remainingAmount").decimalValue());
+                    BigDecimal remaining = invoice.path("remainingAmount").decimalValue().subtract(applied);
+                    invoice.put("remainingAmount", remaining);
+                    invoice.put("status", remaining.signum() == 0 ? "Paid" : "Open");
+                    stamp(invoice);
+                    credit = credit.subtract(applied);
+                }
+            }
+            memo.put("status", credit.signum() == 0 ? "Paid" : "Open");
+            stamp(memo);
+        }
+    }
+
+    /**
+     * Posts every line of the batch: each document number must balance (else nothing is posted), each line becomes a
+     * G/L entry (debit or credit) and leaves the batch.
+     */
+    private static void postJournal(Company company, ObjectNode batch) {
+        synchronized (company.set("journalLines")) {
+            List<ObjectNode> lines = company.set("journalLines").values().stream()
+                    .filter(line -> line.path("journalDisplayName").asText().equals(batch.path("code").asText()))
+                    .toList();
+            if (lines.isEmpty()) {
+                throw new Refused(400, "Internal_ErrorFieldTooLong", "There is nothing to post.");
+            }
+            Map<String, BigDecimal> balances = new LinkedHashMap<>();
+            lines.forEach(line -> balances.merge(line.path("documentNumber").asText(), line.path("amount").decimalValue(),
+                    BigDecimal::add));
+            balances.forEach((document, balance) -> {
+                if (balance.signum() != 0) {
+                    throw new Refused(400, "Internal_ErrorFieldTooLong", "Document No. " + document + " is out of"
+                            + " balance by " + balance.setScale(2).toPlainString() + ". Please check that Posting Date,"
+                            + " Document Type, Document No. and Amount are correct for each line.");
+                }
+            });
+            for (ObjectNode line : lines) {
+                BigDecimal amount = line.path("amount").decimalValue();
+                ObjectNode entry = JSON.createObjectNode().put("id", String.valueOf(NUMBERS.incrementAndGet()))
+                        .put("postingDate", line.path("postingDate").asText())
+                        .put("documentNumber", line.path("documentNumber").asText()).put("documentType", " ")
+                        .put("accountNumber", line.path("accountNumber").asText())
+                        .put("description", line.path("description").asText())
+                        .put("debitAmount", amount.max(BigDecimal.ZERO)).put("creditAmount", amount.negate().max(BigDecimal.ZERO));
+                insert(company, "generalLedgerEntries", entry);
+                company.set("journalLines").remove(line.path("id").asText());
+            }
+        }
+    }
+
+    private static ObjectNode creditMemo(Company company, ObjectNode body) {
+        String customerId = body.path("customerId").asText("");
+        ObjectNode customer = company.set("customers").get(customerId);
+        if (customer == null) {
+            throw new Refused(400, "Internal_RecordNotFound", "The Customer does not exist. Identification fields"
+                    + " and values: Id='" + customerId + "'");
+        }
+        body.put("id", UUID.randomUUID().toString());
+        body.put("number", "S-CR" + NUMBERS.incrementAndGet());
+        body.put("customerNumber", customer.path("number").asText());
+        body.put("customerName", customer.path("displayName").asText());
+        body.put("status", "Draft");
+        body.put("totalAmountExcludingTax", BigDecimal.ZERO.setScale(2));
+        body.put("totalTaxAmount", BigDecimal.ZERO.setScale(2));
+        body.put("totalAmountIncludingTax", BigDecimal.ZERO.setScale(2));
+        body.set("salesCreditMemoLines", JSON.createArrayNode());
+        return insert(company, "salesCreditMemos", body);
+    }
+
+    /** A general journal batch of the company with this code (ledgerbridge's own); answers its id. */
+    public static String journalBatch(String company, String code) {
+        ObjectNode journal = JSON.createObjectNode().put("id", UUID.randomUUID().toString()).put("code", code)
+                .put("displayName", "ledgerbridge");
+        COMPANIES.get(company).set("journals").put(journal.path("id").asText(), stamp(journal));
+        return journal.path("id").asText();
     }
 
     private static List<String[]> clauses(String filter) {

@@ -69,7 +69,7 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
                 new ContractCheck("business-central-v1.0.yaml", BC_BASE));
         BusinessCentralLedger.base(BC_BASE);
         com.github.tomakehurst.wiremock.core.WireMockConfiguration options = wireMockConfig().dynamicPort()
-                .extensions(new ContractFilter(contracts), new XeroInvoices(), new Held(), new BusinessCentralLedger()).extensions(extensions);
+                .extensions(new ContractFilter(contracts), new XeroInvoices(), new XeroDocuments(), new Held(), new BusinessCentralLedger()).extensions(extensions);
         server = new WireMockServer(journal ? options : options.disableRequestJournal().containerThreads(24));
         server.start();
         reset();
@@ -147,6 +147,11 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
                         + "\"Status\":\"AUTHORISED\"}]}").withTransformers("response-template")));
         server.stubFor(put(urlPathEqualTo(XERO_ACCOUNTING_BASE + "/Invoices")).atPriority(10)
                 .willReturn(aResponse().withTransformers(XeroInvoices.NAME)));
+        XeroDocuments.reset();
+        for (String documents : List.of("/CreditNotes", "/CreditNotes/[^/]+/Allocations", "/ManualJournals")) {
+            server.stubFor(put(urlPathMatching(XERO_ACCOUNTING_BASE + documents)).atPriority(10)
+                    .willReturn(aResponse().withTransformers(XeroDocuments.NAME)));
+        }
         server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathMatching(XERO_ACCOUNTING_BASE + "/Invoices/[^/]+"))
                 .atPriority(10).willReturn(okJson("{\"Invoices\":[{\"Status\":\"DRAFT\"}]}")));
         server.stubFor(post(urlPathEqualTo(HARVEST_BASE + "/invoices")).atPriority(10).willReturn(okJson(

@@ -35,6 +35,14 @@ public class BusinessCentral {
     static final String LINES = "ledgerbridgeBusinessCentralLines";
     /** The status of the record found (an invoice), Draft when none was found. */
     static final String STATUS = "ledgerbridgeBusinessCentralStatus";
+    /** Whether the kept document asks to be posted (a credit note's {@code post}; see {@link #found}). */
+    static final String POST = "ledgerbridgeBusinessCentralPost";
+    /** The id of the sales document (invoice, credit memo) found or created: its lines, post and read use it. */
+    static final String DOCUMENT_ID = "ledgerbridgeBusinessCentralDocumentId";
+    /** The id of the general journal batch a journal's lines go to (see {@link #journal}). */
+    static final String JOURNAL_ID = "ledgerbridgeBusinessCentralJournalId";
+    /** The ids of a journal's lines already in the batch (see {@link #journalLines}). */
+    static final String JOURNAL_LINES = "ledgerbridgeBusinessCentralJournalLines";
     /** Entries of one read-time page: Business Central's default server page is larger, 500 keeps answers small. */
     static final int PAGE_SIZE = 500;
 
@@ -50,10 +58,55 @@ public class BusinessCentral {
      * id). A document without that value is INTERNAL: the flow's schema should have refused it.
      */
     public void whereEquals(Exchange exchange, String field, String pointer) {
-        String document = exchange.getMessage().getBody(String.class);
-        String value = valueAt(json.read(document), pointer);
-        exchange.setProperty(DOCUMENT, document);
+        whereEquals(exchange, field, pointer, 2);
+    }
+
+    /** Like {@link #whereEquals(Exchange, String, String)}, for up to {@code top} records (a journal's lines). */
+    public void whereEquals(Exchange exchange, String field, String pointer, int top) {
+        String value = valueAt(json.read(exchange.getMessage().getBody(String.class)), pointer);
+        exchange.setProperty(DOCUMENT, exchange.getMessage().getBody(String.class));
+        exchange.getMessage().setHeader(QUERY, "$filter=" + encode(field + " eq " + literal(value)) + "&$top=" + top);
+    }
+
+    /** Keeps the canonical document of the body and sets the query for the records whose {@code field} is this value. */
+    public void where(Exchange exchange, String field, String value) {
+        exchange.setProperty(DOCUMENT, exchange.getMessage().getBody(String.class));
         exchange.getMessage().setHeader(QUERY, "$filter=" + encode(field + " eq " + literal(value)) + "&$top=2");
+    }
+
+    /**
+     * Takes the answer to the query for the general journal batch of this code: its id is {@value #JOURNAL_ID}; a
+     * company without it is TARGET_REJECTED, naming what to do (the batch must be one of the integration's own:
+     * posting it posts every line in it).
+     */
+    public void journal(Exchange exchange, String code) {
+        JsonNode batch = json.read(exchange.getMessage().getBody(String.class)).path("value").path(0);
+        exchange.getMessage().setBody(exchange.getProperty(DOCUMENT, String.class));
+        if (batch.isMissingNode()) {
+            throw new FlowFailure(ErrorClass.TARGET_REJECTED, "business-central: the company has no general journal"
+                    + " batch " + code + ": create one for ledgerbridge alone (posting it posts every line in it), or"
+                    + " set ledgerbridge.erp.business-central.journal");
+        }
+        exchange.setProperty(JOURNAL_ID, batch.path("id").asText());
+    }
+
+    /**
+     * Takes the answer to the query for a journal's lines already in the batch (a post that failed after they were
+     * added): when they are all there they are kept and none is added ({@value #JOURNAL_LINES} empty, {@value #LINES}
+     * their number); when only some are, {@value #JOURNAL_LINES} lists them for removal and all are added again.
+     */
+    public void journalLines(Exchange exchange) {
+        JsonNode lines = json.read(exchange.getMessage().getBody(String.class)).path("value");
+        JsonNode document = json.read(exchange.getProperty(DOCUMENT, String.class));
+        exchange.getMessage().setBody(exchange.getProperty(DOCUMENT, String.class));
+        List<String> partial = new java.util.ArrayList<>();
+        if (lines.size() != document.path("lines").size()) {
+            lines.forEach(line -> partial.add(line.path("id").asText()));
+            exchange.setProperty(LINES, 0);
+        } else {
+            exchange.setProperty(LINES, lines.size());
+        }
+        exchange.setProperty(JOURNAL_LINES, partial);
     }
 
     /** The query of one page of a project's (job's) time registration entries, the end day exclusive. */
@@ -71,8 +124,16 @@ public class BusinessCentral {
         Message message = exchange.getMessage();
         JsonNode first = json.read(message.getBody(String.class)).path("value").path(0);
         message.setBody(exchange.getProperty(DOCUMENT, String.class));
-        exchange.setProperty(LINES, first.path("salesInvoiceLines").size());
+        int lines = 0;
+        for (var field = first.fields(); field.hasNext();) {
+            var entry = field.next();
+            if (entry.getKey().endsWith("Lines") && entry.getValue().isArray()) {
+                lines += entry.getValue().size();
+            }
+        }
+        exchange.setProperty(LINES, lines);
         exchange.setProperty(STATUS, first.path("status").asText("Draft"));
+        exchange.setProperty(POST, json.read(message.getBody(String.class)).path("post").asBoolean(false));
         exchange.setProperty(FOUND, !first.isMissingNode());
         if (first.isMissingNode()) {
             message.removeHeader(FlowHeaders.TARGET_ID);
