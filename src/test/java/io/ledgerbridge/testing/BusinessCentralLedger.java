@@ -316,6 +316,12 @@ public final class BusinessCentralLedger implements ResponseDefinitionTransforme
     }
 
     private static ObjectNode invoice(Company company, ObjectNode body) {
+        body.put("remainingAmount", BigDecimal.ZERO.setScale(2));
+        return salesDocument(company, "salesInvoices", "S-INV", "salesInvoiceLines", body);
+    }
+
+    /** A draft sales document (invoice, credit memo) to an existing customer, numbered, with no lines yet. */
+    private static ObjectNode salesDocument(Company company, String set, String prefix, String lines, ObjectNode body) {
         String customerId = body.path("customerId").asText("");
         ObjectNode customer = company.set("customers").get(customerId);
         if (customer == null) {
@@ -323,16 +329,15 @@ public final class BusinessCentralLedger implements ResponseDefinitionTransforme
                     + " and values: Id='" + customerId + "'");
         }
         body.put("id", UUID.randomUUID().toString());
-        body.put("number", "S-INV" + NUMBERS.incrementAndGet());
+        body.put("number", prefix + NUMBERS.incrementAndGet());
         body.put("customerNumber", customer.path("number").asText());
         body.put("customerName", customer.path("displayName").asText());
         body.put("status", "Draft");
         body.put("totalAmountExcludingTax", BigDecimal.ZERO.setScale(2));
         body.put("totalTaxAmount", BigDecimal.ZERO.setScale(2));
         body.put("totalAmountIncludingTax", BigDecimal.ZERO.setScale(2));
-        body.put("remainingAmount", BigDecimal.ZERO.setScale(2));
-        body.set("salesInvoiceLines", JSON.createArrayNode());
-        return insert(company, "salesInvoices", body);
+        body.set(lines, JSON.createArrayNode());
+        return insert(company, set, body);
     }
 
     private static ObjectNode documentLine(Company company, ObjectNode invoice, String lines, ObjectNode line) {
@@ -483,22 +488,7 @@ public final class BusinessCentralLedger implements ResponseDefinitionTransforme
     }
 
     private static ObjectNode creditMemo(Company company, ObjectNode body) {
-        String customerId = body.path("customerId").asText("");
-        ObjectNode customer = company.set("customers").get(customerId);
-        if (customer == null) {
-            throw new Refused(400, "Internal_RecordNotFound", "The Customer does not exist. Identification fields"
-                    + " and values: Id='" + customerId + "'");
-        }
-        body.put("id", UUID.randomUUID().toString());
-        body.put("number", "S-CR" + NUMBERS.incrementAndGet());
-        body.put("customerNumber", customer.path("number").asText());
-        body.put("customerName", customer.path("displayName").asText());
-        body.put("status", "Draft");
-        body.put("totalAmountExcludingTax", BigDecimal.ZERO.setScale(2));
-        body.put("totalTaxAmount", BigDecimal.ZERO.setScale(2));
-        body.put("totalAmountIncludingTax", BigDecimal.ZERO.setScale(2));
-        body.set("salesCreditMemoLines", JSON.createArrayNode());
-        return insert(company, "salesCreditMemos", body);
+        return salesDocument(company, "salesCreditMemos", "S-CR", "salesCreditMemoLines", body);
     }
 
     /** A general journal batch of the company with this code (ledgerbridge's own); answers its id. */
