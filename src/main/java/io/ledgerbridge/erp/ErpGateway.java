@@ -182,7 +182,7 @@ public class ErpGateway {
         ledger.awaitPause();
         ledger.guard.call(() -> {
             producer.send(route, exchange);
-            Exception failure = exchange.getException();
+            Exception failure = classified(exchange.getException());
             if (failure != null) {
                 exchange.setException(null);
                 if (failure instanceof FlowFailure rateLimited && rateLimited.errorClass() == ErrorClass.RATE_LIMITED) {
@@ -193,6 +193,19 @@ public class ErpGateway {
             }
             return exchange;
         });
+    }
+
+    /**
+     * The classified failure inside a failure a system route's EIP wrapped (a split of batches or lines answers a
+     * CamelExchangeException caused by it), so that the circuit, the rate-limit pause and the flow see its class.
+     */
+    static Exception classified(Exception failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof FlowFailure flowFailure) {
+                return flowFailure;
+            }
+        }
+        return failure;
     }
 
     /**

@@ -16,7 +16,9 @@ public class OutboundHeaders implements HeaderFilterStrategy {
 
     static {
         ALLOWED.addAll(Set.of("Authorization", "Xero-Tenant-Id", "Idempotency-Key", "Content-Type", "Accept",
-                "Harvest-Account-Id", "User-Agent", "If-Match"));
+                "Harvest-Account-Id", "User-Agent", "If-Match",
+                // a Business Central $batch runs as one transaction
+                "Isolation"));
     }
 
     @Override

@@ -31,8 +31,9 @@ import java.util.regex.Pattern;
  * Records carry {@code @odata.etag} and an update must send it as {@code If-Match} (412 otherwise); lists take
  * {@code $filter} (clauses {@code field eq|ge|lt value} joined by {@code and}), {@code $top}, {@code $skip} and
  * {@code $expand=salesInvoiceLines}; refusals are OData errors ({@code {"error": {"code", "message"}}}) as Business
- * Central words them. Sales tax is the company's rate on each line's amount. Requests reach it after the
- * contract check of {@link VendorStubs}.
+ * Central words them. Sales tax is the company's rate on each line's amount. An OData JSON {@code $batch} runs its
+ * operations in order, as one transaction with {@code Isolation: snapshot}. Requests reach it after the contract
+ * check of {@link VendorStubs}, which checks a batch's every operation.
  */
 public final class BusinessCentralLedger implements ResponseDefinitionTransformerV2 {
 
@@ -50,6 +51,8 @@ public final class BusinessCentralLedger implements ResponseDefinitionTransforme
     private static final AtomicInteger NUMBERS = new AtomicInteger(100000);
     private static final AtomicInteger VERSIONS = new AtomicInteger();
     private static volatile String base = "";
+    /** Requests share it; a batch takes it alone, so that its rollback restores only its own changes. */
+    private static final java.util.concurrent.locks.ReadWriteLock LOCK = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     /** One company's records by entity set and id, and its sales tax rate. */
     static final class Company {
@@ -170,22 +173,101 @@ public final class BusinessCentralLedger implements ResponseDefinitionTransforme
         String url = request.getUrl();
         String path = URLDecoder.decode(url.contains("?") ? url.substring(0, url.indexOf('?')) : url,
                 StandardCharsets.UTF_8).substring(base.length());
-        Map<String, String> query = query(url);
+        if ("POST".equals(request.getMethod().getName()) && "/$batch".equals(path)) {
+            return batch(request.getBodyAsString(), "snapshot".equalsIgnoreCase(request.getHeader("Isolation")));
+        }
+        LOCK.readLock().lock();
         try {
-            return answer(request.getMethod().getName(), path, query, request);
+            return respond(request.getMethod().getName(), url, path, request.getBodyAsString(),
+                    request.getHeader("If-Match"));
+        } finally {
+            LOCK.readLock().unlock();
+        }
+    }
+
+    private ResponseDefinition respond(String method, String url, String path, String body, String ifMatch) {
+        try {
+            return answer(method, path, query(url), body, ifMatch);
         } catch (Refused refused) {
             return odataError(refused.status, refused.code, refused.getMessage());
         } catch (java.io.IOException unreadable) {
             return odataError(400, "BadRequest", "Invalid Request Body: " + unreadable.getMessage());
         } catch (RuntimeException bug) {
-            System.err.println("business-central ledger stub failed on " + request.getMethod() + " " + url);
+            System.err.println("business-central ledger stub failed on " + method + " " + url);
             bug.printStackTrace();
             return odataError(500, "Stub_Failure", bug.toString());
         }
     }
 
-    private ResponseDefinition answer(String method, String path, Map<String, String> query, Request request)
-            throws java.io.IOException {
+    /**
+     * An OData JSON batch: its operations in order, each answered as it would be alone (id, status, body). With
+     * {@code Isolation: snapshot} the batch is one transaction: after an operation fails the rest are not run (424)
+     * and every change the batch made is rolled back, as Business Central does. Batches run one at a time.
+     */
+    private ResponseDefinition batch(String body, boolean transaction) {
+        LOCK.writeLock().lock();
+        try {
+            JsonNode operations = JSON.readTree(body).path("requests");
+            Map<String, Map<String, Map<String, ObjectNode>>> before = transaction ? snapshot() : null;
+            ArrayNode responses = JSON.createArrayNode();
+            boolean failed = false;
+            for (JsonNode operation : operations) {
+                ObjectNode response = responses.addObject().put("id", operation.path("id").asText());
+                if (failed && transaction) {
+                    response.put("status", 424).putObject("body").putObject("error").put("code", "FailedDependency")
+                            .put("message", "The operation was not run: an earlier operation of the batch failed.");
+                    continue;
+                }
+                String url = "/" + operation.path("url").asText();
+                String path = URLDecoder.decode(url.contains("?") ? url.substring(0, url.indexOf('?')) : url,
+                        StandardCharsets.UTF_8);
+                ResponseDefinition answer = respond(operation.path("method").asText(), url, path,
+                        operation.has("body") ? operation.path("body").toString() : null,
+                        operation.path("headers").path("If-Match").asText(null));
+                response.put("status", answer.getStatus());
+                response.putObject("headers");
+                if (answer.getBody() != null && !answer.getBody().isEmpty()) {
+                    response.set("body", JSON.readTree(answer.getBody()));
+                }
+                failed |= answer.getStatus() >= 400;
+            }
+            if (failed && transaction) {
+                restore(before);
+            }
+            ObjectNode answer = JSON.createObjectNode();
+            answer.set("responses", responses);
+            return ok(answer);
+        } catch (java.io.IOException unreadable) {
+            return odataError(400, "BadRequest", "Invalid Request Body: " + unreadable.getMessage());
+        } finally {
+            LOCK.writeLock().unlock();
+        }
+    }
+
+    /** Every company's records, copied (a transactional batch's state before it ran). */
+    private static Map<String, Map<String, Map<String, ObjectNode>>> snapshot() {
+        Map<String, Map<String, Map<String, ObjectNode>>> copy = new LinkedHashMap<>();
+        COMPANIES.forEach((id, company) -> company.sets.forEach((set, records) -> {
+            Map<String, ObjectNode> copied = new LinkedHashMap<>();
+            synchronized (records) {
+                records.forEach((key, record) -> copied.put(key, record.deepCopy()));
+            }
+            copy.computeIfAbsent(id, c -> new LinkedHashMap<>()).put(set, copied);
+        }));
+        return copy;
+    }
+
+    private static void restore(Map<String, Map<String, Map<String, ObjectNode>>> snapshot) {
+        COMPANIES.forEach((id, company) -> company.sets.forEach((set, records) -> {
+            synchronized (records) {
+                records.clear();
+                records.putAll(snapshot.getOrDefault(id, Map.of()).getOrDefault(set, Map.of()));
+            }
+        }));
+    }
+
+    private ResponseDefinition answer(String method, String path, Map<String, String> query, String content,
+            String ifMatch) throws java.io.IOException {
         Matcher m;
         if ("POST".equals(method) && (m = ACTION.matcher(path)).matches()) {
             Company company = company(m.group(1));
@@ -224,7 +306,7 @@ public final class BusinessCentralLedger implements ResponseDefinitionTransforme
             if (!"POST".equals(method)) {
                 throw new Refused(405, "BadRequest_MethodNotAllowed", "'" + method + "' is not allowed here");
             }
-            ObjectNode body = body(request);
+            ObjectNode body = body(content);
             return switch (m.group(4)) {
                 case "timeRegistrationEntries" -> created(timeEntry(company, parent, body));
                 case "salesInvoiceLines" -> created(documentLine(company, parent, "salesInvoiceLines", body));
@@ -241,13 +323,12 @@ public final class BusinessCentralLedger implements ResponseDefinitionTransforme
                 return ok(view(company, record, query));
             }
             if ("PATCH".equals(method)) {
-                String ifMatch = request.getHeader("If-Match");
                 synchronized (record) {
                     if (ifMatch == null || !("*".equals(ifMatch) || ifMatch.equals(record.path("@odata.etag").asText()))) {
                         throw new Refused(412, "Request_EntityChanged", "Could not save the changes because another"
                                 + " user has changed the record.");
                     }
-                    body(request).fields().forEachRemaining(field -> {
+                    body(content).fields().forEachRemaining(field -> {
                         if (!"id".equals(field.getKey())) {
                             record.set(field.getKey(), field.getValue());
                         }
@@ -265,7 +346,7 @@ public final class BusinessCentralLedger implements ResponseDefinitionTransforme
                 return ok(list(company, set, query));
             }
             if ("POST".equals(method)) {
-                ObjectNode body = body(request);
+                ObjectNode body = body(content);
                 return created(switch (set) {
                     case "customers" -> customer(company, body);
                     case "projects" -> project(company, body);
@@ -572,8 +653,8 @@ public final class BusinessCentralLedger implements ResponseDefinitionTransforme
         return record;
     }
 
-    private static ObjectNode body(Request request) throws java.io.IOException {
-        JsonNode body = JSON.readTree(request.getBodyAsString());
+    private static ObjectNode body(String content) throws java.io.IOException {
+        JsonNode body = JSON.readTree(content == null ? "" : content);
         if (!(body instanceof ObjectNode object)) {
             throw new Refused(400, "BadRequest", "The request body is not a JSON object.");
         }

@@ -1,6 +1,10 @@
 package io.ledgerbridge.erp.businesscentral;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.FlowHeaders;
@@ -11,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -43,6 +48,13 @@ public class BusinessCentral {
     static final String JOURNAL_ID = "ledgerbridgeBusinessCentralJournalId";
     /** The ids of a journal's lines already in the batch (see {@link #journalLines}). */
     static final String JOURNAL_LINES = "ledgerbridgeBusinessCentralJournalLines";
+    /**
+     * The resource a call reaches below the API root: {@code companies(<account>)<path>}, or {@code $batch} for a
+     * batch of calls (see {@link #batches}).
+     */
+    static final String RESOURCE = "ledgerbridgeBusinessCentralResource";
+    /** Business Central's most operations in one {@code $batch} request. */
+    static final int BATCH_SIZE = 100;
     /** Entries of one read-time page: Business Central's default server page is larger, 500 keeps answers small. */
     static final int PAGE_SIZE = 500;
 
@@ -149,11 +161,74 @@ public class BusinessCentral {
         return String.format(format, valueAt(json.read(exchange.getMessage().getBody(String.class)), pointer));
     }
 
-    /** The elements of the body's JSON array, each as JSON text: one call each (invoice lines). */
-    public List<String> elements(Exchange exchange) {
-        List<String> elements = new java.util.ArrayList<>();
-        json.read(exchange.getMessage().getBody(String.class)).forEach(element -> elements.add(json.write(element)));
-        return elements;
+    /**
+     * The body's JSON array (a document's lines) as the bodies of {@code $batch} requests, one POST per element to
+     * the path in header {@value SystemCall#API_PATH} of the company in {@link ErpCall#ERP_ACCOUNT},
+     * at most {@value #BATCH_SIZE} a batch: 1 call for up to 100 lines instead of 1 each. Sent with
+     * {@code Isolation: snapshot}, each batch is one transaction: its lines are all added or none is.
+     */
+    public List<String> batches(Exchange exchange) {
+        Message message = exchange.getMessage();
+        String url = "companies(" + message.getHeader(ErpCall.ERP_ACCOUNT, String.class) + ")"
+                + message.getHeader(SystemCall.API_PATH, String.class);
+        JsonNode elements = json.read(message.getBody(String.class));
+        List<String> batches = new ArrayList<>();
+        for (int first = 0; first < elements.size(); first += BATCH_SIZE) {
+            ObjectNode batch = JsonNodeFactory.instance.objectNode();
+            ArrayNode requests = batch.putArray("requests");
+            for (int i = first; i < Math.min(first + BATCH_SIZE, elements.size()); i++) {
+                ObjectNode request = requests.addObject().put("id", String.valueOf(i + 1)).put("method", "POST")
+                        .put("url", url);
+                request.putObject("headers").put("Content-Type", "application/json");
+                request.set("body", elements.get(i));
+            }
+            batches.add(json.write(batch));
+        }
+        return batches;
+    }
+
+    /**
+     * The resource of the next call (exchange property {@value #RESOURCE}): {@code $batch} when the path is
+     * {@code /$batch} (the batch endpoint is the API's, not a company's), else the path below the company.
+     */
+    public void resource(Exchange exchange) {
+        Message message = exchange.getMessage();
+        String path = message.getHeader(SystemCall.API_PATH, String.class);
+        exchange.setProperty(RESOURCE, "/$batch".equals(path) ? "$batch"
+                : "companies(" + message.getHeader(ErpCall.ERP_ACCOUNT, String.class) + ")" + path);
+    }
+
+    /**
+     * Takes the answer of a {@code $batch} request: Business Central answers 200 with one response per operation;
+     * the first that failed (rolling the batch back) becomes the call's answer, with its status, body and
+     * {@code Retry-After}, so it is classified as a single call's would be (400 TARGET_REJECTED quoting the OData
+     * message, 429 and 503 retried). A batch whose operations all succeeded answers 200 with the responses.
+     */
+    public void batchAnswer(Exchange exchange) {
+        Message message = exchange.getMessage();
+        Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        if (status == null || status != 200) {
+            return;
+        }
+        JsonNode failed = null;
+        for (JsonNode response : json.read(message.getBody(String.class)).path("responses")) {
+            int code = response.path("status").asInt(500);
+            if (code >= 400 && (failed == null || failed.path("status").asInt() == 424)) {
+                failed = response;
+            }
+        }
+        if (failed == null) {
+            return;
+        }
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, failed.path("status").asInt());
+        message.setBody(json.write(failed.path("body")));
+        JsonNode retryAfter = failed.path("headers").path("retry-after");
+        if (retryAfter.isMissingNode()) {
+            retryAfter = failed.path("headers").path("Retry-After");
+        }
+        if (!retryAfter.isMissingNode()) {
+            message.setHeader("Retry-After", retryAfter.asText());
+        }
     }
 
     /** Keeps the canonical document of the body while a read answers. */
