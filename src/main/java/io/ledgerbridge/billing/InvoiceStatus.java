@@ -48,12 +48,14 @@ public class InvoiceStatus {
     private final CrossReferences crossReferences;
     private final ErpGateway erp;
     private final Regions regions;
+    private final Projects projects;
 
-    InvoiceStatus(FlowJson json, CrossReferences crossReferences, ErpGateway erp, Regions regions) {
+    InvoiceStatus(FlowJson json, CrossReferences crossReferences, ErpGateway erp, Regions regions, Projects projects) {
         this.json = json;
         this.crossReferences = crossReferences;
         this.erp = erp;
         this.regions = regions;
+        this.projects = projects;
     }
 
     /**
@@ -176,15 +178,15 @@ public class InvoiceStatus {
         }
         QuarkusTransaction.requiringNew().run(() -> {
             String ledger = ledger(data);
-            CrossReference.lookup("INVOICE", ledger, invoice, Projects.PSA)
+            CrossReference.lookup("INVOICE", ledger, invoice, projects.psa())
                     .ifPresentOrElse(r -> in.setHeader(SystemCall.PSA_INVOICE_ID, r.targetId),
                             () -> in.removeHeader(SystemCall.PSA_INVOICE_ID));
-            CrossReference.lookup("PAYMENT", ledger, invoice, Projects.PSA)
+            CrossReference.lookup("PAYMENT", ledger, invoice, projects.psa())
                     .ifPresentOrElse(r -> in.setHeader(SystemCall.PSA_PAID, r.targetId),
                             () -> in.removeHeader(SystemCall.PSA_PAID));
             // the PSA client of the project, recorded by the deal-won set-up (none for projects loaded by hand)
-            String client = CrossReference.lookup("PROJECT_CLIENT", Projects.PSA, data.path("psaProjectId").asText(),
-                    Projects.PSA).map(r -> r.targetId).orElse(null);
+            String client = CrossReference.lookup("PROJECT_CLIENT", projects.psa(), data.path("psaProjectId").asText(),
+                    projects.psa()).map(r -> r.targetId).orElse(null);
             if (client != null) {
                 in.setHeader(SystemCall.PSA_CLIENT_ID, client);
             } else {
@@ -195,21 +197,14 @@ public class InvoiceStatus {
         return json.write(event);
     }
 
-    public void psaInvoiceCreated(Exchange exchange) {
-        recordPsa(exchange, "INVOICE", SystemCall.PSA_INVOICE_ID);
-    }
-
-    public void psaPaymentCreated(Exchange exchange) {
-        recordPsa(exchange, "PAYMENT", SystemCall.PSA_PAID);
-    }
-
-    private void recordPsa(Exchange exchange, String type, String header) {
-        Message in = exchange.getMessage();
-        String target = in.getHeader(FlowHeaders.TARGET_ID, String.class);
-        JsonNode data = json.read(exchange.getProperty(FlowHeaders.ORIGINAL_PAYLOAD, String.class)).path("data");
+    /**
+     * Records what the PSA created for an invoice-status event (psa-mirror-invoice its mirror of the invoice, type
+     * INVOICE; psa-record-payment the payment, type PAYMENT): a cross-reference from the ERP's invoice in its ledger.
+     */
+    public void psaCreated(String event, String type, String psaId) {
+        JsonNode data = json.read(event).path("data");
         String invoice = data.path("erpInvoiceId").asText();
         String ledger = QuarkusTransaction.requiringNew().call(() -> ledger(data));
-        crossReferences.upsert(List.of(new Entry(type, ledger, invoice, Projects.PSA, target)));
-        in.setHeader(header, target);
+        crossReferences.upsert(List.of(new Entry(type, ledger, invoice, projects.psa(), psaId)));
     }
 }

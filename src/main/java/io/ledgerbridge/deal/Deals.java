@@ -48,7 +48,10 @@ public class Deals {
 
     /** The store's project of the deal (begin writes it; the set-up steps and projectCreated read it). */
     public static final String PROJECT_KEY = "ledgerbridgeProjectKey";
-    /** The ERP's customer of the deal's client, when known (begin and createdErpContact write it, the route reads it). */
+    /**
+     * The ERP's customer of the deal's client, when known: begin writes it, and the route the customer
+     * erp-upsert-customer answers; the route reads it.
+     */
     public static final String ERP_CONTACT = "ledgerbridgeErpContactId";
 
     private final FlowJson json;
@@ -111,7 +114,7 @@ public class Deals {
         String account = deal.path("client").path("ref").path("id").asText();
         String crm = deal.path("client").path("ref").path("system").asText();
         setIfKnown(in, SystemCall.PSA_CLIENT_ID, QuarkusTransaction.requiringNew().call(() -> CrossReference
-                .lookup("CLIENT", crm, account, Projects.PSA).map(r -> r.targetId).orElse(null)));
+                .lookup("CLIENT", crm, account, projects.psa()).map(r -> r.targetId).orElse(null)));
         exchange.setProperty(FlowHeaders.CANONICAL, body);
     }
 
@@ -128,30 +131,25 @@ public class Deals {
         return json.write(deal);
     }
 
-    /** Records the PSA's client of the deal's account (psa-upsert-client found or created it). */
-    public void createdClient(Exchange exchange) {
-        recordClient(exchange, exchange.getMessage().getHeader(FlowHeaders.TARGET_ID, String.class));
-    }
-
-    private void recordClient(Exchange exchange, String psaId) {
-        JsonNode client = json.read(exchange.getProperty(FlowHeaders.CANONICAL, String.class)).path("client").path("ref");
+    /**
+     * Records the PSA's client of the deal's account (psa-upsert-client found or created it): the CLIENT
+     * cross-reference from the account in the CRM, read from the canonical deal.
+     */
+    public void createdClient(String deal, String psaClientId) {
+        JsonNode client = json.read(deal).path("client").path("ref");
         crossReferences.upsert(List.of(new Entry("CLIENT", client.path("system").asText(), client.path("id").asText(),
-                Projects.PSA, psaId)));
-        exchange.getMessage().setHeader(SystemCall.PSA_CLIENT_ID, psaId);
+                projects.psa(), psaClientId)));
     }
 
-    /** Records the PSA's project of the deal (psa-create-project found or created it). */
-    public void createdPsaProject(Exchange exchange) {
-        recordPsaProject(exchange, exchange.getMessage().getHeader(FlowHeaders.TARGET_ID, String.class));
-    }
-
-    private void recordPsaProject(Exchange exchange, String psaId) {
-        projects.upsert(new ProjectData(exchange.getMessage().getHeader(FlowHeaders.SOURCE_ID, String.class), psaId,
-                null, null, null, null, null, null, null, null, null, null, null, null, null));
-        // which PSA client the project belongs to: the PSA's mirror of an invoice is addressed to it
-        crossReferences.upsert(List.of(new Entry("PROJECT_CLIENT", Projects.PSA, psaId, Projects.PSA,
-                exchange.getMessage().getHeader(SystemCall.PSA_CLIENT_ID, String.class))));
-        exchange.getMessage().setHeader(SystemCall.PSA_PROJECT_ID, psaId);
+    /**
+     * Records the PSA's project of the deal (psa-create-project found or created it) on the deal's project, and the
+     * PSA client it belongs to (the PSA's mirror of an invoice is addressed to it).
+     */
+    public void createdPsaProject(String dealId, String psaProjectId, String psaClientId) {
+        projects.upsert(new ProjectData(dealId, psaProjectId, null, null, null, null, null, null, null, null, null,
+                null, null, null, null));
+        crossReferences.upsert(List.of(new Entry("PROJECT_CLIENT", projects.psa(), psaProjectId, projects.psa(),
+                psaClientId)));
     }
 
     /**
@@ -167,7 +165,7 @@ public class Deals {
         for (JsonNode sold : deal.path("roles")) {
             String role = sold.path("role").asText();
             String task = QuarkusTransaction.requiringNew().call(() -> CrossReference
-                    .lookup("ROLE", "ledgerbridge", role, Projects.PSA).map(r -> r.targetId).orElse(null));
+                    .lookup("ROLE", "ledgerbridge", role, projects.psa()).map(r -> r.targetId).orElse(null));
             if (task == null) {
                 missing.add(CrossReferences.token("ROLE", "ledgerbridge", role));
                 continue;
@@ -176,32 +174,31 @@ public class Deals {
                     .put("billRate", rateCards.ratesOn(card, role, start).billRate().amount().toPlainString());
         }
         if (!missing.isEmpty()) {
-            throw new ReferenceMissing(Projects.PSA, missing);
+            throw new ReferenceMissing(projects.psa(), missing);
         }
         return json.write(roles);
     }
 
 
-    public void createdErpContact(Exchange exchange) {
-        Message in = exchange.getMessage();
-        String contact = in.getHeader(FlowHeaders.TARGET_ID, String.class);
-        JsonNode client = json.read(exchange.getProperty(FlowHeaders.CANONICAL, String.class)).path("client").path("ref");
-        // a client of two entities is a customer in each one's ERP
-        String ledger = regions.ledgerOf(json.read(exchange.getProperty(FlowHeaders.CANONICAL, String.class)).path("project")
-                .path("region").asText()).xrefSystem();
+    /**
+     * Records the ERP's customer of the deal's client (erp-upsert-customer found or created it): the CLIENT
+     * cross-reference in the ledger of the project's region (a client of two entities is a customer in each one's
+     * ERP), and the project's ERP contact.
+     */
+    public void createdErpContact(String deal, String dealId, String erpContactId) {
+        JsonNode canonical = json.read(deal);
+        JsonNode client = canonical.path("client").path("ref");
+        String ledger = regions.ledgerOf(canonical.path("project").path("region").asText()).xrefSystem();
         crossReferences.upsert(List.of(new Entry("CLIENT", client.path("system").asText(), client.path("id").asText(),
-                ledger, contact)));
-        projects.upsert(new ProjectData(in.getHeader(FlowHeaders.SOURCE_ID, String.class), null, null, contact, null,
-                null, null, null, null, null, null, null, null, null, null));
-        in.setHeader(ERP_CONTACT, contact);
+                ledger, erpContactId)));
+        projects.upsert(new ProjectData(dealId, null, null, erpContactId, null, null, null, null, null, null, null,
+                null, null, null, null));
     }
 
-    public void createdErpProject(Exchange exchange) {
-        Message in = exchange.getMessage();
-        String erpProject = in.getHeader(FlowHeaders.TARGET_ID, String.class);
-        projects.upsert(new ProjectData(in.getHeader(FlowHeaders.SOURCE_ID, String.class), null, erpProject, null,
-                null, null, null, null, null, null, null, null, null, null, null));
-        in.setHeader(FlowHeaders.ERP_PROJECT_ID, erpProject);
+    /** Records the ERP's project of the deal (erp-create-project found or created it). */
+    public void createdErpProject(String dealId, String erpProjectId) {
+        projects.upsert(new ProjectData(dealId, null, erpProjectId, null, null, null, null, null, null, null, null,
+                null, null, null, null));
     }
 
     /**

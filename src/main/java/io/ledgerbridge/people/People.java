@@ -94,25 +94,13 @@ public class People {
         exchange.setProperty(LEAVING, resource.leftOn != null);
     }
 
-    /** Records the PSA's account of the person when psa-find-user found one (its id in the target id header). */
-    public void foundPsaUser(Exchange exchange) {
-        String psaId = exchange.getMessage().getHeader(FlowHeaders.TARGET_ID, String.class);
-        if (psaId != null) {
-            recordPsaUser(exchange, psaId);
-        }
-    }
-
-    /** Records the PSA's account psa-create-user created. */
-    public void createdPsaUser(Exchange exchange) {
-        recordPsaUser(exchange, exchange.getMessage().getHeader(FlowHeaders.TARGET_ID, String.class));
-    }
-
-    private void recordPsaUser(Exchange exchange, String psaId) {
-        String hrId = exchange.getMessage().getHeader(FlowHeaders.SOURCE_ID, String.class);
-        QuarkusTransaction.requiringNew().run(() -> ResourceRecord.update("psaId = ?1 where hrId = ?2", psaId, hrId));
-        String hr = exchange.getMessage().getHeader(FlowHeaders.SOURCE_SYSTEM, String.class);
-        crossReferences.upsert(List.of(new Entry("PERSON", hr, hrId, Projects.PSA, psaId)));
-        exchange.getMessage().setHeader(SystemCall.PSA_USER_ID, psaId);
+    /**
+     * Records the PSA's account of the person (psa-find-user found it or psa-create-user created it): on the
+     * person's resource, and as the PERSON cross-reference from the HR system.
+     */
+    public void recordPsaUser(String hrSystem, String hrId, String psaUserId) {
+        QuarkusTransaction.requiringNew().run(() -> ResourceRecord.update("psaId = ?1 where hrId = ?2", psaUserId, hrId));
+        crossReferences.upsert(List.of(new Entry("PERSON", hrSystem, hrId, projects.psa(), psaUserId)));
     }
 
     /**
@@ -129,7 +117,7 @@ public class People {
         entityOfLedger.put(entities.ledger(home).name(), home);
         entities.all().values().forEach(e -> entityOfLedger.putIfAbsent(e.ledger().name(), e.code()));
         return QuarkusTransaction.requiringNew().call(() -> entityOfLedger.values().stream()
-                .filter(entity -> CrossReference.lookup("PERSON", Projects.PSA, psaId,
+                .filter(entity -> CrossReference.lookup("PERSON", projects.psa(), psaId,
                         entities.ledger(entity).xrefSystem()).isEmpty())
                 .toList());
     }
@@ -149,7 +137,7 @@ public class People {
             QuarkusTransaction.requiringNew().run(() -> ResourceRecord.update("erpUserId = ?1 where hrId = ?2", erpId,
                     hrId));
         }
-        crossReferences.upsert(List.of(new Entry("PERSON", Projects.PSA, psaId, entities.ledger(entity).xrefSystem(),
+        crossReferences.upsert(List.of(new Entry("PERSON", projects.psa(), psaId, entities.ledger(entity).xrefSystem(),
                 erpId)));
         in.setHeader(ERP_USER, erpId);
     }

@@ -1,5 +1,6 @@
 package io.ledgerbridge.project;
 
+import io.ledgerbridge.config.LedgerbridgeConfig;
 import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.legalentity.LegalEntities;
 import io.ledgerbridge.money.Regions;
@@ -21,9 +22,6 @@ import java.util.Optional;
 @ApplicationScoped
 public class Projects {
 
-    /** The system whose ids the time and expense flows carry for projects and people. */
-    public static final String PSA = "harvest";
-
     /** A project's data as a flow or an operator gives it; ids may be null while not yet known. */
     public record ProjectData(String crmId, String psaId, String erpProjectId, String erpContactId, String name,
             String code, String clientName, String region, String currency, String contractType, String rateCard,
@@ -39,9 +37,20 @@ public class Projects {
 
     private final Regions regions;
 
-    Projects(CrossReferences crossReferences, Regions regions) {
+    private final String psa;
+
+    Projects(CrossReferences crossReferences, Regions regions, LedgerbridgeConfig config) {
         this.regions = regions;
         this.crossReferences = crossReferences;
+        this.psa = config.psa().system();
+    }
+
+    /**
+     * The PSA system ({@code ledgerbridge.psa.system}) whose ids projects, assignments and people carry: the system
+     * of their cross-references' PSA side (e.g. {@code PROJECT harvest:<id> -> xero:<id>}).
+     */
+    public String psa() {
+        return psa;
     }
 
     /** Creates or updates the project found by CRM id, else PSA id; null fields keep what the store has. */
@@ -76,10 +85,10 @@ public class Projects {
         List<Entry> references = new ArrayList<>();
         String erp = project.erpProjectId == null ? null : regions.ledgerOf(project.region).xrefSystem();
         if (project.psaId != null && project.erpProjectId != null) {
-            references.add(new Entry("PROJECT", PSA, project.psaId, erp, project.erpProjectId));
+            references.add(new Entry("PROJECT", psa, project.psaId, erp, project.erpProjectId));
         }
         if (project.crmId != null && project.psaId != null) {
-            references.add(new Entry("PROJECT", "crm", project.crmId, PSA, project.psaId));
+            references.add(new Entry("PROJECT", "crm", project.crmId, psa, project.psaId));
         }
         if (project.crmId != null && project.erpProjectId != null) {
             references.add(new Entry("PROJECT", "crm", project.crmId, erp, project.erpProjectId));
@@ -87,7 +96,7 @@ public class Projects {
         if (!references.isEmpty()) {
             crossReferences.upsert(references);
         } else if (project.psaId != null) {
-            crossReferences.announce(List.of(new Entry("PROJECT", PSA, project.psaId, "ledgerbridge",
+            crossReferences.announce(List.of(new Entry("PROJECT", psa, project.psaId, "ledgerbridge",
                     String.valueOf(project.id))));
         }
         return project;
@@ -109,11 +118,11 @@ public class Projects {
         assignment.updatedAt = StoreTime.now();
         assignment.persist();
         List<Entry> arrived = new ArrayList<>();
-        arrived.add(new Entry("ASSIGNMENT", PSA, data.psaProjectId() + ":" + data.psaUserId(), "ledgerbridge",
+        arrived.add(new Entry("ASSIGNMENT", psa, data.psaProjectId() + ":" + data.psaUserId(), "ledgerbridge",
                 String.valueOf(assignment.id)));
         crossReferences.announce(arrived);
         if (assignment.erpTaskId != null) {
-            crossReferences.upsert(List.of(new Entry("TASK", PSA, data.psaProjectId() + ":" + data.role(),
+            crossReferences.upsert(List.of(new Entry("TASK", psa, data.psaProjectId() + ":" + data.role(),
                     erpXrefSystem(data.psaProjectId()), assignment.erpTaskId)));
         }
         return assignment;

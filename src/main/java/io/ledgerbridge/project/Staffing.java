@@ -28,7 +28,10 @@ import org.apache.camel.Message;
 @Named("staffing")
 public class Staffing {
 
-    /** The project's ERP task for the assignment's role, when known (prepare and createdTask write it). */
+    /**
+     * The project's ERP task for the assignment's role, when known: prepare writes it, and the route the task
+     * erp-ensure-task answers.
+     */
     public static final String ERP_TASK = "ledgerbridgeErpTaskId";
     /** Exchange property: the role as an idempotency key part (prepare writes it, the ensure-task step reads it). */
     public static final String ROLE_KEY = "ledgerbridgeRoleKey";
@@ -83,7 +86,7 @@ public class Staffing {
         ErpLedger ledger = regions.ledgerOf(project.region);
         in.setHeader(ErpCall.LEGAL_ENTITY, regions.of(project.region).entity());
         String task = QuarkusTransaction.requiringNew().call(() -> CrossReference
-                .lookup("TASK", Projects.PSA, psaProject + ":" + role, ledger.xrefSystem()).map(r -> r.targetId)
+                .lookup("TASK", projects.psa(), psaProject + ":" + role, ledger.xrefSystem()).map(r -> r.targetId)
                 .orElse(null));
         if (task != null) {
             in.setHeader(ERP_TASK, task);
@@ -94,11 +97,6 @@ public class Staffing {
         // the idempotency key of the task: the role, reduced to what a header value holds safely
         exchange.setProperty(ROLE_KEY, role.replaceAll("[^A-Za-z0-9]+", "-"));
         return json.write(assignment);
-    }
-
-    /** Records the task the ERP just created for the role. */
-    public void createdTask(Exchange exchange) {
-        exchange.getMessage().setHeader(ERP_TASK, exchange.getMessage().getHeader(FlowHeaders.TARGET_ID));
     }
 
     /** Keeps the assignment (and with it the project's task for the role) in the store. */
