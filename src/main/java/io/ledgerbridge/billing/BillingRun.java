@@ -35,6 +35,12 @@ public class BillingRun extends PanacheEntityBase {
     public BigDecimal total;
     @Column(name = "idempotency_key")
     public String idempotencyKey;
+    /**
+     * How the run's invoice is sent, claimed once: the key of the billing batch it is in (see {@link BillingBatch}),
+     * the run's own idempotency key when it is sent alone, null while not yet sent (or after the ERP refused it).
+     */
+    @Column(name = "batch_key")
+    public String batchKey;
     @Column(name = "erp_invoice_id")
     public String erpInvoiceId;
     @Column(name = "erp_invoice_number")

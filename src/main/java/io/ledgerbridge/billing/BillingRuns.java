@@ -59,9 +59,22 @@ public class BillingRuns {
     /**
      * Plans (or takes up the earlier plan of) the run the body asks for: {@code {"projectId": 1, "period": "2026-11"}}.
      * Sets SKIP with the reason when the period is already invoiced or has nothing to bill; else the body becomes the
-     * canonical invoice for the ERP mapping.
+     * canonical invoice for the ERP mapping, or, for a run sent in a billing batch, the batch's invoices with header
+     * {@value BillingBatches#BATCH} (see {@link BillingBatches}).
      */
     public String plan(Exchange exchange) {
+        return plan(exchange, true);
+    }
+
+    /**
+     * Plans the run as {@link #plan(Exchange)} does, and no more: many runs billed together, {@link BillingBatches#form}
+     * then decides how each is sent.
+     */
+    public void planOnly(Exchange exchange) {
+        exchange.getMessage().setBody(plan(exchange, false));
+    }
+
+    private String plan(Exchange exchange, boolean send) {
         Message in = exchange.getMessage();
         JsonNode request = json.read(in.getBody(String.class));
         String period = request.path("period").asText();
@@ -75,15 +88,15 @@ public class BillingRuns {
         FlowIdentity.identify(in, "ledgerbridge", projectId + ":" + period, null,
                 "billing:project-" + projectId + ":" + period);
         try {
-            return planIn(in, projectId, period, month);
+            return planIn(in, projectId, period, month, send);
         } catch (jakarta.persistence.PersistenceException raced) {
             // another instance planned the same project and period a moment ago (unique per project and period):
             // take up its plan, which carries the same idempotency key
-            return planIn(in, projectId, period, month);
+            return planIn(in, projectId, period, month, send);
         }
     }
 
-    private String planIn(Message in, long projectId, String period, YearMonth month) {
+    private String planIn(Message in, long projectId, String period, YearMonth month, boolean send) {
         return QuarkusTransaction.requiringNew().call(() -> {
             ProjectRecord project = ProjectRecord.<ProjectRecord>findByIdOptional(projectId)
                     .orElseThrow(() -> new FlowFailure(ErrorClass.VALIDATION, "no project " + projectId));
@@ -105,9 +118,26 @@ public class BillingRuns {
                 run = create(project, period, month, items);
             }
             in.setHeader(FlowHeaders.SYNC_ACTION, "CREATE");
-            in.setHeader(FlowHeaders.IDEMPOTENCY_KEY, run.idempotencyKey);
             in.setHeader(InvoiceStatus.BILLING_RUN_ID, run.id);
             in.setHeader(ErpCall.LEGAL_ENTITY, regions.of(project.region).entity());
+            if (!send) {
+                return "{}";
+            }
+            // how the invoice is sent is claimed once (alone, under the run's key, or in a billing batch), so that a
+            // second billing of the period at the same time sends it the same way under the same key
+            if (run.batchKey == null && BillingRun.update("batchKey = ?1 where id = ?2 and batchKey is null",
+                    run.idempotencyKey, run.id) == 1) {
+                run.batchKey = run.idempotencyKey;
+            }
+            run = BillingRun.<BillingRun>findByIdOptional(run.id).orElseThrow();
+            if (!run.idempotencyKey.equals(run.batchKey)) {
+                // sent in a billing batch: the batch again, as it was first sent, under its key
+                in.setHeader(BillingBatches.BATCH, run.batchKey);
+                in.setHeader(FlowHeaders.IDEMPOTENCY_KEY, run.batchKey);
+                return BillingBatch.<BillingBatch>findByIdOptional(run.batchKey).orElseThrow().invoices;
+            }
+            in.removeHeader(BillingBatches.BATCH);
+            in.setHeader(FlowHeaders.IDEMPOTENCY_KEY, run.idempotencyKey);
             return json.write(invoice(project, run));
         });
     }
@@ -189,7 +219,7 @@ public class BillingRuns {
     }
 
     /** The canonical invoice of a planned run, for the ERP mapping. */
-    private ObjectNode invoice(ProjectRecord project, BillingRun run) {
+    ObjectNode invoice(ProjectRecord project, BillingRun run) {
         LegalEntity entity = regions.entityOf(project.region);
         ObjectNode invoice = json.object();
         invoice.put("runId", run.id);

@@ -234,6 +234,14 @@ public interface LedgerbridgeConfig {
         @WithDefault("2")
         int graceDays();
 
+        /**
+         * The most invoices sent to the ERP in one call when many runs are billed together (the schedule): Xero's
+         * practical ceiling for PUT /Invoices is about 50. An ERP without the capability create-invoices gets one
+         * call per invoice.
+         */
+        @WithDefault("50")
+        int batchSize();
+
         /** Whether the status of issued invoices is read back from the ERP. */
         @WithDefault("true")
         boolean statusPollEnabled();

@@ -88,4 +88,9 @@ public class DeadLetter extends PanacheEntityBase {
     public static List<DeadLetter> byBusinessKey(String businessKey) {
         return list("businessKey = ?1 order by id", businessKey);
     }
+
+    /** The dead letters of this business key an operator or a replay still has to deal with. */
+    public static List<DeadLetter> openByBusinessKey(String businessKey) {
+        return list("businessKey = ?1 and status in ?2 order by id", businessKey, List.of(Status.OPEN, Status.REPLAYING));
+    }
 }

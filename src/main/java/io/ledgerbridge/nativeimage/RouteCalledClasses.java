@@ -12,6 +12,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection(fields = false, targets = {
         io.ledgerbridge.billing.Billables.class,
         io.ledgerbridge.billing.BillingRuns.class,
+        io.ledgerbridge.billing.BillingBatches.class,
         io.ledgerbridge.billing.InvoiceStatus.class,
         io.ledgerbridge.deadletter.DeadLetterEvents.class,
         io.ledgerbridge.deadletter.DeadLetterRecorder.class,

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Every JSONata mapping has an example, and does what its example says: {@code mappings/examples/mappings/<folder>/<name>.in.json}
  * through {@code mappings/<folder>/<name>.jsonata} is {@code <name>.out.json} (evaluated as the routes' jsonata
- * endpoint does; numbers compared as amounts, 87 and 87.00 alike). The expected documents are written by hand.
+ * endpoint does; numbers compared as amounts, 87 and 87.00 alike); {@code <name>.<case>.in.json} and
+ * {@code .out.json} are a further case of the same mapping. The expected documents are written by hand.
  */
 class MappingExamplesTest {
 
@@ -35,7 +36,8 @@ class MappingExamplesTest {
         return inputs.stream().map(input -> DynamicTest.dynamicTest(EXAMPLES.relativize(input).toString(), () -> {
             String name = input.getFileName().toString().replace(".in.json", "");
             Path folder = EXAMPLES.relativize(input.getParent());
-            Path mapping = MAPPINGS.resolve(folder).resolve(name + ".jsonata");
+            // <mapping>.<case>.in.json: a further example of the mapping
+            Path mapping = MAPPINGS.resolve(folder).resolve(name.split("\\.")[0] + ".jsonata");
             assertThat(mapping).as("the mapping of example %s", input).exists();
             JsonNode expected = JSON.readTree(input.resolveSibling(name + ".out.json").toFile());
             JsonNode actual = JSON.readTree(map(mapping, Files.readString(input)));

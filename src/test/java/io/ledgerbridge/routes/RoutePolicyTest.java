@@ -36,7 +36,7 @@ class RoutePolicyTest {
     static final Set<String> BEANS = Set.of("deals", "erp", "syncRecords", "webhookSignatures", "sourceWebhook",
             "inbox", "kafkaBatches", "redeliveries", "xeroTokens", "xeroUsers", "xeroExpenses", "businessCentral", "harvestLists",
             "businessCentralTokens", "callBudgets", "erpResponses", "timeEntries", "billables",
-            "reconciliations", "people", "staffing", "expenses", "billingRuns", "kafkaCommits", "invoiceStatus",
+            "reconciliations", "people", "staffing", "expenses", "billingRuns", "billingBatches", "kafkaCommits", "invoiceStatus",
             "harvestPoll", "sources", "journals", "xeroCreditNotes", "deadLetterEvents", "deadLetters", "errorClasses", "problems");
 
     final RoutePolicy policy = new RoutePolicy(key -> Optional.ofNullable(SETTINGS.get(key)), BEANS::contains,

@@ -148,6 +148,7 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
         server.stubFor(put(urlPathEqualTo(XERO_ACCOUNTING_BASE + "/Invoices")).atPriority(10)
                 .willReturn(aResponse().withTransformers(XeroInvoices.NAME)));
         XeroDocuments.reset();
+        XeroInvoices.ARCHIVED.clear();
         for (String documents : List.of("/CreditNotes", "/CreditNotes/[^/]+/Allocations", "/ManualJournals")) {
             server.stubFor(put(urlPathMatching(XERO_ACCOUNTING_BASE + documents)).atPriority(10)
                     .willReturn(aResponse().withTransformers(XeroDocuments.NAME)));
@@ -269,52 +270,105 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
 
         static final String NAME = "xero-invoices";
         private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-        private static final Map<String, String> BY_KEY = new java.util.concurrent.ConcurrentHashMap<>();
+        private static final Map<String, Answer> BY_KEY = new java.util.concurrent.ConcurrentHashMap<>();
         private static final Map<String, com.fasterxml.jackson.databind.node.ObjectNode> BY_ID =
                 new java.util.concurrent.ConcurrentHashMap<>();
         private static final java.util.concurrent.atomic.AtomicInteger NUMBERS = new java.util.concurrent.atomic.AtomicInteger(1000);
+
+        /** Contacts archived in the organisation: Xero refuses new invoices to them. */
+        private static final java.util.Set<String> ARCHIVED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        /** The answer to a request: its status and body. */
+        private record Answer(int status, String body) {
+        }
+
+        /** Archives a contact: invoices to it are refused with Xero's validation message. */
+        public static void archive(String contactId) {
+            ARCHIVED.add(contactId);
+        }
 
         @Override
         public com.github.tomakehurst.wiremock.http.Response transform(com.github.tomakehurst.wiremock.http.Response response,
                 ServeEvent event) {
             String key = event.getRequest().getHeader("Idempotency-Key");
-            String body = key == null ? answer(event.getRequest().getBodyAsString())
-                    : BY_KEY.computeIfAbsent(key, k -> answer(event.getRequest().getBodyAsString()));
-            return com.github.tomakehurst.wiremock.http.Response.Builder.like(response).but().status(200)
+            boolean summarize = !event.getRequest().getUrl().contains("summarizeErrors=false");
+            Answer answer = key == null ? answer(event.getRequest().getBodyAsString(), summarize)
+                    : BY_KEY.computeIfAbsent(key, k -> answer(event.getRequest().getBodyAsString(), summarize));
+            return com.github.tomakehurst.wiremock.http.Response.Builder.like(response).but().status(answer.status())
                     .headers(new com.github.tomakehurst.wiremock.http.HttpHeaders(
                             new com.github.tomakehurst.wiremock.http.HttpHeader("Content-Type", "application/json")))
-                    .body(body).build();
+                    .body(answer.body()).build();
         }
 
-        private static String answer(String request) {
+        /**
+         * Every invoice of the request created (numbered, its amounts and tax worked out) unless refused: as Xero
+         * does, with summarizeErrors=false each invoice is answered with its own errors and the others are created;
+         * else one refused invoice refuses the request (400 ValidationException) and none is created.
+         */
+        private static Answer answer(String request, boolean summarize) {
             try {
-                var invoice = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(request).path("Invoices").path(0);
-                java.math.BigDecimal subTotal = java.math.BigDecimal.ZERO;
-                java.math.BigDecimal tax = java.math.BigDecimal.ZERO;
-                for (var line : invoice.path("LineItems")) {
-                    java.math.BigDecimal amount = line.path("Quantity").decimalValue()
-                            .multiply(line.path("UnitAmount").decimalValue())
-                            .setScale(2, java.math.RoundingMode.HALF_UP);
-                    ((com.fasterxml.jackson.databind.node.ObjectNode) line).put("LineAmount", amount);
-                    java.math.BigDecimal lineTax = amount.multiply(new java.math.BigDecimal("0.20"))
-                            .setScale(2, java.math.RoundingMode.HALF_UP);
-                    ((com.fasterxml.jackson.databind.node.ObjectNode) line).put("TaxAmount", lineTax);
-                    subTotal = subTotal.add(amount);
-                    tax = tax.add(lineTax);
+                var invoices = JSON.readTree(request).path("Invoices");
+                var answered = JSON.createArrayNode();
+                boolean refused = false;
+                for (var element : invoices) {
+                    var invoice = (com.fasterxml.jackson.databind.node.ObjectNode) element.deepCopy();
+                    String contact = invoice.path("Contact").path("ContactID").asText();
+                    if (ARCHIVED.contains(contact)) {
+                        refused = true;
+                        invoice.put("HasErrors", true).put("StatusAttributeString", "ERROR");
+                        invoice.putArray("ValidationErrors").addObject().put("Message",
+                                "This contact has been archived and cannot be used on new transactions.");
+                    }
+                    answered.add(invoice);
                 }
-                invoice.put("InvoiceID", java.util.UUID.randomUUID().toString());
-                if (!"ACCPAY".equals(invoice.path("Type").asText())) {
-                    // Xero numbers sales invoices; a bill carries its supplier's number, if any
-                    invoice.put("InvoiceNumber", "INV-" + NUMBERS.incrementAndGet());
+                if (refused && summarize) {
+                    var error = JSON.createObjectNode().put("ErrorNumber", 10).put("Type", "ValidationException")
+                            .put("Message", "A validation exception occurred");
+                    error.set("Elements", answered);
+                    return new Answer(400, JSON.writeValueAsString(error));
                 }
-                invoice.put("SubTotal", subTotal);
-                invoice.put("TotalTax", tax);
-                invoice.put("Total", subTotal.add(tax));
-                BY_ID.put(invoice.path("InvoiceID").asText(), invoice);
-                return JSON.writeValueAsString(JSON.createObjectNode().set("Invoices", JSON.createArrayNode().add(invoice)));
+                for (var invoice : answered) {
+                    if (!invoice.path("HasErrors").asBoolean(false)) {
+                        create((com.fasterxml.jackson.databind.node.ObjectNode) invoice, summarize);
+                    }
+                }
+                return new Answer(200, JSON.writeValueAsString(JSON.createObjectNode().set("Invoices", answered)));
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
+        }
+
+        private static void create(com.fasterxml.jackson.databind.node.ObjectNode invoice, boolean summarize) {
+            java.math.BigDecimal subTotal = java.math.BigDecimal.ZERO;
+            java.math.BigDecimal tax = java.math.BigDecimal.ZERO;
+            for (var line : invoice.path("LineItems")) {
+                java.math.BigDecimal amount = line.path("Quantity").decimalValue()
+                        .multiply(line.path("UnitAmount").decimalValue())
+                        .setScale(2, java.math.RoundingMode.HALF_UP);
+                ((com.fasterxml.jackson.databind.node.ObjectNode) line).put("LineAmount", amount);
+                java.math.BigDecimal lineTax = amount.multiply(new java.math.BigDecimal("0.20"))
+                        .setScale(2, java.math.RoundingMode.HALF_UP);
+                ((com.fasterxml.jackson.databind.node.ObjectNode) line).put("TaxAmount", lineTax);
+                subTotal = subTotal.add(amount);
+                tax = tax.add(lineTax);
+            }
+            invoice.put("InvoiceID", java.util.UUID.randomUUID().toString());
+            if (!"ACCPAY".equals(invoice.path("Type").asText())) {
+                // Xero numbers sales invoices; a bill carries its supplier's number, if any
+                invoice.put("InvoiceNumber", "INV-" + NUMBERS.incrementAndGet());
+            }
+            invoice.put("SubTotal", subTotal);
+            invoice.put("TotalTax", tax);
+            invoice.put("Total", subTotal.add(tax));
+            if (!summarize) {
+                invoice.put("HasErrors", false).put("StatusAttributeString", "OK");
+            }
+            BY_ID.put(invoice.path("InvoiceID").asText(), invoice);
+        }
+
+        /** How many invoices Xero created with this reference (an invoice sent twice would be two). */
+        public static long createdWithReference(String reference) {
+            return BY_ID.values().stream().filter(i -> reference.equals(i.path("Reference").asText())).count();
         }
 
         /** The invoice created with this id, as it was answered (a copy), or null. */

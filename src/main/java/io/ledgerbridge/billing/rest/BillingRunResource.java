@@ -6,7 +6,6 @@ import io.ledgerbridge.billing.BillableItem;
 import io.ledgerbridge.billing.BillingRun;
 import io.ledgerbridge.billing.InvoiceLineRecord;
 import io.ledgerbridge.deadletter.DeadLetter;
-import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.money.Money;
 import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.project.ProjectRecord;
@@ -31,7 +30,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -87,11 +85,20 @@ public class BillingRunResource {
                 : QuarkusTransaction.requiringNew().call(() -> BillableItem.find(
                         "select distinct projectId from BillableItem where status = ?1 and workDate <= ?2 order by 1",
                         BillableItem.Status.UNBILLED, through).project(Long.class).list());
+        // the runs as they were before: one invoiced then is SKIPPED now
+        Map<Long, BillingRun.Status> before = new LinkedHashMap<>();
+        List<String> requests = new ArrayList<>();
+        for (Long project : projects) {
+            before.put(project, QuarkusTransaction.requiringNew().call(() -> BillingRun.of(project, request.period())
+                    .map(run -> run.status).orElse(null)));
+            requests.add(json.createObjectNode().put("projectId", project).put("period", request.period()).toString());
+        }
+        // all at once: their invoices go in billing batches where the ERP takes many in one call
+        producer.requestBody("direct:billing-runs", requests);
         List<Outcome> outcomes = new ArrayList<>();
         for (Long project : projects) {
-            String body = json.createObjectNode().put("projectId", project).put("period", request.period()).toString();
-            Exchange result = producer.send("direct:billing-run", e -> e.getMessage().setBody(body));
-            outcomes.add(outcome(project, request.period(), result));
+            outcomes.add(QuarkusTransaction.requiringNew().call(() -> outcome(project, request.period(), through,
+                    before.get(project))));
         }
         audit.record("billing-run", "period/" + request.period(), outcomes.size() + " project(s)",
                 outcomes.stream().allMatch(o -> !"FAILED".equals(o.outcome())) ? "DONE" : "PARTLY_FAILED");
@@ -101,23 +108,37 @@ public class BillingRunResource {
         return answer;
     }
 
-    private Outcome outcome(Long project, String period, Exchange result) {
-        Long deadLetter = result.getMessage().getHeader(FlowHeaders.DEAD_LETTER_ID, Long.class);
-        if (deadLetter != null || result.isFailed()) {
-            String detail = deadLetter == null ? String.valueOf(result.getException())
-                    : QuarkusTransaction.requiringNew().call(() -> {
-                        DeadLetter letter = DeadLetter.findById(deadLetter);
-                        return letter.errorClass + ": " + letter.errorMessage;
-                    });
-            return new Outcome(project, "FAILED", null, null, detail, deadLetter);
+    /**
+     * What became of a project's run, from the store: invoiced now or before, failed with the open dead letter of its
+     * run (or of the billing batch it was sent in), nothing to bill, or being invoiced by another request.
+     */
+    private Outcome outcome(Long project, String period, LocalDate through, BillingRun.Status before) {
+        BillingRun run = BillingRun.of(project, period).orElse(null);
+        if (run != null && before == BillingRun.Status.INVOICED) {
+            return new Outcome(project, "SKIPPED", run.id, run.erpInvoiceId, "period " + period
+                    + " is already invoiced as " + run.erpInvoiceNumber + " (" + run.erpInvoiceId + ")", null);
         }
-        BillingRun run = QuarkusTransaction.requiringNew().call(() -> BillingRun.of(project, period).orElse(null));
-        if ("SKIP".equals(result.getMessage().getHeader(FlowHeaders.SYNC_ACTION))) {
-            return new Outcome(project, "SKIPPED", run == null ? null : run.id, run == null ? null : run.erpInvoiceId,
-                    result.getMessage().getHeader(FlowHeaders.SKIP_REASON, String.class), null);
+        if (run != null && run.status == BillingRun.Status.INVOICED) {
+            return new Outcome(project, "INVOICED", run.id, run.erpInvoiceId, "invoice " + run.erpInvoiceNumber
+                    + " total " + money(run.total, run.currency).toPlainString() + " " + run.currency, null);
         }
-        return new Outcome(project, "INVOICED", run.id, run.erpInvoiceId, "invoice " + run.erpInvoiceNumber + " total "
-                + money(run.total, run.currency).toPlainString() + " " + run.currency, null);
+        List<DeadLetter> letters = new ArrayList<>(DeadLetter.openByBusinessKey("billing:project-" + project + ":"
+                + period));
+        if (run != null && run.batchKey != null) {
+            letters.addAll(DeadLetter.openByBusinessKey("billing:" + run.batchKey));
+        }
+        if (!letters.isEmpty()) {
+            DeadLetter letter = letters.get(letters.size() - 1);
+            return new Outcome(project, "FAILED", run == null ? null : run.id, null,
+                    letter.errorClass + ": " + letter.errorMessage, letter.id);
+        }
+        if (run == null) {
+            return new Outcome(project, "SKIPPED", null, null, "nothing approved and unbilled through " + through,
+                    null);
+        }
+        // another request (a second operator, the schedule) planned it a moment ago and is waiting for the ERP
+        return new Outcome(project, "SKIPPED", run.id, null, "being invoiced by another billing of the period"
+                + " (planned, waiting for the ERP)", null);
     }
 
     @GET
