@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * in the store and the gauge, and are posted, not dead-lettered, once the new day's budget is there. Written to
  * target/bench/call-budget.txt.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class CallBudgetBench {
 
     static final int ENTRIES = Integer.getInteger("bench.budget.entries", 5_000);
@@ -57,6 +58,11 @@ class CallBudgetBench {
     static final AtomicLong refused = new AtomicLong();
     static final AtomicLong firstCall = new AtomicLong();
     static final AtomicLong lastCall = new AtomicLong();
+    /** Sales invoice calls (PUT /Invoices with ACCREC invoices), the invoices in them Xero created, and 429s. */
+    static final AtomicLong invoiceCalls = new AtomicLong();
+    static final AtomicLong invoicesCreated = new AtomicLong();
+    static final AtomicLong invoiceRefusals = new AtomicLong();
+    static final int PROJECTS = Integer.getInteger("bench.budget.projects", 200);
 
     @BeforeAll
     static void servers() {
@@ -65,6 +71,15 @@ class CallBudgetBench {
         bootstrap = kafka.start().get("ledgerbridge.kafka.bootstrap-servers");
         stubConfig = stubs.start();
         VendorStubs.server().addMockServiceRequestListener((request, response) -> {
+            if (request.getUrl().contains("/Invoices") && "PUT".equals(request.getMethod().getName())
+                    && request.getBodyAsString().contains("ACCREC")) {
+                invoiceCalls.incrementAndGet();
+                if (response.getStatus() == 429) {
+                    invoiceRefusals.incrementAndGet();
+                } else if (response.getStatus() == 200) {
+                    invoicesCreated.addAndGet(response.getBodyAsString().split("\"InvoiceID\"", -1).length - 1);
+                }
+            }
             if (request.getUrl().contains("/Time")) {
                 calls.incrementAndGet();
                 if (response.getStatus() == 429) {
@@ -87,6 +102,7 @@ class CallBudgetBench {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void monthEndWithinXerosLimits() throws Exception {
         Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "budget-bench-");
         long project = 800_000_000L + System.currentTimeMillis() % 1_000_000;
@@ -180,6 +196,109 @@ class CallBudgetBench {
         }
         Files.createDirectories(Path.of("target/bench"));
         Files.writeString(Path.of("target/bench/call-budget.txt"), report);
+    }
+
+    /**
+     * Month-end billing of {@value #PROJECTS} projects of the EU entity (one approved entry each, posted first) by the
+     * billing schedule: their invoices go to Xero in billing batches of 50. Figures: ERP calls per invoice
+     * (one each before batching), 429s met. Written to target/bench/billing-batches.txt.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void monthEndBillingInBatches() throws Exception {
+        Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "billing-bench-");
+        long first = 900_000_000L + System.currentTimeMillis() % 1_000_000 * 1_000;
+        long user = first - 1;
+        StringBuilder projects = new StringBuilder();
+        StringBuilder assignments = new StringBuilder();
+        for (int i = 0; i < PROJECTS; i++) {
+            long psa = first + i;
+            projects.append(i == 0 ? "" : ",").append("""
+                    {"psaId":"%d","erpProjectId":"%s","erpContactId":"%s","name":"Bench billing %d","code":"BB-%d",
+                     "clientName":"Client %d","region":"EU","currency":"EUR","contractType":"TIME_AND_MATERIALS",
+                     "rateCard":"BILLING-BENCH","status":"ACTIVE","startsOn":"2026-01-01"}""".formatted(psa,
+                    java.util.UUID.randomUUID(), java.util.UUID.randomUUID(), psa, psa, psa));
+            assignments.append(i == 0 ? "" : ",").append("""
+                    {"sourceId":"bench-%d","psaProjectId":"%d","psaUserId":"%d","role":"Programming",
+                     "startsOn":"2026-01-01","erpTaskId":"%s"}""".formatted(psa, psa, user, java.util.UUID.randomUUID()));
+        }
+        Files.writeString(work.resolve("reference-data.json"), """
+                {"crossReferences": [{"entityType":"PERSON","sourceSystem":"harvest","sourceId":"%d","targetSystem":"erp",
+                                      "targetId":"5f9e1c3a-8d2b-4e7f-a1c6-3b8d9e0f1a2b"}],
+                 "rateCards": [{"card":"BILLING-BENCH","role":"Programming","currency":"EUR","billRate":100,"costRate":60,
+                                "effectiveFrom":"2026-01-01"}],
+                 "projects": [%s],
+                 "assignments": [%s]}
+                """.formatted(user, projects, assignments));
+        XeroLimits.reset();
+        XeroLimits.perWindow = PER_MINUTE;
+        XeroLimits.windowMillis = MINUTE_MILLIS;
+        XeroLimits.concurrent = CONCURRENT;
+        XeroLimits.perDay = 1_000_000;
+        XeroLimits.latencyMillis = 5;
+        String topic = "ledgerbridge.time-entries.approved";
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            if (!admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS).contains(topic)) {
+                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 3, (short) 1))).all()
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+        try (KafkaProducer<String, String> producer = FlowBench.producer(bootstrap)) {
+            for (int i = 0; i < PROJECTS; i++) {
+                long id = (first + i) * 10;
+                producer.send(new ProducerRecord<>(topic, String.valueOf(id), FlowBench.entry(id, first + i, user, 1)));
+            }
+        }
+        Map<String, String> config = new HashMap<>(ServiceProcess.clusterSettings(db, bootstrap, stubConfig,
+                work.resolve("reference-data.json"), 3));
+        config.put("ledgerbridge.erp.budgets.xero.calls", String.valueOf(PER_MINUTE));
+        config.put("ledgerbridge.erp.budgets.xero.window", MINUTE_MILLIS + "ms");
+        config.put("ledgerbridge.erp.budgets.xero.burst", "3");
+        config.put("ledgerbridge.erp.budgets.xero.per-day", "0");
+        config.put("ledgerbridge.erp.budgets.xero.concurrent", String.valueOf(CONCURRENT));
+        config.put("ledgerbridge.billing.schedule-enabled", "true");
+        config.put("ledgerbridge.billing.schedule-interval", "60000");
+        // the period billed is the month before (today - grace days): November, that of the entries
+        config.put("ledgerbridge.billing.grace-days", String.valueOf(Math.max(0, java.time.temporal.ChronoUnit.DAYS
+                .between(java.time.LocalDate.of(2026, 12, 1), java.time.LocalDate.now()))));
+        long callsBefore = invoiceCalls.get();
+        long createdBefore = invoicesCreated.get();
+        String report;
+        try (ServiceProcess service = ServiceProcess.start(List.of("-Xmx256m"), Map.of(), config,
+                work.resolve("service.log"))) {
+            // the schedule bills the period by itself (the admin API needs an identity provider in the cluster
+            // profile): its first check comes 10 s after the start, when every entry is posted
+            long start = System.nanoTime();
+            await(() -> {
+                try {
+                    return FlowBench.count(db, "select count(*) from billing_run r join project p on p.id ="
+                            + " r.project_id where p.name like 'Bench billing %' and r.status = 'INVOICED'") >= PROJECTS;
+                } catch (Exception e) {
+                    return false;
+                }
+            }, Duration.ofMinutes(3));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long calls = invoiceCalls.get() - callsBefore;
+            long created = invoicesCreated.get() - createdBefore;
+            long invoiced = FlowBench.count(db, "select count(*) from billing_run r join project p on p.id ="
+                    + " r.project_id where p.name like 'Bench billing %' and r.status = 'INVOICED'");
+            long failed = FlowBench.count(db, "select count(*) from dead_letter where flow like 'billing%'");
+            report = String.format(Locale.ROOT, """
+                    billing batches: month-end billing of %d projects (one invoice each) by the billing schedule, against the same Xero limits
+                      invoices created in Xero                       %d   (runs of the projects invoiced in the store %d; billing dead letters %d)
+                      ERP calls (PUT /Invoices)                      %d   (%.3f per invoice; one each before billing batches)
+                      429s met                                       %d
+                      from the service's start to the last invoice   %.1f s
+                    """, PROJECTS, created, invoiced, failed, calls, calls / (double) Math.max(1, created),
+                    invoiceRefusals.get(), seconds);
+            System.out.println(report);
+            assertThat(invoiced).isEqualTo(PROJECTS);
+            assertThat(created).isGreaterThanOrEqualTo(PROJECTS);
+            assertThat(invoiceRefusals.get()).as("429s met").isZero();
+        }
+        Files.createDirectories(Path.of("target/bench"));
+        Files.writeString(Path.of("target/bench/billing-batches.txt"), report);
     }
 
     private static void await(java.util.function.BooleanSupplier done, Duration limit) throws Exception {
