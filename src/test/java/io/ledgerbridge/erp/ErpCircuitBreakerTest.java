@@ -73,7 +73,12 @@ class ErpCircuitBreakerTest {
     @Test
     void downErpOpensTheCircuitAndEveryEntryIsDeadLetteredAsTargetUnavailable() {
         Project project = TimeEntryFixtures.knownProject();
-        List<Long> ids = fourEntriesToAnErpAnswering(project, aResponse().withStatus(503));
+        // the whole organisation is down, its reads too: the invoice-status poll's reads of earlier tests' invoices
+        // must not keep the circuit's window full of successes
+        VendorStubs.reset();
+        VendorStubs.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathMatching(
+                VendorStubs.XERO_ACCOUNTING_BASE + "/.*")).atPriority(1).willReturn(aResponse().withStatus(503)));
+        List<Long> ids = fourEntriesToAnErpAnswering(project, aResponse().withStatus(503), false);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream().allMatch(id -> !Store.deadLetters(id).isEmpty()));
         List<DeadLetter> letters = ids.stream().map(id -> Store.deadLetters(id).get(0)).toList();
@@ -88,7 +93,14 @@ class ErpCircuitBreakerTest {
 
     /** Four approved entries of the project through the webhook, to an ERP that answers every time entry so. */
     private static List<Long> fourEntriesToAnErpAnswering(Project project, ResponseDefinitionBuilder answer) {
-        VendorStubs.reset();
+        return fourEntriesToAnErpAnswering(project, answer, true);
+    }
+
+    private static List<Long> fourEntriesToAnErpAnswering(Project project, ResponseDefinitionBuilder answer,
+            boolean reset) {
+        if (reset) {
+            VendorStubs.reset();
+        }
         VendorStubs.server().stubFor(post(urlPathMatching(VendorStubs.XERO_BASE + "/Projects/.*/Time"))
                 .atPriority(1).willReturn(answer));
         List<Long> ids = new ArrayList<>();
