@@ -125,11 +125,15 @@ public class BillingRuns {
             }
             // how the invoice is sent is claimed once (alone, under the run's key, or in a billing batch), so that a
             // second billing of the period at the same time sends it the same way under the same key
-            if (run.batchKey == null && BillingRun.update("batchKey = ?1 where id = ?2 and batchKey is null",
-                    run.idempotencyKey, run.id) == 1) {
-                run.batchKey = run.idempotencyKey;
+            if (run.batchKey == null) {
+                if (BillingRun.update("batchKey = ?1 where id = ?2 and batchKey is null", run.idempotencyKey,
+                        run.id) == 1) {
+                    run.batchKey = run.idempotencyKey;
+                } else {
+                    // a billing batch claimed it a moment ago: the update bypassed the entity, read what it holds
+                    BillingRun.getEntityManager().refresh(run);
+                }
             }
-            run = BillingRun.<BillingRun>findByIdOptional(run.id).orElseThrow();
             if (!run.idempotencyKey.equals(run.batchKey)) {
                 // sent in a billing batch: the batch again, as it was first sent, under its key
                 in.setHeader(BillingBatches.BATCH, run.batchKey);
