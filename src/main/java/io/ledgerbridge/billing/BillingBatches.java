@@ -211,7 +211,7 @@ public class BillingBatches {
                 .put("period", share.path("period").asText()));
         exchange.setProperty(FlowHeaders.ORIGINAL_PAYLOAD, request);
         FlowIdentity.identify(in, "ledgerbridge", share.path("projectId").asText() + ":" + share.path("period").asText(),
-                null, "billing:project-" + share.path("projectId").asText() + ":" + share.path("period").asText());
+                null, BillingRuns.businessKey(share.path("projectId").asText(), share.path("period").asText()));
         in.setHeader(InvoiceStatus.BILLING_RUN_ID, runId);
         BillingRun run = QuarkusTransaction.requiringNew().call(() -> BillingRun.findById(runId));
         if (run.status == BillingRun.Status.INVOICED) {
@@ -265,7 +265,7 @@ public class BillingBatches {
                 boolean batchLetter = !DeadLetter.openByBusinessKey("billing:" + batch.key).isEmpty();
                 boolean waiting = BillingRun.<BillingRun>list("batchKey = ?1 and status = ?2", batch.key,
                         BillingRun.Status.PLANNED).stream().anyMatch(run -> DeadLetter.openByBusinessKey(
-                                "billing:project-" + run.projectId + ":" + run.period).isEmpty());
+                                BillingRuns.businessKey(run.projectId, run.period)).isEmpty());
                 if (!batchLetter && waiting) {
                     keys.add(json.write(json.object().put("batch", batch.key)));
                 }

@@ -52,6 +52,11 @@ public class BillingRuns {
         this.regions = regions;
     }
 
+    /** The business key of a project's run of a period: its dead letters carry it. */
+    public static String businessKey(Object projectId, String period) {
+        return "billing:project-" + projectId + ":" + period;
+    }
+
     /** What an admin call or the schedule asks for. */
     public record Request(Long projectId, String period) {
     }
@@ -86,7 +91,7 @@ public class BillingRuns {
         }
         long projectId = request.path("projectId").asLong();
         FlowIdentity.identify(in, "ledgerbridge", projectId + ":" + period, null,
-                "billing:project-" + projectId + ":" + period);
+                businessKey(projectId, period));
         try {
             return planIn(in, projectId, period, month, send);
         } catch (jakarta.persistence.PersistenceException raced) {

@@ -122,8 +122,8 @@ public class BillingRunResource {
             return new Outcome(project, "INVOICED", run.id, run.erpInvoiceId, "invoice " + run.erpInvoiceNumber
                     + " total " + money(run.total, run.currency).toPlainString() + " " + run.currency, null);
         }
-        List<DeadLetter> letters = new ArrayList<>(DeadLetter.openByBusinessKey("billing:project-" + project + ":"
-                + period));
+        List<DeadLetter> letters = new ArrayList<>(DeadLetter.openByBusinessKey(
+                io.ledgerbridge.billing.BillingRuns.businessKey(project, period)));
         if (run != null && run.batchKey != null) {
             letters.addAll(DeadLetter.openByBusinessKey("billing:" + run.batchKey));
         }
