@@ -36,7 +36,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 
 /**
  * The business rules and pricing of approved time and expenses, and their billable items: the project must be active
@@ -271,18 +270,17 @@ public class Billables {
     }
 
     /**
-     * The posting is done: marks the sync record posted and keeps the priced record as a billable item, in one
-     * transaction. A newer version replaces an unbilled item; once billed, the difference becomes a new item.
+     * The posting of {@code canonical} (the priced record of {@code kind} TIME or EXPENSE) is done: marks its sync record
+     * posted (target id and action) and keeps the priced record as a billable item, in one transaction (the
+     * exchange only lends the record's one parse). A newer version replaces an unbilled item; once billed, the difference becomes a new item.
      * Completions of concurrent flows are committed together ({@link GroupCommit}): one transaction, one query for
      * the billable items of the whole group and one batch of updates, instead of a transaction per posting.
      */
-    public void complete(Exchange exchange, String kind) {
-        Message in = exchange.getMessage();
-        JsonNode record = json.read(exchange, exchange.getProperty(FlowHeaders.CANONICAL, String.class));
+    public void complete(Exchange exchange, String kind, String canonical, Long syncRecordId, String targetId,
+            String action) {
+        JsonNode record = json.read(exchange, canonical);
         completions.commit(new Completion(BillableItem.Kind.valueOf(kind), record,
-                new SyncRecords.Posted(in.getHeader(FlowHeaders.SYNC_RECORD_ID, Long.class),
-                        in.getHeader(FlowHeaders.TARGET_ID, String.class),
-                        in.getHeader(FlowHeaders.SYNC_ACTION, String.class))));
+                new SyncRecords.Posted(syncRecordId, targetId, action)));
     }
 
     /** One finished posting: the priced record and its sync record. */

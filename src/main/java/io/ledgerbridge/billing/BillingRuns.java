@@ -261,15 +261,12 @@ public class BillingRuns {
     }
 
     /**
-     * The ERP holds the invoice (the canonical answer of the capability create-invoice, its id in
-     * {@link FlowHeaders#TARGET_ID}): checks its totals against the plan to the cent (INTERNAL when they differ:
+     * The ERP holds the invoice {@code invoiceId} of billing run {@code runId} (the canonical answer of the capability
+     * create-invoice): checks its totals against the plan to the cent (INTERNAL when they differ:
      * nothing is marked billed, nothing is rounded away) and marks the run invoiced and its items billed.
      */
-    public void complete(Exchange exchange) {
-        Message in = exchange.getMessage();
-        Long runId = in.getHeader(InvoiceStatus.BILLING_RUN_ID, Long.class);
-        String invoiceId = in.getHeader(FlowHeaders.TARGET_ID, String.class);
-        JsonNode answer = json.read(in.getBody(String.class));
+    public void complete(Long runId, String invoiceId, String canonicalAnswer) {
+        JsonNode answer = json.read(canonicalAnswer);
         QuarkusTransaction.requiringNew().run(() -> {
             BillingRun run = BillingRun.findById(runId);
             List<InvoiceLineRecord> lines = InvoiceLineRecord.ofRun(runId);

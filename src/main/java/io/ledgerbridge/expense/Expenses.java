@@ -2,7 +2,6 @@ package io.ledgerbridge.expense;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.flow.FlowJson;
 import io.ledgerbridge.intake.Sources;
 import io.ledgerbridge.flow.FlowHeaders;
@@ -44,14 +43,13 @@ public class Expenses {
     }
 
     /**
-     * Adds the consultant's user id in the ERP of the project's legal entity (REFERENCE when the onboarding flow has
-     * not provided it).
+     * Adds the consultant's user id in the ERP of the project's legal entity {@code legalEntity} (REFERENCE when the
+     * onboarding flow has not provided it).
      */
-    public String enrich(Exchange exchange) {
+    public String enrich(Exchange exchange, String legalEntity) {
         ObjectNode expense = (ObjectNode) json.take(exchange, exchange.getMessage().getBody(String.class));
         String system = expense.path("ref").path("system").asText();
-        String ledger = entities.ledger(exchange.getMessage().getHeader(ErpCall.LEGAL_ENTITY, String.class))
-                .xrefSystem();
+        String ledger = entities.ledger(legalEntity).xrefSystem();
         Map<String, String> erp = crossReferences.resolveAll(system, ledger,
                 List.of(new Wanted("PERSON", expense.path("resource").path("id").asText())));
         expense.putObject("erp").put("userId", erp.get("PERSON"));

@@ -109,6 +109,11 @@ public class Sources {
         return id == null || id.isBlank() ? null : of(system, record).businessKey(id);
     }
 
+    /** What every business key of a record type of a source system starts with, e.g. {@code harvest:time-entry:}. */
+    public String businessKeyPrefix(String system, String record) {
+        return of(system, record).businessKey("");
+    }
+
     private Map<String, SourceRecord> load(String system) {
         if (!system.matches("[a-z][a-z0-9-]{0,31}")) {
             throw new IllegalStateException("'" + system + "' is not a source system name (lower-case letters, digits"

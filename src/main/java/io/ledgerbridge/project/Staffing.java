@@ -69,11 +69,11 @@ public class Staffing {
         String role = assignment.path("role").asText();
         LocalDate start = LocalDate.parse(assignment.path("start").asText());
         ProjectRecord project = projects.byPsaId(psaProject).orElseThrow(() -> new ReferenceMissing(
-                List.of("PROJECT:harvest:" + psaProject), "project harvest:" + psaProject + " is unknown: no deal-won "
+                List.of("PROJECT:" + projects.psa() + ":" + psaProject), "project " + projects.psa() + ":" + psaProject + " is unknown: no deal-won "
                         + "set-up or loaded project"));
         if (project.erpProjectId == null) {
-            throw new ReferenceMissing(List.of("PROJECT:harvest:" + psaProject),
-                    "project harvest:" + psaProject + " (" + project.name + ") has no ERP project yet");
+            throw new ReferenceMissing(List.of("PROJECT:" + projects.psa() + ":" + psaProject),
+                    "project " + projects.psa() + ":" + psaProject + " (" + project.name + ") has no ERP project yet");
         }
         RateCards.Rates rates = rateCards.ratesOn(project.rateCard, role, start);
         Money rate = fxRates.convert(rates.billRate(), project.currency, start);
@@ -99,11 +99,13 @@ public class Staffing {
         return json.write(assignment);
     }
 
-    /** Keeps the assignment (and with it the project's task for the role) in the store. */
-    public void record(Exchange exchange) {
+    /**
+     * Keeps the assignment (the canonical record {@link #prepare} kept) and with it the project's ERP task for the role
+     * in the store; the task's id becomes the flow's {@link FlowHeaders#TARGET_ID}.
+     */
+    public void record(Exchange exchange, String canonical, String task) {
         Message in = exchange.getMessage();
-        JsonNode assignment = json.read(exchange.getProperty(FlowHeaders.CANONICAL, String.class));
-        String task = in.getHeader(ERP_TASK, String.class);
+        JsonNode assignment = json.read(canonical);
         projects.assign(new AssignmentData(assignment.path("ref").path("id").asText(),
                 assignment.path("project").path("id").asText(), assignment.path("resource").path("id").asText(),
                 assignment.path("role").asText(), LocalDate.parse(assignment.path("start").asText()),

@@ -12,6 +12,7 @@ import io.ledgerbridge.flow.SystemCall;
 import io.ledgerbridge.billing.BillingRun;
 import io.ledgerbridge.deal.Deals;
 import io.ledgerbridge.erp.ErpCall;
+import io.ledgerbridge.intake.Sources;
 import io.ledgerbridge.legalentity.LegalEntities;
 import io.ledgerbridge.money.Regions;
 import io.ledgerbridge.problem.Problem;
@@ -42,7 +43,7 @@ import org.apache.camel.ProducerTemplate;
 import org.jboss.logging.Logger;
 
 /**
- * Three-way reconciliation of approved time: the route {@code reconciliation} reads what the source approved (Harvest)
+ * Three-way reconciliation of approved time: the route {@code reconciliation} reads what the time source approved (e.g. Harvest)
  * and what the ERP holds (its time, by the ERP capability read-time) into snapshot tables of the run, page by page in JDBC batches; then
  * {@link #match} compares them with what ledgerbridge transferred ({@code sync_record}) and what waits
  * ({@code dead_letter}) in set-based SQL, one statement per kind of finding.
@@ -71,10 +72,12 @@ public class Reconciliations {
     private final Ownership ownership;
     private final Regions regions;
     private final LegalEntities entities;
+    private final Sources sources;
     private final ExecutorService runner = BackgroundWorker.named("ledgerbridge-reconciliation");
 
     Reconciliations(DataSource dataSource, ObjectMapper json, ProducerTemplate producer, LedgerbridgeConfig config,
-            Ownership ownership, Regions regions, LegalEntities entities) {
+            Ownership ownership, Regions regions, LegalEntities entities, Sources sources) {
+        this.sources = sources;
         this.dataSource = dataSource;
         this.regions = regions;
         this.entities = entities;
@@ -82,6 +85,11 @@ public class Reconciliations {
         this.json = json;
         this.producer = producer;
         this.config = config;
+    }
+
+    /** The business key of a time entry of the time source ({@code ledgerbridge.time.system}). */
+    public String timeEntryKey(String sourceId) {
+        return sources.businessKeyPrefix(config.time().system(), "time-entry") + sourceId;
     }
 
     /** Records a run and starts it in the background; returns the run (status RUNNING). */
@@ -341,9 +349,12 @@ public class Reconciliations {
         Long runId = exchange.getMessage().getHeader(RUN, Long.class);
         Timestamp staleBefore = Timestamp.from(StoreTime.now().minus(config.reconciliation().staleAfter()));
         int tolerance = config.reconciliation().toleranceMinutes();
-        String posted = "select 1 from sync_record r where r.flow = '" + TIME_FLOW + "' and r.source_system = 'harvest' "
+        // the time source (ledgerbridge.time.system) as an SQL literal: its sync records and its dead letters' keys
+        String source = "'" + config.time().system().replace("'", "''") + "'";
+        String sourceKey = "'" + timeEntryKey("").replace("'", "''") + "'";
+        String posted = "select 1 from sync_record r where r.flow = '" + TIME_FLOW + "' and r.source_system = " + source + " "
                 + "and r.source_id = s.source_id and r.source_version = s.source_version and r.status = 'POSTED'";
-        String waiting = "select 1 from dead_letter d where d.business_key = 'harvest:time-entry:' || s.source_id "
+        String waiting = "select 1 from dead_letter d where d.business_key = " + sourceKey + " || s.source_id "
                 + "and d.status in ('OPEN', 'REPLAYING')";
         String insert = "insert into recon_finding (run_id, finding_type, project_id, currency, source_id, "
                 + "erp_entry_id, expected, actual, detail, sync_record_id, dead_letter_id, replay_candidate) ";
@@ -362,14 +373,14 @@ public class Reconciliations {
                     + "s.source_id, null, s.source_version, d.error_class, 'approved version ' || s.source_version "
                     + "|| ' not transferred: dead letter ' || cast(d.id as varchar(20)) || ' (' || d.error_class "
                     + "|| ') waits for it', null, d.id, true from recon_source_entry s join project p on p.id = "
-                    + "s.project_id join dead_letter d on d.business_key = 'harvest:time-entry:' || s.source_id "
+                    + "s.project_id join dead_letter d on d.business_key = " + sourceKey + " || s.source_id "
                     + "and d.status in ('OPEN', 'REPLAYING') where s.run_id = ? and not exists (" + posted + ")",
                     runId);
             // approved long ago, never taken in, nothing pending
             findings += timed(steps, "stale", connection, insert + "select s.run_id, 'STALE', s.project_id, p.currency, s.source_id, "
                     + "null, s.source_version, null, 'approved version ' || s.source_version || ' is older than the "
-                    + "stale limit and was never transferred; nothing is pending for it: take it in again (Harvest "
-                    + "poll or topic replay)', null, null, false from recon_source_entry s join project p on p.id = "
+                    + "stale limit and was never transferred; nothing is pending for it: take it in again (a poll "
+                    + "of the source or a topic replay)', null, null, false from recon_source_entry s join project p on p.id = "
                     + "s.project_id where s.run_id = ? and s.approved_at < ? and not exists (" + posted + ") and not "
                     + "exists (" + waiting + ")", runId, staleBefore);
             // transferred, and the ERP does not hold it (any more) or holds other minutes than the source approved:
@@ -383,7 +394,7 @@ public class Reconciliations {
                     + "hold it' else 'the ERP holds ' || cast(e.minutes as varchar(20)) || ' min, the source approved ' "
                     + "|| cast(round(s.hours * 60) as varchar(20)) || ' min' end, r.id, null, false from "
                     + "recon_source_entry s join project p on p.id = s.project_id join sync_record r on r.flow = '"
-                    + TIME_FLOW + "' and r.source_system = 'harvest' and r.source_id = s.source_id and "
+                    + TIME_FLOW + "' and r.source_system = " + source + " and r.source_id = s.source_id and "
                     + "r.source_version = s.source_version and r.status = 'POSTED' left join recon_erp_entry e on "
                     + "e.run_id = s.run_id and e.erp_entry_id = r.target_id where s.run_id = ? and (" + missing
                     + " or abs(e.minutes - round(s.hours * 60)) > ?)", runId, tolerance);

@@ -290,11 +290,9 @@ public class SyncRecords {
                 .orElseGet(() -> new Claim(Action.CREATE, recordId, null, null));
     }
 
-    /** Records the target's id for the claimed version: the posting is done. */
-    public void complete(Exchange exchange) {
-        Message in = exchange.getMessage();
-        Posted posted = new Posted(in.getHeader(FlowHeaders.SYNC_RECORD_ID, Long.class),
-                in.getHeader(FlowHeaders.TARGET_ID, String.class), in.getHeader(FlowHeaders.SYNC_ACTION, String.class));
+    /** Records the target's id for the claimed version (sync record {@code recordId}): the posting is done. */
+    public void complete(Long recordId, String targetId, String action) {
+        Posted posted = new Posted(recordId, targetId, action);
         QuarkusTransaction.requiringNew().run(() -> markPosted(List.of(posted)));
     }
 

@@ -2,7 +2,6 @@ package io.ledgerbridge.timeentry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.FlowJson;
@@ -53,14 +52,13 @@ public class TimeEntries {
 
     /**
      * Adds the ids of project, person and the project's task for the entry's role in the ERP of the project's legal
-     * entity (header {@link ErpCall#LEGAL_ENTITY}; REFERENCE when one is missing; the staffing flow creates the task) and the duration in whole minutes, rounded half-even.
+     * entity {@code legalEntity} (REFERENCE when one is missing; the staffing flow creates the task) and the duration in whole minutes, rounded half-even.
      */
-    public String enrich(Exchange exchange) {
+    public String enrich(Exchange exchange, String legalEntity) {
         ObjectNode entry = (ObjectNode) json.take(exchange, exchange.getMessage().getBody(String.class));
         String system = entry.path("sourceSystem").asText();
         String project = entry.path("project").path("sourceId").asText();
-        String ledger = entities.ledger(exchange.getMessage().getHeader(ErpCall.LEGAL_ENTITY, String.class))
-                .xrefSystem();
+        String ledger = entities.ledger(legalEntity).xrefSystem();
         Map<String, String> erp = crossReferences.resolveAll(system, ledger, List.of(
                 new Wanted("PROJECT", project),
                 new Wanted("PERSON", entry.path("resource").path("sourceId").asText()),
@@ -82,13 +80,12 @@ public class TimeEntries {
     }
 
     /** Adds what the claim decided (operation, the target record replaced, idempotency key) for the mapping. */
-    public String posting(Exchange exchange) {
+    public String posting(Exchange exchange, String operation, String replaces, String idempotencyKey) {
         ObjectNode entry = (ObjectNode) json.take(exchange, exchange.getMessage().getBody(String.class));
-        Message in = exchange.getMessage();
         ObjectNode posting = entry.putObject("posting");
-        posting.put("operation", in.getHeader(FlowHeaders.SYNC_ACTION, String.class));
-        posting.put("replaces", in.getHeader(FlowHeaders.TARGET_ID, String.class));
-        posting.put("idempotencyKey", in.getHeader(FlowHeaders.IDEMPOTENCY_KEY, String.class));
+        posting.put("operation", operation);
+        posting.put("replaces", replaces);
+        posting.put("idempotencyKey", idempotencyKey);
         return json.write(exchange, entry);
     }
 }

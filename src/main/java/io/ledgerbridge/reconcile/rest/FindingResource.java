@@ -7,6 +7,7 @@ import io.ledgerbridge.privacy.PersonalData;
 import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.problem.ProblemException;
 import io.ledgerbridge.reconcile.ReconFinding;
+import io.ledgerbridge.reconcile.Reconciliations;
 import io.ledgerbridge.store.Paging;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -53,7 +54,11 @@ public class FindingResource {
     private final PersonalData personalData;
     private final SecurityIdentity identity;
 
-    FindingResource(Ownership ownership, Audit audit, PersonalData personalData, SecurityIdentity identity) {
+    private final Reconciliations reconciliations;
+
+    FindingResource(Ownership ownership, Audit audit, PersonalData personalData, SecurityIdentity identity,
+            Reconciliations reconciliations) {
+        this.reconciliations = reconciliations;
         this.ownership = ownership;
         this.audit = audit;
         this.personalData = personalData;
@@ -90,7 +95,7 @@ public class FindingResource {
         java.util.function.UnaryOperator<String> shown = personalData.shownTo(identity);
         return QuarkusTransaction.requiringNew().call(() -> {
             var query = ReconFinding.<ReconFinding>find(where + " order by dueAt, id", params).page(page, size);
-            return new FindingPage(query.list().stream().map(f -> ReconciliationResource.findingView(f, shown))
+            return new FindingPage(query.list().stream().map(f -> ReconciliationResource.findingView(f, shown, reconciliations))
                     .toList(), page, size, query.count());
         });
     }
@@ -100,7 +105,8 @@ public class FindingResource {
     @RolesAllowed({"viewer", "operator", "approver"})
     @Operation(summary = "One finding, with its owner, due time and the records behind it")
     public Map<String, Object> get(@PathParam("id") long id) {
-        return ReconciliationResource.findingView(find(id), personalData.shownTo(identity));
+        return ReconciliationResource.findingView(find(id), personalData.shownTo(identity),
+                reconciliations);
     }
 
     @POST

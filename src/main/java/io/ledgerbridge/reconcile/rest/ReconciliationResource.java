@@ -123,12 +123,13 @@ public class ReconciliationResource {
         if (findings == null) {
             return view;
         }
-        view.put("findings", findings.stream().map(f -> findingView(f, shown)).toList());
+        view.put("findings", findings.stream().map(f -> findingView(f, shown, reconciliations)).toList());
         return view;
     }
 
     /** A finding as the API shows it: what differs, the records behind it, and who owns it until when. */
-    static Map<String, Object> findingView(ReconFinding f, java.util.function.UnaryOperator<String> shown) {
+    static Map<String, Object> findingView(ReconFinding f, java.util.function.UnaryOperator<String> shown,
+            Reconciliations reconciliations) {
         Map<String, Object> finding = new LinkedHashMap<>();
         finding.put("id", f.id);
         finding.put("run", f.runId);
@@ -140,8 +141,8 @@ public class ReconciliationResource {
         finding.put("expected", f.expected);
         finding.put("actual", f.actual);
         finding.put("detail", shown.apply(f.detail));
-        finding.put("syncRecord", f.syncRecordId == null ? null : "/admin/sync-records?key=harvest:time-entry:"
-                + f.sourceId);
+        finding.put("syncRecord", f.syncRecordId == null ? null : "/admin/sync-records?key="
+                + reconciliations.timeEntryKey(f.sourceId));
         finding.put("deadLetter", f.deadLetterId == null ? null : "/admin/dead-letters/" + f.deadLetterId);
         finding.put("billingRun", f.billingRunId == null ? null : "/admin/billing-runs/" + f.billingRunId);
         finding.put("replayCandidate", f.replayCandidate);
