@@ -24,9 +24,14 @@ import java.util.List;
 @Table(name = "billable_item")
 public class BillableItem extends PanacheEntityBase {
 
-    public enum Kind { TIME, EXPENSE }
+    /** Approved time, an approved expense, or a completed milestone of a fixed fee (io.ledgerbridge.contract). */
+    public enum Kind { TIME, EXPENSE, MILESTONE }
 
-    public enum Status { UNBILLED, PLANNED, BILLED }
+    /**
+     * UNBILLED until a billing run plans it, then PLANNED and BILLED; EFFORT for approved time on a fixed fee: kept
+     * for progress and cost, never billed.
+     */
+    public enum Status { UNBILLED, PLANNED, BILLED, EFFORT }
 
     /** From a sequence that hands out 50 keys at a time: a group commit's inserts go as one JDBC batch (V16). */
     @Id

@@ -2,6 +2,9 @@ package io.ledgerbridge.billing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ledgerbridge.contract.ContractTerm;
+import io.ledgerbridge.contract.ContractType;
+import io.ledgerbridge.contract.Contracts;
 import io.ledgerbridge.config.LedgerbridgeConfig;
 import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.flow.ErrorClass;
@@ -76,7 +79,7 @@ public class Billables {
     }
 
     /** What prices a time entry: its staffing, the rate card version of the work date, the FX rate (or null). */
-    private record Priced(Staffed staffed, RateCards.Rates rates, BigDecimal fx) {
+    private record Priced(Staffed staffed, RateCards.Rates rates, BigDecimal fx, ContractType contract) {
     }
 
     /**
@@ -123,6 +126,8 @@ public class Billables {
         }
         ObjectNode billing = entry.putObject("billing");
         billing.put("projectKey", project.id);
+        // the contract of the work date: on a fixed fee the hour is effort (progress and cost), not a billable line
+        billing.put("contractType", priced.contract().name());
         billing.put("role", staffed.assignment().role);
         billing.put("rateCard", rates.card());
         billing.put("rateVersion", rates.version());
@@ -171,6 +176,8 @@ public class Billables {
         Map<String, ProjectRecord> projects = new HashMap<>();
         ProjectRecord.byPsaIds(projectIds).forEach(project -> projects.put(project.psaId, project));
         List<AssignmentRecord> assignments = AssignmentRecord.ofAny(projectIds, userIds);
+        List<ContractTerm> terms = projects.isEmpty() ? List.of()
+                : ContractTerm.ofProjects(projects.values().stream().map(p -> p.id).toList());
         Map<List<Object>, RateCards.Rates> rates = new HashMap<>();
         Map<List<Object>, BigDecimal> conversions = new HashMap<>();
         for (Pricing pricing : group) {
@@ -191,7 +198,8 @@ public class Billables {
                 BigDecimal fx = from.equals(to) ? null
                         : conversions.computeIfAbsent(List.of(from, to, pricing.workDate),
                                 key -> fxRates.rateOn(from, to, pricing.workDate));
-                pricing.priced = new Priced(staffed, rate, fx);
+                pricing.priced = new Priced(staffed, rate, fx,
+                        Contracts.typeOn(terms, staffed.project(), pricing.workDate));
             } catch (FlowFailure refused) {
                 pricing.refused = refused;
             }
@@ -335,12 +343,15 @@ public class Billables {
         if (!record.path("billable").asBoolean(true)) {
             quantity = BigDecimal.ZERO;
         }
-        BillableItem item = existing.stream().filter(i -> i.status == BillableItem.Status.UNBILLED).findFirst()
-                .orElse(null);
-        BigDecimal billedQuantity = existing.stream().filter(i -> i.status != BillableItem.Status.UNBILLED)
+        BillableItem item = existing.stream().filter(Billables::open).findFirst().orElse(null);
+        BigDecimal billedQuantity = existing.stream().filter(i -> !open(i))
                 .map(i -> i.quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
-        BigDecimal billedAmount = existing.stream().filter(i -> i.status != BillableItem.Status.UNBILLED)
+        BigDecimal billedAmount = existing.stream().filter(i -> !open(i))
                 .map(i -> i.amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+        // time under a fixed fee (the contract of its work date) is effort: kept, never billed
+        BillableItem.Status status = time && !ContractType.valueOf(billing.path("contractType")
+                .asText(ContractType.TIME_AND_MATERIALS.name())).billsTime()
+                ? BillableItem.Status.EFFORT : BillableItem.Status.UNBILLED;
         BigDecimal openQuantity = quantity.subtract(billedQuantity);
         BigDecimal openAmount = amount.subtract(billedAmount);
         Instant now = StoreTime.now();
@@ -356,10 +367,10 @@ public class Billables {
             item.kind = completion.kind();
             item.sourceSystem = completion.system();
             item.sourceId = completion.sourceId();
-            item.status = BillableItem.Status.UNBILLED;
             item.createdAt = now;
             existing.add(item);
         }
+        item.status = status;
         item.sourceVersion = record.path("version").asText();
         item.projectId = billing.path("projectKey").asLong();
         item.psaUserId = record.path("resource").path(time ? "sourceId" : "id").asText();
@@ -378,6 +389,11 @@ public class Billables {
         item.description = record.path("notes").asText(null);
         item.updatedAt = now;
         item.persist();
+    }
+
+    /** Whether an item still follows its source's changes: not yet planned on an invoice (unbilled, or effort). */
+    private static boolean open(BillableItem item) {
+        return item.status == BillableItem.Status.UNBILLED || item.status == BillableItem.Status.EFFORT;
     }
 
     /** The record of the body, to be priced: this step changes it. */

@@ -177,15 +177,17 @@ public class BillingRuns {
         run.persistAndFlush();
 
         Map<String, List<BillableItem>> groups = new LinkedHashMap<>();
+        // milestones first, then time by role and rate, then expenses
         List<BillableItem> ordered = items.stream().sorted(java.util.Comparator
-                .comparing((BillableItem i) -> i.kind == BillableItem.Kind.TIME ? 0 : 1)
+                .comparing((BillableItem i) -> i.kind == BillableItem.Kind.MILESTONE ? 0
+                        : i.kind == BillableItem.Kind.TIME ? 1 : 2)
                 .thenComparing(i -> i.kind == BillableItem.Kind.TIME ? i.role : "")
                 .thenComparing(i -> i.kind == BillableItem.Kind.TIME ? i.unitPrice : BigDecimal.ZERO)
                 .thenComparing(i -> i.workDate).thenComparing(i -> i.id)).toList();
         for (BillableItem item : ordered) {
             String key = item.kind == BillableItem.Kind.TIME
                     ? "TIME|" + item.role + "|" + item.unitPrice.stripTrailingZeros().toPlainString()
-                    : "EXPENSE|" + item.id;
+                    : item.kind + "|" + item.id;
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(item);
         }
         Money total = Money.zero(currency);
@@ -205,6 +207,12 @@ public class BillingRuns {
                 line.lineAmount = rate.times(hours).amount();
                 line.description = first.role + ", " + period + ": " + hours.stripTrailingZeros().toPlainString()
                         + " h at " + rate + " (rate card " + first.rateCard + " v" + first.rateVersion + ")";
+            } else if (first.kind == BillableItem.Kind.MILESTONE) {
+                line.quantity = BigDecimal.ONE;
+                line.unitPrice = first.amount;
+                line.lineAmount = first.amount;
+                line.description = "Milestone " + first.description + " (" + first.role + "), completed "
+                        + first.workDate;
             } else {
                 line.quantity = BigDecimal.ONE;
                 line.unitPrice = first.amount;

@@ -2,6 +2,7 @@ package io.ledgerbridge.deal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ledgerbridge.contract.Contracts;
 import io.ledgerbridge.erp.ErpCall;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
@@ -62,10 +63,12 @@ public class Deals {
     private final Regions regions;
     private final ProducerTemplate producer;
     private final String mappings;
+    private final Contracts contracts;
 
     Deals(FlowJson json, Sources sources, Projects projects, CrossReferences crossReferences, RateCards rateCards,
             Regions regions, ProducerTemplate producer,
-            @ConfigProperty(name = "ledgerbridge.mappings.location") String mappings) {
+            @ConfigProperty(name = "ledgerbridge.mappings.location") String mappings, Contracts contracts) {
+        this.contracts = contracts;
         this.json = json;
         this.sources = sources;
         this.regions = regions;
@@ -98,13 +101,18 @@ public class Deals {
         FlowIdentity.identify(in, system, id, deal.path("version").asText(), sources.businessKey(system, "deal", id));
         JsonNode project = deal.path("project");
         JsonNode contract = deal.path("contract");
-        ProjectRecord record = projects.upsert(new ProjectData(id, null, null, null, project.path("name").asText(),
-                project.path("code").asText(null), deal.path("client").path("name").asText(),
-                project.path("region").asText(), project.path("currency").asText(), contract.path("type").asText(),
-                contract.path("rateCard").asText(), ProjectStatus.valueOf(project.path("status").asText()),
-                LocalDate.parse(project.path("start").asText()),
-                project.hasNonNull("end") ? LocalDate.parse(project.path("end").asText()) : null,
-                deal.path("version").asText()));
+        // the project and its contract's terms and milestones together, or neither
+        ProjectRecord record = QuarkusTransaction.requiringNew().call(() -> {
+            ProjectRecord kept = projects.upsert(new ProjectData(id, null, null, null, project.path("name").asText(),
+                    project.path("code").asText(null), deal.path("client").path("name").asText(),
+                    project.path("region").asText(), project.path("currency").asText(), contract.path("type").asText(),
+                    contract.path("rateCard").asText(), ProjectStatus.valueOf(project.path("status").asText()),
+                    LocalDate.parse(project.path("start").asText()),
+                    project.hasNonNull("end") ? LocalDate.parse(project.path("end").asText()) : null,
+                    deal.path("version").asText()));
+            contracts.keep(kept, contract, deal.path("version").asText());
+            return kept;
+        });
         in.setHeader(PROJECT_KEY, record.id);
         // the legal entity of the project's region books it: its ERP gets the customer and the project
         in.setHeader(ErpCall.LEGAL_ENTITY, regions.of(record.region).entity());

@@ -157,6 +157,43 @@ class DealWonToProjectTest {
         VendorStubs.server().verify(0, postRequestedFor(urlPathEqualTo(XERO + "/Projects")));
     }
 
+    @Test
+    void aFixedFeeDealKeepsItsTermsAndMilestonesAndOneThatDoesNotAddUpIsAValidationDeadLetter() {
+        String id = opportunityId();
+        given().contentType("application/json").body(fixedFee(id, 40000, 60000.00)).post("/api/v1/deals").then()
+                .statusCode(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> setUp(id));
+        ProjectRecord project = project(id);
+        assertThat(project.contractType).isEqualTo("FIXED_FEE");
+        Admin.as(Admin.VIEWER).get("/admin/projects/" + project.id + "/contract").then().statusCode(200)
+                .body("terms.size()", is(1)).body("terms[0].type", is("FIXED_FEE"))
+                .body("terms[0].effectiveFrom", is("2026-11-01")).body("terms[0].fixedFee", is(100000.00f))
+                .body("terms[0].budgetHours", is(480.0f)).body("terms[0].recognition", is("MILESTONE"))
+                .body("milestones.code", is(List.of("a0B" + id.substring(3), "a0C" + id.substring(3))))
+                .body("milestones.amount", is(List.of(40000.00f, 60000.00f)))
+                .body("milestones.due", is(List.of("2026-12-15", "2027-04-30")));
+
+        String wrong = opportunityId();
+        given().contentType("application/json").body(fixedFee(wrong, 40000, 59999.99)).post("/api/v1/deals").then()
+                .statusCode(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> deadLetter(wrong) != null);
+        assertThat(deadLetter(wrong).errorClass).isEqualTo(ErrorClass.VALIDATION);
+        assertThat(deadLetter(wrong).errorMessage)
+                .contains("the milestones add up to 99999.99 EUR, the fixed fee is 100000.00 EUR");
+        // neither the project nor its terms were kept: nothing is set up in the PSA or the ERP for it
+        assertThat(QuarkusTransaction.requiringNew().call(() -> ProjectRecord.byCrmId(wrong))).isEmpty();
+    }
+
+    private String fixedFee(String id, double first, double second) {
+        return opportunity(id, true).replace("\"TIME_AND_MATERIALS\"", "\"FIXED_FEE\"")
+                .replace("\"OpportunityLineItems\"", """
+                        "Fixed_Fee__c": 100000, "Budget_Hours__c": 480, "Revenue_Recognition__c": "MILESTONE",
+                         "Milestones__r": {"totalSize": 2, "done": true, "records": [
+                           {"Id": "a0B%s", "Name": "Pilot plant live", "Due_Date__c": "2026-12-15", "Amount__c": %s},
+                           {"Id": "a0C%s", "Name": "Roll-out", "Due_Date__c": "2027-04-30", "Amount__c": %s}]},
+                         "OpportunityLineItems\"""".formatted(id.substring(3), first, id.substring(3), second));
+    }
+
     private Map<String, String> role(String role, String harvestTask) {
         return Map.of("entityType", "ROLE", "sourceSystem", "ledgerbridge", "sourceId", role, "targetSystem", "harvest",
                 "targetId", harvestTask);
