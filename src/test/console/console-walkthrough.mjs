@@ -1,5 +1,6 @@
 // The operator console in a real headless Chromium (Debian's, driven by playwright-core): sign in, find the seeded
-// dead letter, replay it, see it replayed, open a reconciliation finding and the records behind it, see the KPIs.
+// dead letter, replay it, see it replayed, open a reconciliation finding and the records behind it, see the KPIs;
+// then, as an approver, bill anyway the time held beyond a contract's cap.
 // Run by ConsoleBrowserTest, which seeds the service and passes what it seeded through the environment.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
@@ -16,6 +17,8 @@ const businessKey = env('BUSINESS_KEY');
 const runId = env('RECON_RUN_ID');
 const period = env('RECON_PERIOD');
 const findingType = env('FINDING_TYPE');
+const capFindingId = env('CAP_FINDING_ID');
+const capHeldEntry = env('CAP_HELD_ENTRY');
 mkdirSync(shots, { recursive: true });
 
 const problems = [];
@@ -142,6 +145,30 @@ try {
   await page.waitForSelector('#kpi-cards');
   await page.waitForSelector('svg#kpi-chart-shares polyline, svg#kpi-chart-shares circle');
   await page.screenshot({ path: `${shots}/console-kpis.png`, fullPage: true });
+
+  step('signs out');
+  await page.click('#sign-out');
+  await page.waitForSelector('form#login');
+
+  step('an approver opens the billing exceptions: time held beyond a cap');
+  await page.fill('#username', env('APPROVER_USER'));
+  await page.fill('#password', env('APPROVER_PASSWORD'));
+  await page.click('#sign-in');
+  await page.waitForSelector('nav#tabs:not([hidden])');
+  await page.click('nav a[data-tab=billing]');
+  const capRow = page.locator(`table#cap-findings tr[data-id="${capFindingId}"]`);
+  await capRow.waitFor();
+  await capRow.click();
+  await page.waitForSelector('#cap-finding table#cap-entries tbody tr');
+  const capCard = await page.locator('#cap-finding').innerText();
+  if (!capCard.includes(capHeldEntry) || !capCard.includes('HELD')) throw new Error(`cap finding card: ${capCard}`);
+  await page.screenshot({ path: `${shots}/console-billing-exceptions.png`, fullPage: true });
+
+  step('bills it anyway, with a reason');
+  await page.fill('#cap-reason', 'change request CR-7 signed by the client');
+  await page.click('#cap-bill-anyway');
+  await page.waitForFunction(() => document.querySelector('#notice')?.textContent.includes('billed by the next billing run'));
+  await page.waitForFunction(() => document.querySelector('#cap-finding')?.textContent.includes('RESOLVED'));
 
   step('signs out');
   await page.click('#sign-out');

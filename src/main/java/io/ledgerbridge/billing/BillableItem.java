@@ -29,9 +29,13 @@ public class BillableItem extends PanacheEntityBase {
 
     /**
      * UNBILLED until a billing run plans it, then PLANNED and BILLED; EFFORT for approved time on a fixed fee: kept
-     * for progress and cost, never billed.
+     * for progress and cost, never billed; HELD for time beyond a time-and-materials cap until an approver decides
+     * (back to UNBILLED, billed anyway, or WRITTEN_OFF: never billed).
      */
-    public enum Status { UNBILLED, PLANNED, BILLED, EFFORT }
+    public enum Status { UNBILLED, PLANNED, BILLED, EFFORT, HELD, WRITTEN_OFF }
+
+    /** What an approver decided for time held beyond a cap. */
+    public enum CapDecision { BILL_ANYWAY, WRITE_OFF }
 
     /** From a sequence that hands out 50 keys at a time: a group commit's inserts go as one JDBC batch (V16). */
     @Id
@@ -79,6 +83,12 @@ public class BillableItem extends PanacheEntityBase {
     public Long billingRunId;
     @Column(name = "invoice_line_id")
     public Long invoiceLineId;
+    /** The CAP_EXCEEDED finding that holds (or held) it. */
+    @Column(name = "finding_id")
+    public Long findingId;
+    @Enumerated(EnumType.STRING)
+    @Column(name = "cap_decision")
+    public CapDecision capDecision;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")

@@ -391,9 +391,13 @@ public class Billables {
         item.persist();
     }
 
-    /** Whether an item still follows its source's changes: not yet planned on an invoice (unbilled, or effort). */
+    /**
+     * Whether an item still follows its source's changes: not on an invoice nor written off (unbilled, effort, or
+     * held beyond a cap: a new version is weighed against the cap again at the next billing).
+     */
     private static boolean open(BillableItem item) {
-        return item.status == BillableItem.Status.UNBILLED || item.status == BillableItem.Status.EFFORT;
+        return item.status == BillableItem.Status.UNBILLED || item.status == BillableItem.Status.EFFORT
+                || item.status == BillableItem.Status.HELD;
     }
 
     /** The record of the body, to be priced: this step changes it. */

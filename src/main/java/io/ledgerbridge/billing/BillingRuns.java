@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ledgerbridge.erp.ErpCall;
+import io.ledgerbridge.contract.Contracts;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.FlowJson;
@@ -47,7 +48,10 @@ public class BillingRuns {
     private final Regions regions;
     private final Clock clock = Clock.systemUTC();
 
-    BillingRuns(FlowJson json, Regions regions) {
+    private final Contracts contracts;
+
+    BillingRuns(FlowJson json, Regions regions, Contracts contracts) {
+        this.contracts = contracts;
         this.json = json;
         this.regions = regions;
     }
@@ -115,9 +119,15 @@ public class BillingRuns {
                         + run.erpInvoiceNumber + " (" + run.erpInvoiceId + ")");
             }
             if (run == null) {
-                List<BillableItem> items = BillableItem.unbilled(projectId, month.atEndOfMonth());
+                // what the contract lets this run bill: on a capped time-and-materials contract, time beyond the
+                // cap is held for an approver
+                Contracts.Billable billable = contracts.billable(project, month.atEndOfMonth(),
+                        BillableItem.unbilled(projectId, month.atEndOfMonth()));
+                List<BillableItem> items = billable.items();
                 if (items.isEmpty()) {
-                    return skip(in, "nothing approved and unbilled for project " + project.name + " through "
+                    return skip(in, billable.heldBy() != null ? "approved time of project " + project.name
+                            + " is beyond its cap and held for an approver (finding " + billable.heldBy().id + ")"
+                            : "nothing approved and unbilled for project " + project.name + " through "
                             + month.atEndOfMonth());
                 }
                 run = create(project, period, month, items);

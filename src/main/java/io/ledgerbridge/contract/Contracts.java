@@ -5,7 +5,9 @@ import io.ledgerbridge.billing.BillableItem;
 import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.money.Money;
+import io.ledgerbridge.ownership.Ownership;
 import io.ledgerbridge.project.ProjectRecord;
+import io.ledgerbridge.reconcile.ReconFinding;
 import io.ledgerbridge.store.StoreTime;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -28,6 +30,16 @@ public class Contracts {
 
     /** Billable items of milestones name this as their source system; their source id is {@code milestone:<id>}. */
     public static final String MILESTONE_SOURCE = "ledgerbridge";
+
+    /** What a billing run may bill, and the CAP_EXCEEDED finding holding the rest (null when nothing is held). */
+    public record Billable(List<BillableItem> items, ReconFinding heldBy) {
+    }
+
+    private final Ownership ownership;
+
+    Contracts(Ownership ownership) {
+        this.ownership = ownership;
+    }
 
     /** What completing a milestone did. */
     public record Completion(Milestone milestone, boolean already) {
@@ -167,6 +179,111 @@ public class Contracts {
         milestone.billableItemId = item.id;
         milestone.updatedAt = now;
         return new Completion(milestone, false);
+    }
+
+    /**
+     * The unbilled items a billing run through {@code through} may invoice (inside its transaction, the items locked).
+     * On time and materials with a cap (the terms in force on {@code through}), approved time is billed in work-date
+     * order while what is billed or planned of the project's time stays within the cap; the entry that would cross
+     * it and every later one are HELD under the project's open CAP_EXCEEDED finding (created or brought up to date)
+     * until an approver decides. Time an approver released (BILL_ANYWAY) is billed; expenses and milestones are
+     * outside the cap.
+     */
+    public Billable billable(ProjectRecord project, LocalDate through, List<BillableItem> items) {
+        ContractTerm term = ContractTerm.on(ContractTerm.ofProject(project.id), project.id, through).orElse(null);
+        if (term == null || term.type != ContractType.TIME_AND_MATERIALS || term.capAmount == null) {
+            return new Billable(items, null);
+        }
+        Currency unit = Currency.getInstance(project.currency);
+        BigDecimal billed = BillableItem.find("select coalesce(sum(amount), 0) from BillableItem where projectId = ?1 "
+                + "and kind = ?2 and status in ?3", project.id, BillableItem.Kind.TIME,
+                List.of(BillableItem.Status.PLANNED, BillableItem.Status.BILLED)).project(BigDecimal.class)
+                .singleResult();
+        List<BillableItem> time = items.stream().filter(i -> i.kind == BillableItem.Kind.TIME)
+                .sorted(java.util.Comparator.comparing((BillableItem i) -> i.workDate).thenComparing(i -> i.id))
+                .toList();
+        List<BillableItem> billable = new java.util.ArrayList<>(items.stream()
+                .filter(i -> i.kind != BillableItem.Kind.TIME).toList());
+        List<BillableItem> held = new java.util.ArrayList<>();
+        BigDecimal running = billed;
+        for (BillableItem item : time) {
+            if (item.capDecision == BillableItem.CapDecision.BILL_ANYWAY) {
+                billable.add(item);
+                running = running.add(item.amount);
+            } else if (held.isEmpty() && running.add(item.amount).compareTo(term.capAmount) <= 0) {
+                billable.add(item);
+                running = running.add(item.amount);
+            } else {
+                held.add(item);
+            }
+        }
+        if (held.isEmpty()) {
+            return new Billable(items, null);
+        }
+        Instant now = StoreTime.now();
+        ReconFinding finding = ReconFinding.<ReconFinding>find("projectId = ?1 and type = ?2 and status = ?3",
+                project.id, ReconFinding.Type.CAP_EXCEEDED.name(), ReconFinding.Status.OPEN).firstResultOptional()
+                .orElseGet(() -> {
+                    ReconFinding created = new ReconFinding();
+                    created.type = ReconFinding.Type.CAP_EXCEEDED.name();
+                    created.projectId = project.id;
+                    created.currency = project.currency;
+                    created.status = ReconFinding.Status.OPEN;
+                    created.createdAt = now;
+                    created.detail = "";
+                    ownership.own(created);
+                    created.persistAndFlush();
+                    return created;
+                });
+        for (BillableItem item : held) {
+            item.status = BillableItem.Status.HELD;
+            item.findingId = finding.id;
+            item.updatedAt = now;
+        }
+        List<BillableItem> all = BillableItem.list("findingId = ?1 and status = ?2 order by workDate, id", finding.id,
+                BillableItem.Status.HELD);
+        Money heldValue = all.stream().map(i -> new Money(i.amount, unit)).reduce(Money.zero(unit), Money::plus);
+        finding.expected = new Money(term.capAmount, unit).amount().toPlainString();
+        finding.actual = new Money(running, unit).plus(heldValue).amount().toPlainString();
+        finding.detail = "time and materials capped at " + new Money(term.capAmount, unit) + ": "
+                + new Money(running, unit) + " billed or being billed; " + all.size() + " approved time entr"
+                + (all.size() == 1 ? "y" : "ies") + " worth " + heldValue + " (" + all.get(0).workDate + " to "
+                + all.get(all.size() - 1).workDate + ") held beyond the cap: an approver bills "
+                + (all.size() == 1 ? "it" : "them") + " anyway or writes " + (all.size() == 1 ? "it" : "them")
+                + " off (POST /admin/findings/" + finding.id + "/decision)";
+        return new Billable(billable, finding);
+    }
+
+    /**
+     * An approver's decision on time held beyond a cap (the items of an open CAP_EXCEEDED finding): BILL_ANYWAY makes
+     * them unbilled again, for the next billing run, past the cap; WRITE_OFF makes them WRITTEN_OFF, never billed.
+     * The finding is resolved with the decision and its reason. Answers how many entries the decision moved.
+     * {@link IllegalArgumentException} for another kind of finding, {@link IllegalStateException} when not open.
+     */
+    @Transactional
+    public int decide(long findingId, BillableItem.CapDecision decision, String actor, String reason) {
+        ReconFinding finding = ReconFinding.<ReconFinding>find("id", findingId)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional()
+                .orElseThrow(() -> new java.util.NoSuchElementException("no finding " + findingId));
+        if (!ReconFinding.Type.CAP_EXCEEDED.name().equals(finding.type)) {
+            throw new IllegalArgumentException("finding " + findingId + " is " + finding.type
+                    + "; only CAP_EXCEEDED findings take a billing decision");
+        }
+        if (finding.status != ReconFinding.Status.OPEN) {
+            throw new IllegalStateException("finding " + findingId + " is " + finding.status);
+        }
+        List<BillableItem> held = BillableItem.list("findingId = ?1 and status = ?2", findingId,
+                BillableItem.Status.HELD);
+        Instant now = StoreTime.now();
+        for (BillableItem item : held) {
+            item.status = decision == BillableItem.CapDecision.BILL_ANYWAY ? BillableItem.Status.UNBILLED
+                    : BillableItem.Status.WRITTEN_OFF;
+            item.capDecision = decision;
+            item.updatedAt = now;
+        }
+        finding.status = ReconFinding.Status.RESOLVED;
+        finding.resolution = actor + ": " + decision + ": " + reason;
+        return held.size();
     }
 
     private static BigDecimal money(JsonNode money, String currency, String what) {

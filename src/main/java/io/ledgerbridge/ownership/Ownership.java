@@ -148,6 +148,17 @@ public class Ownership {
         letter.dueAt = letter.createdAt.plus(slas.resolution(letter.flow));
     }
 
+    /**
+     * Gives a finding raised outside a reconciliation run (a billing exception, e.g. work beyond a cap) its legal
+     * entity (its project's region), team and due time; runs in the caller's transaction.
+     */
+    public void own(ReconFinding finding) {
+        ProjectRecord project = ProjectRecord.findById(finding.projectId);
+        finding.entity = project == null ? null : project.region;
+        finding.ownerTeam = teams.ownerOf(new Teams.Subject(Slas.RECONCILIATION, null, finding.type, finding.entity));
+        finding.dueAt = finding.createdAt.plus(slas.resolution(Slas.RECONCILIATION));
+    }
+
     private static String entityOf(String erpProjectId, String businessKey) {
         if (erpProjectId != null) {
             return ProjectRecord.<ProjectRecord>find("erpProjectId", erpProjectId).firstResultOptional()

@@ -31,7 +31,12 @@ public class ReconFinding extends PanacheEntityBase {
         /** The ERP holds time no source record is behind. */
         ORPHAN_IN_TARGET,
         /** Approved longer ago than the stale limit and never taken in: nothing is pending for it. */
-        STALE
+        STALE,
+        /**
+         * Approved time and materials beyond the contract's cap (not-to-exceed): held from the invoice until an
+         * approver bills it anyway or writes it off (raised by billing, not by a reconciliation run).
+         */
+        CAP_EXCEEDED
     }
 
     /** Where the work on a finding stands. */

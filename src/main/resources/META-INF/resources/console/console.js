@@ -9,6 +9,8 @@ const STATUSES = ['OPEN', 'REPLAYING', 'REPLAYED', 'RESOLVED', 'DISCARDED'];
 const ERROR_CLASSES = ['VALIDATION', 'REFERENCE', 'TARGET_REJECTED', 'TARGET_UNAVAILABLE', 'RATE_LIMITED', 'RATE',
   'FX', 'PERIOD_CLOSED', 'INTERNAL'];
 const FINDING_TYPES = ['MISSING_IN_TARGET', 'AMOUNT_DIFFERS', 'DUPLICATED_IN_TARGET', 'ORPHAN_IN_TARGET', 'STALE'];
+// raised by billing, not by a reconciliation run: shown on the billing exceptions tab
+const BILLING_FINDING_TYPES = ['CAP_EXCEEDED'];
 
 let session = JSON.parse(sessionStorage.getItem(SESSION_KEY) || 'null');
 let lastDeadLetterList = '#/dead-letters';
@@ -102,6 +104,10 @@ async function api(method, path, body) {
 
 function canOperate() {
   return session && session.roles.some(r => r === 'operator' || r === 'approver');
+}
+
+function canApprove() {
+  return session && session.roles.includes('approver');
 }
 
 function query(params) {
@@ -582,6 +588,83 @@ async function findingCard(f, names) {
   return card;
 }
 
+// ------------------------------------------------------------------------------------------------ billing exceptions
+
+async function billingView(params) {
+  header('billing');
+  const status = params.get('status') || 'OPEN';
+  const selectedId = params.get('finding');
+  const [names, page] = await Promise.all([projects(),
+    api('GET', '/admin/findings' + query({ type: BILLING_FINDING_TYPES[0], status, size: 100 }))]);
+  const form = h('form', { class: 'filters', id: 'billing-filters', onsubmit: event => {
+    event.preventDefault();
+    location.hash = '#/billing' + query(formValues(form));
+  } },
+  h('label', {}, 'Status', h('select', { name: 'status' }, ['OPEN', 'RESOLVED'].map(s =>
+    h('option', { value: s, selected: s === status }, s)))),
+  h('button', { type: 'submit', class: 'secondary' }, 'Show'));
+  const list = page.items.length === 0
+    ? h('div', { class: 'empty', id: 'billing-empty' }, status === 'OPEN'
+      ? 'No approved time is held beyond a contract\'s cap.' : 'No decisions yet.')
+    : h('table', { id: 'cap-findings' },
+      h('thead', {}, h('tr', {}, ['Finding', 'Project', 'Cap', 'Billed + held', 'Detail', 'Due'].map(t => h('th', {}, t)))),
+      h('tbody', {}, page.items.map(f => h('tr', { class: 'clickable', 'data-id': f.id,
+        onclick: () => { location.hash = '#/billing' + query({ status, finding: f.id }); } },
+      h('td', {}, badge(f.type), ` #${f.id}`), h('td', {}, names.get(f.projectId) || `#${f.projectId}`),
+      h('td', { class: 'num' }, `${f.expected} ${f.currency}`), h('td', { class: 'num' }, `${f.actual} ${f.currency}`),
+      h('td', {}, f.detail), h('td', {}, due(f))))));
+  const selected = selectedId ? await api('GET', `/admin/findings/${selectedId}`) : null;
+  app.replaceChildren(h('h2', {}, 'Billing exceptions'),
+    h('p', { class: 'muted' }, 'Approved time beyond a time-and-materials contract\'s cap is held from the invoice '
+      + 'until an approver bills it anyway (the next billing run of the project invoices it) or writes it off.'),
+    selected ? await capCard(selected, names) : null,
+    h('div', { class: 'card' }, form, list));
+}
+
+async function capCard(f, names) {
+  const known = await teams();
+  let decision;
+  if (f.status === 'OPEN' && canApprove()) {
+    const reason = h('input', { id: 'cap-reason', placeholder: 'Reason (required: the audit keeps it)', maxlength: 1000 });
+    const decide = (button, choice, done) => button.addEventListener('click', async () => {
+      if (!reason.value.trim()) {
+        showNotice(`Give a reason for finding #${f.id}.`);
+        return;
+      }
+      button.disabled = true;
+      try {
+        const r = await api('POST', `/admin/findings/${f.id}/decision`, { decision: choice, reason: reason.value.trim() });
+        showNotice(`Finding #${f.id}: ${r.entries} time ${r.entries === 1 ? 'entry' : 'entries'} ${done}.`, true, true);
+        render();
+      } catch (failed) {
+        showNotice(failed.message);
+        button.disabled = false;
+      }
+    });
+    const bill = h('button', { id: 'cap-bill-anyway' }, 'Bill anyway');
+    const writeOff = h('button', { class: 'danger', id: 'cap-write-off' }, 'Write off');
+    decide(bill, 'BILL_ANYWAY', 'billed by the next billing run');
+    decide(writeOff, 'WRITE_OFF', 'written off');
+    decision = h('div', { class: 'actions' }, reason, bill, writeOff);
+  } else if (f.status === 'OPEN') {
+    decision = h('p', { class: 'muted', id: 'cap-approver-decides' },
+      'An approver bills this time anyway or writes it off.');
+  }
+  return h('div', { class: 'card', id: 'cap-finding' },
+    h('h3', {}, `Finding #${f.id} `, badge(f.type), ' ', badge(f.status)),
+    h('dl', { class: 'facts' }, fact('Project', names.get(f.projectId) || f.projectId),
+      fact('Cap', `${f.expected} ${f.currency}`), fact('Billed and held', `${f.actual} ${f.currency}`),
+      fact('Detail', f.detail), fact('Team', teamName(known, f.team)), fact('Due', due(f)),
+      f.resolution ? fact('Decision', f.resolution) : null),
+    h('h3', {}, 'Time held beyond the cap'),
+    h('table', { id: 'cap-entries' }, h('thead', {}, h('tr', {}, ['Date', 'Entry', 'Role', 'Hours', 'Amount', 'Status']
+      .map(t => h('th', {}, t)))),
+    h('tbody', {}, (f.heldEntries || []).map(e => h('tr', {}, h('td', {}, e.date), h('td', {}, `${e.system}:${e.id}`),
+      h('td', {}, e.role || '—'), h('td', { class: 'num' }, e.hours), h('td', { class: 'num' }, `${e.amount} ${f.currency}`),
+      h('td', {}, badge(e.status)))))),
+    decision);
+}
+
 // ------------------------------------------------------------------------------------------------ KPIs
 
 function percent(share) {
@@ -736,6 +819,7 @@ async function render() {
     else if (parts[0] === 'reconciliation' && parts[1]) await reconciliationRunView(Number(parts[1]), params);
     else if (parts[0] === 'reconciliation') await reconciliationView(params);
     else if (parts[0] === 'kpis') await kpisView(params);
+    else if (parts[0] === 'billing') await billingView(params);
     else if (parts[0] === 'login') location.hash = '#/dead-letters';
     else await deadLettersView(params);
   } catch (failed) {

@@ -12,6 +12,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ledgerbridge.deadletter.DeadLetter;
 import io.ledgerbridge.testing.Admin;
+import io.ledgerbridge.testing.ContractFixtures;
 import io.ledgerbridge.testing.Store;
 import io.ledgerbridge.testing.TimeEntryFixtures;
 import io.ledgerbridge.testing.TimeEntryFixtures.Project;
@@ -95,6 +96,15 @@ class ConsoleBrowserTest {
                 .jsonPath().getList("findings.type");
         assertThat(types).containsExactlyInAnyOrder("MISSING_IN_TARGET", "ORPHAN_IN_TARGET");
 
+        // approved time beyond a capped project's cap (100.00 EUR): 2 h at 100.00 are held for an approver
+        ContractFixtures.Capped capped = ContractFixtures.capped("100.00", "100.00");
+        long beyond = capped.time("2026-10-05", "2");
+        await().atMost(Duration.ofSeconds(30)).until(() -> ContractFixtures.posted(beyond));
+        assertThat(capped.bill("2026-10").getString("outcomes[0].outcome")).isEqualTo("SKIPPED");
+        long capFinding = Admin.as(Admin.VIEWER).queryParam("type", "CAP_EXCEEDED")
+                .queryParam("projectId", capped.projectId()).get("/admin/findings").then().statusCode(200)
+                .extract().jsonPath().getLong("items[0].id");
+
         Path log = SCREENSHOTS.resolve("walkthrough.log");
         Files.createDirectories(SCREENSHOTS);
         try (var old = Files.list(SCREENSHOTS)) {
@@ -111,6 +121,9 @@ class ConsoleBrowserTest {
                 "DEAD_LETTER_ID", String.valueOf(letter.id), "BUSINESS_KEY", letter.businessKey,
                 "RECON_RUN_ID", String.valueOf(run), "RECON_PERIOD", "2026-11", "FINDING_TYPE", "MISSING_IN_TARGET",
                 "SCREENSHOTS", SCREENSHOTS.toAbsolutePath().toString(), "CHROMIUM", chromium));
+        walkthrough.environment().putAll(Map.of("APPROVER_USER", Admin.APPROVER,
+                "APPROVER_PASSWORD", Admin.APPROVER + "-test", "CAP_FINDING_ID", String.valueOf(capFinding),
+                "CAP_HELD_ENTRY", "harvest:" + beyond));
         Process browser = walkthrough.start();
         boolean finished = browser.waitFor(180, TimeUnit.SECONDS);
         if (!finished) {
@@ -131,6 +144,14 @@ class ConsoleBrowserTest {
                 .getString("replays[0].requestedBy")).isEqualTo(Admin.OPERATOR);
         assertThat(SCREENSHOTS.resolve("console-dead-letters.png")).isNotEmptyFile();
         assertThat(SCREENSHOTS.resolve("console-reconciliation.png")).isNotEmptyFile();
+        // the approver's decision in the browser released the held time for the next billing run, audited
+        assertThat(Admin.as(Admin.VIEWER).get("/admin/findings/" + capFinding).then().extract().jsonPath()
+                .getString("resolution")).startsWith("approver: BILL_ANYWAY: ");
+        assertThat(QuarkusTransaction.requiringNew().call(() -> io.ledgerbridge.billing.BillableItem.count(
+                "projectId = ?1 and status = ?2 and capDecision = ?3", capped.projectId(),
+                io.ledgerbridge.billing.BillableItem.Status.UNBILLED,
+                io.ledgerbridge.billing.BillableItem.CapDecision.BILL_ANYWAY))).isEqualTo(1);
+        assertThat(SCREENSHOTS.resolve("console-billing-exceptions.png")).isNotEmptyFile();
         assertThat(VendorStubs.violations()).isEmpty();
     }
 

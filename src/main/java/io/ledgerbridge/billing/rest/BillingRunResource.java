@@ -9,6 +9,7 @@ import io.ledgerbridge.deadletter.DeadLetter;
 import io.ledgerbridge.money.Money;
 import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.project.ProjectRecord;
+import io.ledgerbridge.reconcile.ReconFinding;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.transaction.Transactional;
@@ -120,7 +121,9 @@ public class BillingRunResource {
         }
         if (run != null && run.status == BillingRun.Status.INVOICED) {
             return new Outcome(project, "INVOICED", run.id, run.erpInvoiceId, "invoice " + run.erpInvoiceNumber
-                    + " total " + money(run.total, run.currency).toPlainString() + " " + run.currency, null);
+                    + " total " + money(run.total, run.currency).toPlainString() + " " + run.currency
+                    + heldBeyondCap(project).map(held -> "; time beyond the contract's cap held for an approver: "
+                            + "finding " + held.id).orElse(""), null);
         }
         List<DeadLetter> letters = new ArrayList<>(DeadLetter.openByBusinessKey(
                 io.ledgerbridge.billing.BillingRuns.businessKey(project, period)));
@@ -133,12 +136,20 @@ public class BillingRunResource {
                     letter.errorClass + ": " + letter.errorMessage, letter.id);
         }
         if (run == null) {
-            return new Outcome(project, "SKIPPED", null, null, "nothing approved and unbilled through " + through,
-                    null);
+            return heldBeyondCap(project).map(held -> new Outcome(project, "SKIPPED", null, null, "approved time is beyond the contract's "
+                            + "cap and held for an approver: finding " + held.id + " (" + held.detail + ")", null))
+                    .orElseGet(() -> new Outcome(project, "SKIPPED", null, null,
+                            "nothing approved and unbilled through " + through, null));
         }
         // another request (a second operator, the schedule) planned it a moment ago and is waiting for the ERP
         return new Outcome(project, "SKIPPED", run.id, null, "being invoiced by another billing of the period"
                 + " (planned, waiting for the ERP)", null);
+    }
+
+    /** The project's open CAP_EXCEEDED finding: approved time held beyond its contract's cap. */
+    private static java.util.Optional<ReconFinding> heldBeyondCap(Long project) {
+        return ReconFinding.<ReconFinding>find("projectId = ?1 and type = ?2 and status = ?3", project,
+                ReconFinding.Type.CAP_EXCEEDED.name(), ReconFinding.Status.OPEN).firstResultOptional();
     }
 
     @GET

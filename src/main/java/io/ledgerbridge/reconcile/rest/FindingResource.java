@@ -6,6 +6,8 @@ import io.ledgerbridge.ownership.Ownership;
 import io.ledgerbridge.privacy.PersonalData;
 import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.problem.ProblemException;
+import io.ledgerbridge.billing.BillableItem;
+import io.ledgerbridge.contract.Contracts;
 import io.ledgerbridge.reconcile.ReconFinding;
 import io.ledgerbridge.reconcile.Reconciliations;
 import io.ledgerbridge.store.Paging;
@@ -55,10 +57,12 @@ public class FindingResource {
     private final SecurityIdentity identity;
 
     private final Reconciliations reconciliations;
+    private final Contracts contracts;
 
     FindingResource(Ownership ownership, Audit audit, PersonalData personalData, SecurityIdentity identity,
-            Reconciliations reconciliations) {
+            Reconciliations reconciliations, Contracts contracts) {
         this.reconciliations = reconciliations;
+        this.contracts = contracts;
         this.ownership = ownership;
         this.audit = audit;
         this.personalData = personalData;
@@ -148,6 +152,37 @@ public class FindingResource {
         }
         audit.record("resolve", "finding/" + id, reason.reason().trim(), "RESOLVED");
         return get(id);
+    }
+
+    /** An approver's decision on time held beyond a cap, with the reason the audit keeps. */
+    public record Decision(@NotNull BillableItem.CapDecision decision, @NotBlank @Size(max = 1000) String reason) {
+    }
+
+    @POST
+    @Path("/{id}/decision")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("approver")
+    @Operation(summary = "Decide on time held beyond a cap (a CAP_EXCEEDED finding): BILL_ANYWAY or WRITE_OFF",
+            description = "BILL_ANYWAY: the held entries are billed by the next billing run of the project; "
+                    + "WRITE_OFF: never billed. The finding is resolved with the decision and reason (audited). "
+                    + "422 for another kind of finding, 409 once it is closed.")
+    public Map<String, Object> decide(@PathParam("id") long id, @Valid @NotNull Decision decision) {
+        find(id);
+        int moved;
+        try {
+            moved = contracts.decide(id, decision.decision(), audit.actor(), decision.reason().trim());
+        } catch (IllegalArgumentException other) {
+            throw new ProblemException(Problem.of(422, "not-a-cap-finding", "Not a cap finding", other.getMessage()));
+        } catch (IllegalStateException closed) {
+            audit.record("cap-decision", "finding/" + id, "refused: " + closed.getMessage(), "REFUSED");
+            throw new ProblemException(Problem.of(409, "not-open", "Finding not open", closed.getMessage()
+                    + "; only an OPEN finding takes a decision"));
+        }
+        audit.record("cap-decision", "finding/" + id, decision.decision() + " of " + moved + " held time entries: "
+                + decision.reason().trim(), decision.decision().name());
+        Map<String, Object> view = new java.util.LinkedHashMap<>(get(id));
+        view.put("entries", moved);
+        return view;
     }
 
     private static ReconFinding find(long id) {

@@ -156,6 +156,23 @@ public class ReconciliationResource {
                 f.dueAt));
         finding.put("escalatedAt", f.escalatedAt);
         finding.put("resolution", shown.apply(f.resolution));
+        if (ReconFinding.Type.CAP_EXCEEDED.name().equals(f.type)) {
+            // the approved time beyond the cap, held (or released, or written off) by this finding
+            finding.put("heldEntries", io.quarkus.narayana.jta.QuarkusTransaction.joiningExisting().call(() ->
+                    io.ledgerbridge.billing.BillableItem.<io.ledgerbridge.billing.BillableItem>list(
+                            "findingId = ?1 order by workDate, id", f.id).stream().map(item -> {
+                                Map<String, Object> entry = new LinkedHashMap<>();
+                                entry.put("system", item.sourceSystem);
+                                entry.put("id", item.sourceId);
+                                entry.put("date", item.workDate);
+                                entry.put("hours", item.quantity);
+                                entry.put("amount", item.amount.setScale(io.ledgerbridge.money.Money.minorUnits(
+                                        java.util.Currency.getInstance(item.currency)), io.ledgerbridge.money.Money.ROUNDING));
+                                entry.put("role", item.role);
+                                entry.put("status", item.status);
+                                return entry;
+                            }).toList()));
+        }
         return finding;
     }
 }

@@ -1,0 +1,86 @@
+package io.ledgerbridge.testing;
+
+import static io.restassured.RestAssured.given;
+
+import io.ledgerbridge.sync.SyncRecord;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.restassured.path.json.JsonPath;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Projects under a contract, loaded through the admin API as an operator does, and their approved time. */
+public final class ContractFixtures {
+
+    private ContractFixtures() {
+    }
+
+    /** A time-and-materials project (EU, EUR, one consultant) with a cap, and what is done with it. */
+    public record Capped(long projectId, long psaProject, long user) {
+
+        /** Posts an approved Harvest time entry of the consultant; answers its id. */
+        public long time(String date, String hours) {
+            long id = TimeEntryFixtures.nextId();
+            given().contentType("application/json").body("""
+                    {"id": %d, "spent_date": "%s", "hours": %s, "notes": "Audit", "billable": true,
+                     "is_closed": true, "is_billed": false, "updated_at": "2026-11-02T09:00:00Z",
+                     "user": {"id": %d, "name": "Ana Lima"}, "client": {"id": 1, "name": "Initech GmbH"},
+                     "project": {"id": %d, "name": "Initech audit"}, "task": {"id": 77, "name": "Consultant"}}
+                    """.formatted(id, date, hours, user, psaProject)).post("/api/v1/time-entries").then()
+                    .statusCode(202);
+            return id;
+        }
+
+        /** Bills a period of the project, as an operator. */
+        public JsonPath bill(String period) {
+            return Admin.as(Admin.OPERATOR).contentType("application/json")
+                    .body(Map.of("period", period, "projects", List.of(projectId)))
+                    .post("/admin/billing-runs").then().statusCode(200).extract().jsonPath();
+        }
+    }
+
+    /** A project billed at {@code rate} EUR an hour from 2026-10-01 under a time-and-materials cap of {@code cap}. */
+    public static Capped capped(String rate, String cap) {
+        long psaProject = TimeEntryFixtures.nextId();
+        long user = TimeEntryFixtures.nextId();
+        String card = "CAPPED-" + psaProject;
+        Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of(
+                "crossReferences", List.of(Map.of("entityType", "PERSON", "sourceSystem", "harvest",
+                        "sourceId", String.valueOf(user), "targetSystem", "erp", "targetId", UUID.randomUUID().toString())),
+                "rateCards", List.of(Map.of("card", card, "role", "Consultant", "currency", "EUR", "billRate", rate,
+                        "costRate", "55.00", "effectiveFrom", "2026-01-01")),
+                "projects", List.of(Map.ofEntries(Map.entry("psaId", String.valueOf(psaProject)),
+                        Map.entry("erpProjectId", UUID.randomUUID().toString()),
+                        Map.entry("erpContactId", UUID.randomUUID().toString()),
+                        Map.entry("name", "Initech audit " + psaProject), Map.entry("code", "INI-" + psaProject),
+                        Map.entry("clientName", "Initech GmbH"), Map.entry("region", "EU"), Map.entry("currency", "EUR"),
+                        Map.entry("contractType", "TIME_AND_MATERIALS"), Map.entry("rateCard", card),
+                        Map.entry("status", "ACTIVE"), Map.entry("startsOn", "2026-10-01"))),
+                "assignments", List.of(Map.of("sourceId", "capped-" + psaProject, "psaProjectId",
+                        String.valueOf(psaProject), "psaUserId", String.valueOf(user), "role", "Consultant",
+                        "startsOn", "2026-10-01", "erpTaskId", UUID.randomUUID().toString()))))
+                .put("/admin/reference-data").then().statusCode(200);
+        long projectId = Admin.as(Admin.VIEWER).queryParam("psaId", psaProject).get("/admin/projects").then()
+                .statusCode(200).extract().jsonPath().getLong("[0].id");
+        Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of(
+                "ref", Map.of("system", "salesforce", "id", "006Dn00000C4p1QIAR"),
+                "client", Map.of("system", "salesforce", "id", "001Dn00000C4p1QIAR"),
+                "type", "TIME_AND_MATERIALS", "currency", "EUR", "rateCard", card, "start", "2026-10-01",
+                "cap", Map.of("amount", cap, "currency", "EUR")))
+                .put("/admin/projects/" + projectId + "/contract").then().statusCode(200);
+        return new Capped(projectId, psaProject, user);
+    }
+
+    /** Whether every one of the time entries is posted to the ERP. */
+    public static boolean posted(long... ids) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            for (long id : ids) {
+                if (SyncRecord.count("flow = ?1 and sourceId = ?2 and status = ?3", "approved-time-to-erp",
+                        String.valueOf(id), SyncRecord.Status.POSTED) == 0) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+}
