@@ -38,7 +38,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * A project's contract: its terms by the day they took effect and its milestones; an operator amends the terms and
  * completes a milestone (which the next billing run of its period invoices as one line).
  */
-@Path("/admin/projects/{id}")
+@Path("/admin")
 @Tag(name = "contracts")
 @Produces(MediaType.APPLICATION_JSON)
 public class ContractResource {
@@ -84,7 +84,7 @@ public class ContractResource {
     }
 
     @GET
-    @Path("/contract")
+    @Path("/projects/{id}/contract")
     @RolesAllowed({"viewer", "operator", "approver"})
     @Operation(summary = "A project's contract: its terms by effective date and its milestones")
     public Contract get(@PathParam("id") long id) {
@@ -92,7 +92,7 @@ public class ContractResource {
     }
 
     @PUT
-    @Path("/contract")
+    @Path("/projects/{id}/contract")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({"operator", "approver"})
     @Operation(summary = "Amend a project's contract: canonical contract terms (mappings/schemas/contract.schema.json) "
@@ -123,7 +123,7 @@ public class ContractResource {
     }
 
     @POST
-    @Path("/milestones/{code}/completion")
+    @Path("/projects/{id}/milestones/{code}/completion")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({"operator", "approver"})
     @Operation(summary = "Complete a milestone: the billing run of its period invoices it as one line (idempotent)")
