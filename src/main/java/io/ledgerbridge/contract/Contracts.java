@@ -221,20 +221,18 @@ public class Contracts {
             return new Billable(items, null);
         }
         Instant now = StoreTime.now();
-        ReconFinding finding = ReconFinding.<ReconFinding>find("projectId = ?1 and type = ?2 and status = ?3",
-                project.id, ReconFinding.Type.CAP_EXCEEDED.name(), ReconFinding.Status.OPEN).firstResultOptional()
-                .orElseGet(() -> {
-                    ReconFinding created = new ReconFinding();
-                    created.type = ReconFinding.Type.CAP_EXCEEDED.name();
-                    created.projectId = project.id;
-                    created.currency = project.currency;
-                    created.status = ReconFinding.Status.OPEN;
-                    created.createdAt = now;
-                    created.detail = "";
-                    ownership.own(created);
-                    created.persistAndFlush();
-                    return created;
-                });
+        ReconFinding finding = ReconFinding.openOf(project.id, ReconFinding.Type.CAP_EXCEEDED).orElseGet(() -> {
+            ReconFinding created = new ReconFinding();
+            created.type = ReconFinding.Type.CAP_EXCEEDED.name();
+            created.projectId = project.id;
+            created.currency = project.currency;
+            created.status = ReconFinding.Status.OPEN;
+            created.createdAt = now;
+            created.detail = "";
+            ownership.own(created);
+            created.persistAndFlush();
+            return created;
+        });
         for (BillableItem item : held) {
             item.status = BillableItem.Status.HELD;
             item.findingId = finding.id;

@@ -85,6 +85,16 @@ public record Money(BigDecimal amount, Currency currency) implements Comparable<
         }
     }
 
+    /**
+     * A stored amount as documents and the admin API show it: at its currency's minor units (3354.50 EUR, not the
+     * store's 3354.5000); null stays null. The store's amounts are exact to the minor unit, so nothing is rounded
+     * away.
+     */
+    public static BigDecimal shown(BigDecimal amount, String currencyCode) {
+        return amount == null || currencyCode == null ? amount
+                : amount.setScale(minorUnits(Currency.getInstance(currencyCode)), ROUNDING);
+    }
+
     @Override
     public String toString() {
         return amount.toPlainString() + " " + currency.getCurrencyCode();

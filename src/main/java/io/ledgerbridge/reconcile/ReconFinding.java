@@ -91,6 +91,12 @@ public class ReconFinding extends PanacheEntityBase {
     /** Who closed it and why. */
     public String resolution;
 
+    /** The project's open finding of a type raised outside reconciliation runs (one at a time, e.g. CAP_EXCEEDED). */
+    public static java.util.Optional<ReconFinding> openOf(Long projectId, Type type) {
+        return find("projectId = ?1 and type = ?2 and status = ?3", projectId, type.name(), Status.OPEN)
+                .firstResultOptional();
+    }
+
     public static List<ReconFinding> ofRun(Long runId) {
         return list("runId = ?1 order by type, projectId, sourceId, erpEntryId", runId);
     }

@@ -97,7 +97,7 @@ class ConsoleBrowserTest {
         assertThat(types).containsExactlyInAnyOrder("MISSING_IN_TARGET", "ORPHAN_IN_TARGET");
 
         // approved time beyond a capped project's cap (100.00 EUR): 2 h at 100.00 are held for an approver
-        ContractFixtures.Capped capped = ContractFixtures.capped("100.00", "100.00");
+        ContractFixtures.Contracted capped = ContractFixtures.capped("100.00", "100.00");
         long beyond = capped.time("2026-10-05", "2");
         await().atMost(Duration.ofSeconds(30)).until(() -> ContractFixtures.posted(beyond));
         assertThat(capped.bill("2026-10").getString("outcomes[0].outcome")).isEqualTo("SKIPPED");

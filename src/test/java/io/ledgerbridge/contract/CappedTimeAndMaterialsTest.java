@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class CappedTimeAndMaterialsTest {
 
-    private ContractFixtures.Capped project;
+    private ContractFixtures.Contracted project;
     private long projectId;
 
     @BeforeEach

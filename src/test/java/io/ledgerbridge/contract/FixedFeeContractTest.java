@@ -4,7 +4,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -13,9 +12,8 @@ import static org.hamcrest.Matchers.is;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ledgerbridge.billing.BillableItem;
-import io.ledgerbridge.sync.SyncRecord;
 import io.ledgerbridge.testing.Admin;
-import io.ledgerbridge.testing.TimeEntryFixtures;
+import io.ledgerbridge.testing.ContractFixtures;
 import io.ledgerbridge.testing.VendorStubs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,7 +22,6 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,37 +35,15 @@ import org.junit.jupiter.api.Test;
 class FixedFeeContractTest {
 
     private static final String XERO_INVOICES = VendorStubs.XERO_ACCOUNTING_BASE + "/Invoices";
-    private static final String CONTACT = "7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6";
 
-    private long psaProject;
-    private long user;
+    private ContractFixtures.Contracted project;
     private long projectId;
-    private String erpProject;
 
     @BeforeEach
     void setUp() {
         VendorStubs.reset();
-        psaProject = TimeEntryFixtures.nextId();
-        user = TimeEntryFixtures.nextId();
-        String card = "FIXED-" + psaProject;
-        erpProject = UUID.randomUUID().toString();
-        Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of(
-                "crossReferences", List.of(Map.of("entityType", "PERSON", "sourceSystem", "harvest",
-                        "sourceId", String.valueOf(user), "targetSystem", "erp", "targetId", UUID.randomUUID().toString())),
-                "rateCards", List.of(Map.of("card", card, "role", "Consultant", "currency", "EUR", "billRate", "150.00",
-                        "costRate", "70.00", "effectiveFrom", "2026-01-01")),
-                "projects", List.of(Map.ofEntries(Map.entry("psaId", String.valueOf(psaProject)),
-                        Map.entry("erpProjectId", erpProject), Map.entry("erpContactId", CONTACT),
-                        Map.entry("name", "Globex data platform"), Map.entry("code", "GDP-" + psaProject),
-                        Map.entry("clientName", "Globex B.V."), Map.entry("region", "EU"), Map.entry("currency", "EUR"),
-                        Map.entry("contractType", "FIXED_FEE"), Map.entry("rateCard", card),
-                        Map.entry("status", "ACTIVE"), Map.entry("startsOn", "2026-10-01"))),
-                "assignments", List.of(Map.of("sourceId", "fixed-" + psaProject, "psaProjectId",
-                        String.valueOf(psaProject), "psaUserId", String.valueOf(user), "role", "Consultant",
-                        "startsOn", "2026-10-01", "erpTaskId", UUID.randomUUID().toString()))))
-                .put("/admin/reference-data").then().statusCode(200);
-        projectId = Admin.as(Admin.VIEWER).queryParam("psaId", psaProject).get("/admin/projects").then()
-                .statusCode(200).extract().jsonPath().getLong("[0].id");
+        project = ContractFixtures.project("FIXED_FEE", "150.00");
+        projectId = project.projectId();
         Admin.as(Admin.OPERATOR).contentType("application/json").body(contract("12000.00", "18000.00"))
                 .put("/admin/projects/" + projectId + "/contract").then().statusCode(200)
                 .body("terms[0].type", is("FIXED_FEE")).body("terms[0].fixedFee", is(30000.00f))
@@ -96,19 +71,19 @@ class FixedFeeContractTest {
 
     @Test
     void timeIsEffortAndEachMilestoneIsInvoicedOnceInThePeriodItWasCompleted() throws Exception {
-        long e1 = time("2026-10-05", "7.5");
-        long e2 = time("2026-10-06", "8");
-        long x1 = expense("2026-10-07", "240.00");
-        await().atMost(Duration.ofSeconds(60)).until(() -> posted("approved-time-to-erp", e1, e2)
-                && posted("approved-expenses-to-erp", x1));
+        long e1 = project.time("2026-10-05", "7.5");
+        long e2 = project.time("2026-10-06", "8");
+        long x1 = project.expense("2026-10-07", "240.00");
+        await().atMost(Duration.ofSeconds(60)).until(() -> ContractFixtures.posted("approved-time-to-erp", e1, e2)
+                && ContractFixtures.posted("approved-expenses-to-erp", x1));
         // the hours reached the ERP project as time (effort), and are kept as effort, not as billable items
         VendorStubs.server().verify(2, com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
-                urlPathEqualTo(VendorStubs.XERO_BASE + "/Projects/" + erpProject + "/Time")));
+                urlPathEqualTo(VendorStubs.XERO_BASE + "/Projects/" + project.erpProject() + "/Time")));
         assertThat(items(BillableItem.Kind.TIME, BillableItem.Status.EFFORT)).isEqualTo(2);
         assertThat(items(BillableItem.Kind.TIME, BillableItem.Status.UNBILLED)).isZero();
 
         // October before any milestone: only the expense, at cost (240.00)
-        JsonPath october = bill("2026-10");
+        JsonPath october = project.bill("2026-10");
         assertThat(october.getString("outcomes[0].outcome")).as(october.prettify()).isEqualTo("INVOICED");
         JsonPath run = run(october.getLong("outcomes[0].billingRunId"));
         assertThat(run.getList("lines.kind", String.class)).containsExactly("EXPENSE");
@@ -123,9 +98,9 @@ class FixedFeeContractTest {
         Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of("completedOn", "2026-11-06"))
                 .post("/admin/projects/" + projectId + "/milestones/design/completion").then().statusCode(200)
                 .body("outcome", is("ALREADY_COMPLETED")).body("milestone.completedOn", is("2026-11-05"));
-        long time3 = time("2026-11-10", "6");
-        await().atMost(Duration.ofSeconds(60)).until(() -> posted("approved-time-to-erp", time3));
-        JsonPath november = bill("2026-11");
+        long time3 = project.time("2026-11-10", "6");
+        await().atMost(Duration.ofSeconds(60)).until(() -> ContractFixtures.posted("approved-time-to-erp", time3));
+        JsonPath november = project.bill("2026-11");
         assertThat(november.getString("outcomes[0].outcome")).as(november.prettify()).isEqualTo("INVOICED");
         run = run(november.getLong("outcomes[0].billingRunId"));
         assertThat(run.getList("lines.kind", String.class)).containsExactly("MILESTONE");
@@ -139,8 +114,8 @@ class FixedFeeContractTest {
         assertThat(invoice.path("LineItems").path(0).path("UnitAmount").decimalValue()).isEqualByComparingTo("12000.00");
 
         // November again: nothing is invoiced twice; the go-live milestone is not completed, nothing else is due
-        assertThat(bill("2026-11").getString("outcomes[0].outcome")).isEqualTo("SKIPPED");
-        assertThat(bill("2026-12").getString("outcomes[0].outcome")).isEqualTo("SKIPPED");
+        assertThat(project.bill("2026-11").getString("outcomes[0].outcome")).isEqualTo("SKIPPED");
+        assertThat(project.bill("2026-12").getString("outcomes[0].outcome")).isEqualTo("SKIPPED");
         assertThat(salesInvoices()).isEqualTo(2);
         Admin.as(Admin.VIEWER).get("/admin/projects/" + projectId + "/contract").then().statusCode(200)
                 .body("milestones.status", is(List.of("COMPLETED", "OPEN")));
@@ -167,37 +142,8 @@ class FixedFeeContractTest {
                 .body("milestones.amount", is(List.of(12000.00f, 18000.00f)));
     }
 
-    private JsonPath bill(String period) {
-        return Admin.as(Admin.OPERATOR).contentType("application/json")
-                .body(Map.of("period", period, "projects", List.of(projectId)))
-                .post("/admin/billing-runs").then().statusCode(200).extract().jsonPath();
-    }
-
     private static JsonPath run(long runId) {
         return Admin.as(Admin.VIEWER).get("/admin/billing-runs/" + runId).then().statusCode(200).extract().jsonPath();
-    }
-
-    private long time(String date, String hours) {
-        long id = TimeEntryFixtures.nextId();
-        given().contentType("application/json").body("""
-                {"id": %d, "spent_date": "%s", "hours": %s, "notes": "Build", "billable": true,
-                 "is_closed": true, "is_billed": false, "updated_at": "2026-11-02T09:00:00Z",
-                 "user": {"id": %d, "name": "Ana Lima"}, "client": {"id": 1, "name": "Globex B.V."},
-                 "project": {"id": %d, "name": "Globex data platform"}, "task": {"id": 77, "name": "Consultant"}}
-                """.formatted(id, date, hours, user, psaProject)).post("/api/v1/time-entries").then().statusCode(202);
-        return id;
-    }
-
-    private long expense(String date, String amount) {
-        long id = TimeEntryFixtures.nextId();
-        given().contentType("application/json").body("""
-                {"id": %d, "spent_date": "%s", "total_cost": %s, "billable": true, "is_closed": true,
-                 "is_billed": false, "notes": "Workshop", "updated_at": "2026-11-02T09:00:00Z",
-                 "user": {"id": %d, "name": "Ana Lima"}, "project": {"id": %d, "name": "Globex data platform"},
-                 "client": {"id": 1, "name": "Globex B.V.", "currency": "EUR"},
-                 "expense_category": {"id": 5, "name": "Hotel"}}
-                """.formatted(id, date, amount, user, psaProject)).post("/api/v1/expenses").then().statusCode(202);
-        return id;
     }
 
     private long items(BillableItem.Kind kind, BillableItem.Status status) {
@@ -216,15 +162,4 @@ class FixedFeeContractTest {
         return new ObjectMapper().readTree(sent.get(sent.size() - 1).getBodyAsString()).path("Invoices").path(0);
     }
 
-    private static boolean posted(String flow, long... ids) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            for (long id : ids) {
-                if (SyncRecord.count("flow = ?1 and sourceId = ?2 and status = ?3", flow, String.valueOf(id),
-                        SyncRecord.Status.POSTED) == 0) {
-                    return false;
-                }
-            }
-            return true;
-        });
-    }
 }

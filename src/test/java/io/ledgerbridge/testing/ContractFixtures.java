@@ -15,8 +15,8 @@ public final class ContractFixtures {
     private ContractFixtures() {
     }
 
-    /** A time-and-materials project (EU, EUR, one consultant) with a cap, and what is done with it. */
-    public record Capped(long projectId, long psaProject, long user) {
+    /** A project (EU, EUR, one consultant staffed from 2026-10-01) under a contract, and what is done with it. */
+    public record Contracted(long projectId, long psaProject, long user, String erpProject) {
 
         /** Posts an approved Harvest time entry of the consultant; answers its id. */
         public long time(String date, String hours) {
@@ -31,6 +31,20 @@ public final class ContractFixtures {
             return id;
         }
 
+        /** Posts an approved Harvest expense of the consultant in EUR (a hotel); answers its id. */
+        public long expense(String date, String amount) {
+            long id = TimeEntryFixtures.nextId();
+            given().contentType("application/json").body("""
+                    {"id": %d, "spent_date": "%s", "total_cost": %s, "billable": true, "is_closed": true,
+                     "is_billed": false, "notes": "Workshop", "updated_at": "2026-11-02T09:00:00Z",
+                     "user": {"id": %d, "name": "Ana Lima"}, "project": {"id": %d, "name": "Initech audit"},
+                     "client": {"id": 1, "name": "Initech GmbH", "currency": "EUR"},
+                     "expense_category": {"id": 5, "name": "Hotel"}}
+                    """.formatted(id, date, amount, user, psaProject)).post("/api/v1/expenses").then()
+                    .statusCode(202);
+            return id;
+        }
+
         /** Bills a period of the project, as an operator. */
         public JsonPath bill(String period) {
             return Admin.as(Admin.OPERATOR).contentType("application/json")
@@ -39,43 +53,58 @@ public final class ContractFixtures {
         }
     }
 
-    /** A project billed at {@code rate} EUR an hour from 2026-10-01 under a time-and-materials cap of {@code cap}. */
-    public static Capped capped(String rate, String cap) {
+    /**
+     * A project of {@code contractType} (as the reference data loads it; its terms then come from a contract put
+     * through the admin API), billed at {@code rate} EUR an hour from 2026-10-01, with its ERP project and contact.
+     */
+    public static Contracted project(String contractType, String rate) {
         long psaProject = TimeEntryFixtures.nextId();
         long user = TimeEntryFixtures.nextId();
-        String card = "CAPPED-" + psaProject;
+        String erpProject = UUID.randomUUID().toString();
+        String card = "CONTRACT-" + psaProject;
         Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of(
                 "crossReferences", List.of(Map.of("entityType", "PERSON", "sourceSystem", "harvest",
                         "sourceId", String.valueOf(user), "targetSystem", "erp", "targetId", UUID.randomUUID().toString())),
                 "rateCards", List.of(Map.of("card", card, "role", "Consultant", "currency", "EUR", "billRate", rate,
                         "costRate", "55.00", "effectiveFrom", "2026-01-01")),
                 "projects", List.of(Map.ofEntries(Map.entry("psaId", String.valueOf(psaProject)),
-                        Map.entry("erpProjectId", UUID.randomUUID().toString()),
+                        Map.entry("erpProjectId", erpProject),
                         Map.entry("erpContactId", UUID.randomUUID().toString()),
                         Map.entry("name", "Initech audit " + psaProject), Map.entry("code", "INI-" + psaProject),
                         Map.entry("clientName", "Initech GmbH"), Map.entry("region", "EU"), Map.entry("currency", "EUR"),
-                        Map.entry("contractType", "TIME_AND_MATERIALS"), Map.entry("rateCard", card),
+                        Map.entry("contractType", contractType), Map.entry("rateCard", card),
                         Map.entry("status", "ACTIVE"), Map.entry("startsOn", "2026-10-01"))),
-                "assignments", List.of(Map.of("sourceId", "capped-" + psaProject, "psaProjectId",
+                "assignments", List.of(Map.of("sourceId", "contract-" + psaProject, "psaProjectId",
                         String.valueOf(psaProject), "psaUserId", String.valueOf(user), "role", "Consultant",
                         "startsOn", "2026-10-01", "erpTaskId", UUID.randomUUID().toString()))))
                 .put("/admin/reference-data").then().statusCode(200);
         long projectId = Admin.as(Admin.VIEWER).queryParam("psaId", psaProject).get("/admin/projects").then()
                 .statusCode(200).extract().jsonPath().getLong("[0].id");
+        return new Contracted(projectId, psaProject, user, erpProject);
+    }
+
+    /** A time-and-materials {@link #project} under a cap of {@code cap} EUR. */
+    public static Contracted capped(String rate, String cap) {
+        Contracted project = project("TIME_AND_MATERIALS", rate);
         Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of(
                 "ref", Map.of("system", "salesforce", "id", "006Dn00000C4p1QIAR"),
                 "client", Map.of("system", "salesforce", "id", "001Dn00000C4p1QIAR"),
-                "type", "TIME_AND_MATERIALS", "currency", "EUR", "rateCard", card, "start", "2026-10-01",
+                "type", "TIME_AND_MATERIALS", "currency", "EUR", "start", "2026-10-01",
                 "cap", Map.of("amount", cap, "currency", "EUR")))
-                .put("/admin/projects/" + projectId + "/contract").then().statusCode(200);
-        return new Capped(projectId, psaProject, user);
+                .put("/admin/projects/" + project.projectId() + "/contract").then().statusCode(200);
+        return project;
     }
 
     /** Whether every one of the time entries is posted to the ERP. */
     public static boolean posted(long... ids) {
+        return posted("approved-time-to-erp", ids);
+    }
+
+    /** Whether every one of the records of a flow is posted to the ERP. */
+    public static boolean posted(String flow, long... ids) {
         return QuarkusTransaction.requiringNew().call(() -> {
             for (long id : ids) {
-                if (SyncRecord.count("flow = ?1 and sourceId = ?2 and status = ?3", "approved-time-to-erp",
+                if (SyncRecord.count("flow = ?1 and sourceId = ?2 and status = ?3", flow,
                         String.valueOf(id), SyncRecord.Status.POSTED) == 0) {
                     return false;
                 }

@@ -121,8 +121,8 @@ public class BillingRunResource {
         }
         if (run != null && run.status == BillingRun.Status.INVOICED) {
             return new Outcome(project, "INVOICED", run.id, run.erpInvoiceId, "invoice " + run.erpInvoiceNumber
-                    + " total " + money(run.total, run.currency).toPlainString() + " " + run.currency
-                    + heldBeyondCap(project).map(held -> "; time beyond the contract's cap held for an approver: "
+                    + " total " + Money.shown(run.total, run.currency).toPlainString() + " " + run.currency
+                    + ReconFinding.openOf(project, ReconFinding.Type.CAP_EXCEEDED).map(held -> "; time beyond the contract's cap held for an approver: "
                             + "finding " + held.id).orElse(""), null);
         }
         List<DeadLetter> letters = new ArrayList<>(DeadLetter.openByBusinessKey(
@@ -136,7 +136,7 @@ public class BillingRunResource {
                     letter.errorClass + ": " + letter.errorMessage, letter.id);
         }
         if (run == null) {
-            return heldBeyondCap(project).map(held -> new Outcome(project, "SKIPPED", null, null, "approved time is beyond the contract's "
+            return ReconFinding.openOf(project, ReconFinding.Type.CAP_EXCEEDED).map(held -> new Outcome(project, "SKIPPED", null, null, "approved time is beyond the contract's "
                             + "cap and held for an approver: finding " + held.id + " (" + held.detail + ")", null))
                     .orElseGet(() -> new Outcome(project, "SKIPPED", null, null,
                             "nothing approved and unbilled through " + through, null));
@@ -144,12 +144,6 @@ public class BillingRunResource {
         // another request (a second operator, the schedule) planned it a moment ago and is waiting for the ERP
         return new Outcome(project, "SKIPPED", run.id, null, "being invoiced by another billing of the period"
                 + " (planned, waiting for the ERP)", null);
-    }
-
-    /** The project's open CAP_EXCEEDED finding: approved time held beyond its contract's cap. */
-    private static java.util.Optional<ReconFinding> heldBeyondCap(Long project) {
-        return ReconFinding.<ReconFinding>find("projectId = ?1 and type = ?2 and status = ?3", project,
-                ReconFinding.Type.CAP_EXCEEDED.name(), ReconFinding.Status.OPEN).firstResultOptional();
     }
 
     @GET
@@ -179,27 +173,18 @@ public class BillingRunResource {
         return view(BillingRun.<BillingRun>findByIdOptional(id).orElseThrow(() -> Problem.notFound("billing run", id)));
     }
 
-    /**
-     * An amount of the invoice's currency as the invoice shows it: at the currency's minor units (3354.50 EUR, not
-     * the store's 3354.5000). The store's amounts are exact to the minor unit, so nothing is rounded away.
-     */
-    private static BigDecimal money(BigDecimal amount, String currency) {
-        return amount == null || currency == null ? amount
-                : amount.setScale(Money.minorUnits(java.util.Currency.getInstance(currency)), Money.ROUNDING);
-    }
-
     private static Run view(BillingRun run) {
         ProjectRecord project = ProjectRecord.findById(run.projectId);
         List<BillableItem> items = BillableItem.ofRun(run.id);
         List<Line> lines = InvoiceLineRecord.ofRun(run.id).stream().map(line -> new Line(line.lineNo, line.kind,
-                line.description, line.quantity, line.unitPrice, money(line.lineAmount, run.currency), line.taxType,
+                line.description, line.quantity, line.unitPrice, Money.shown(line.lineAmount, run.currency), line.taxType,
                 items.stream().filter(i -> line.id.equals(i.invoiceLineId))
                         .map(i -> new Source(i.kind.name(), i.sourceSystem, i.sourceId, i.sourceVersion, i.workDate,
-                                i.quantity, money(i.amount, run.currency), i.role, i.rateVersion))
+                                i.quantity, Money.shown(i.amount, run.currency), i.role, i.rateVersion))
                         .toList())).toList();
         return new Run(run.id, run.projectId, project == null ? null : project.name, run.period, run.status.name(),
-                run.currency, money(run.total, run.currency), run.erpInvoiceId, run.erpInvoiceNumber, run.erpStatus,
-                money(run.erpTotal, run.currency),
+                run.currency, Money.shown(run.total, run.currency), run.erpInvoiceId, run.erpInvoiceNumber, run.erpStatus,
+                Money.shown(run.erpTotal, run.currency),
                 run.issueDate, run.dueDate, lines);
     }
 }

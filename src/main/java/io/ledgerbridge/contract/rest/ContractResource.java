@@ -157,21 +157,15 @@ public class ContractResource {
 
     private static Contract view(ProjectRecord project) {
         return new Contract(project.id, project.name, project.currency, ContractTerm.ofProject(project.id).stream()
-                .map(t -> new Term(t.effectiveFrom, t.type.name(), t.currency, money(t.fixedFee, t.currency),
-                        t.budgetHours, t.recognition, money(t.capAmount, t.currency),
-                        money(t.retainerAmount, t.currency), t.retainerHours, t.unusedHours,
+                .map(t -> new Term(t.effectiveFrom, t.type.name(), t.currency, Money.shown(t.fixedFee, t.currency),
+                        t.budgetHours, t.recognition, Money.shown(t.capAmount, t.currency),
+                        Money.shown(t.retainerAmount, t.currency), t.retainerHours, t.unusedHours,
                         t.sourceVersion))
                 .toList(), Milestone.ofProject(project.id).stream().map(ContractResource::view).toList());
     }
 
-    /** An amount at its currency's minor units (12000.00, not the store's 12000.0000). */
-    private static BigDecimal money(BigDecimal amount, String currency) {
-        return amount == null ? null
-                : amount.setScale(Money.minorUnits(java.util.Currency.getInstance(currency)), Money.ROUNDING);
-    }
-
     private static MilestoneView view(Milestone m) {
-        return new MilestoneView(m.code, m.name, money(m.amount, m.currency), m.currency, m.dueOn, m.status.name(), m.completedOn,
+        return new MilestoneView(m.code, m.name, Money.shown(m.amount, m.currency), m.currency, m.dueOn, m.status.name(), m.completedOn,
                 m.completedBy, m.billableItemId);
     }
 }

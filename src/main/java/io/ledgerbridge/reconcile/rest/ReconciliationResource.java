@@ -166,8 +166,7 @@ public class ReconciliationResource {
                                 entry.put("id", item.sourceId);
                                 entry.put("date", item.workDate);
                                 entry.put("hours", item.quantity);
-                                entry.put("amount", item.amount.setScale(io.ledgerbridge.money.Money.minorUnits(
-                                        java.util.Currency.getInstance(item.currency)), io.ledgerbridge.money.Money.ROUNDING));
+                                entry.put("amount", io.ledgerbridge.money.Money.shown(item.amount, item.currency));
                                 entry.put("role", item.role);
                                 entry.put("status", item.status);
                                 return entry;
