@@ -92,6 +92,9 @@ public interface LedgerbridgeConfig {
 
         /** HR joiner and leaver events, keyed by employee id. */
         String people();
+
+        /** Milestones completed in delivery (the milestone feed's shape), keyed by event id. */
+        String milestones();
     }
 
     /**
@@ -136,6 +139,14 @@ public interface LedgerbridgeConfig {
          */
         @WithDefault("harvest")
         String system();
+
+        /**
+         * The system that sends completed milestones of fixed-fee contracts: its {@code mappings/<system>/intake.json}
+         * says how ({@code milestone-feed}: the feed of mappings/milestone-feed/milestone-completed.schema.json, for a
+         * PSA without milestones of its own such as Harvest).
+         */
+        @WithDefault("milestone-feed")
+        String milestoneSystem();
     }
 
     Reconciliation reconciliation();

@@ -64,6 +64,7 @@ public class Sources {
         configured.put("assignment", config.psa().system());
         configured.put("deal", config.crm().system());
         configured.put("person", config.hr().system());
+        configured.put("milestone-completed", config.psa().milestoneSystem());
         configured.forEach((record, system) -> of(system, record));
     }
 

@@ -17,6 +17,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         io.ledgerbridge.deadletter.DeadLetterEvents.class,
         io.ledgerbridge.deadletter.DeadLetterRecorder.class,
         io.ledgerbridge.deadletter.RedeliveryCounter.class,
+        io.ledgerbridge.contract.MilestoneCompletions.class,
         io.ledgerbridge.deal.Deals.class,
         io.ledgerbridge.erp.ErpGateway.class,
         io.ledgerbridge.erp.ErpResponses.class,

@@ -44,7 +44,7 @@ class FixedFeeContractTest {
         VendorStubs.reset();
         project = ContractFixtures.project("FIXED_FEE", "150.00");
         projectId = project.projectId();
-        Admin.as(Admin.OPERATOR).contentType("application/json").body(contract("12000.00", "18000.00"))
+        Admin.as(Admin.OPERATOR).contentType("application/json").body(ContractFixtures.fixedFee("12000.00", "18000.00"))
                 .put("/admin/projects/" + projectId + "/contract").then().statusCode(200)
                 .body("terms[0].type", is("FIXED_FEE")).body("terms[0].fixedFee", is(30000.00f))
                 .body("terms[0].recognition", is("PERCENT_COMPLETE"))
@@ -55,18 +55,6 @@ class FixedFeeContractTest {
     @AfterEach
     void noContractViolations() {
         assertThat(VendorStubs.violations()).isEmpty();
-    }
-
-    private static Map<String, Object> contract(String design, String goLive) {
-        return Map.of("ref", Map.of("system", "salesforce", "id", "006Dn00000F1x2FIAR"),
-                "client", Map.of("system", "salesforce", "id", "001Dn00000G1b2XIAR"),
-                "type", "FIXED_FEE", "currency", "EUR", "start", "2026-10-01",
-                "fixedFee", Map.of("amount", "30000.00", "currency", "EUR"), "budgetHours", "200",
-                "milestones", List.of(
-                        Map.of("code", "design", "name", "Design signed off", "due", "2026-10-31",
-                                "amount", Map.of("amount", design, "currency", "EUR")),
-                        Map.of("code", "go-live", "name", "Go-live", "due", "2026-12-15",
-                                "amount", Map.of("amount", goLive, "currency", "EUR"))));
     }
 
     @Test
@@ -120,14 +108,14 @@ class FixedFeeContractTest {
         Admin.as(Admin.VIEWER).get("/admin/projects/" + projectId + "/contract").then().statusCode(200)
                 .body("milestones.status", is(List.of("COMPLETED", "OPEN")));
         // the invoiced milestone's amount cannot change afterwards: that would be a credit note
-        Admin.as(Admin.OPERATOR).contentType("application/json").body(contract("11000.00", "19000.00"))
+        Admin.as(Admin.OPERATOR).contentType("application/json").body(ContractFixtures.fixedFee("11000.00", "19000.00"))
                 .put("/admin/projects/" + projectId + "/contract").then().statusCode(422)
                 .body("detail", containsString("milestone design was completed and billed at 12000.00 EUR"));
     }
 
     @Test
     void aContractThatDoesNotHoldTogetherIsRefusedWithTheReason() {
-        Admin.as(Admin.OPERATOR).contentType("application/json").body(contract("12000.00", "17999.99"))
+        Admin.as(Admin.OPERATOR).contentType("application/json").body(ContractFixtures.fixedFee("12000.00", "17999.99"))
                 .put("/admin/projects/" + projectId + "/contract").then().statusCode(422)
                 .body("detail", containsString("the milestones add up to 29999.99 EUR, the fixed fee is 30000.00 EUR"));
         Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of("type", "FIXED_FEE"))

@@ -187,7 +187,7 @@ class HostileInputTest {
         KafkaTopics.sendAll(timeTopic, batch);
         Map<String, Set<String>> otherTopics = new HashMap<>();
         for (String topic : List.of("ledgerbridge.topics.expenses", "ledgerbridge.topics.deals",
-                "ledgerbridge.topics.staffing", "ledgerbridge.topics.people")) {
+                "ledgerbridge.topics.staffing", "ledgerbridge.topics.people", "ledgerbridge.topics.milestones")) {
             Map<String, String> records = new java.util.LinkedHashMap<>();
             for (int i = 0; i < KAFKA_OTHER; i++) {
                 Input input = HostileInputTest.records.document(next++, TimeEntryFixtures.nextId());

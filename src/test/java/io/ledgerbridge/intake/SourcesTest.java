@@ -39,7 +39,9 @@ class SourcesTest {
         assertThat(sources.businessKey("salesforce", "deal", "006Ka00000X1")).isEqualTo("salesforce:opportunity:006Ka00000X1");
         assertThat(sources.businessKey("hr", "person", "E-1001")).isEqualTo("hr:person:E-1001");
         assertThat(sources.businessKey("salesforce", "deal", null)).isNull();
-        for (String system : new String[] {"harvest", "salesforce", "hr"}) {
+        assertThat(sources.businessKey("milestone-feed", "milestone-completed", "ms-1"))
+                .isEqualTo("milestone-feed:milestone-completion:ms-1");
+        for (String system : new String[] {"harvest", "salesforce", "hr", "milestone-feed"}) {
             assertThat(Path.of("mappings", system, "intake.json")).exists();
         }
     }
@@ -104,7 +106,7 @@ class SourcesTest {
     private void copyShipped() throws Exception {
         Files.createDirectories(mappings.resolve("schemas"));
         Files.copy(Path.of("mappings/schemas/intake.schema.json"), mappings.resolve("schemas/intake.schema.json"));
-        for (String system : new String[] {"harvest", "salesforce", "hr"}) {
+        for (String system : new String[] {"harvest", "salesforce", "hr", "milestone-feed"}) {
             Files.createDirectories(mappings.resolve(system));
             Files.copy(Path.of("mappings", system, "intake.json"), mappings.resolve(system + "/intake.json"));
         }
@@ -130,6 +132,9 @@ class SourcesTest {
         return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (self, method, args) -> {
             if (method.getName().equals("system")) {
                 return systems.get(method.getDeclaringClass().getSimpleName());
+            }
+            if (method.getName().equals("milestoneSystem")) {
+                return systems.getOrDefault("Milestones", "milestone-feed");
             }
             if (method.getReturnType().isInterface() && method.getReturnType().getName().startsWith("io.ledgerbridge")) {
                 return proxy(method.getReturnType(), systems);

@@ -37,7 +37,8 @@ class RoutePolicyTest {
             "inbox", "kafkaBatches", "redeliveries", "xeroTokens", "xeroUsers", "xeroExpenses", "businessCentral", "harvestLists",
             "businessCentralTokens", "callBudgets", "erpResponses", "timeEntries", "billables",
             "reconciliations", "people", "staffing", "expenses", "billingRuns", "billingBatches", "kafkaCommits", "invoiceStatus",
-            "harvestPoll", "sources", "journals", "xeroCreditNotes", "deadLetterEvents", "deadLetters", "errorClasses", "problems");
+            "harvestPoll", "sources", "journals", "xeroCreditNotes", "deadLetterEvents", "deadLetters", "errorClasses", "problems",
+            "milestoneCompletions");
 
     final RoutePolicy policy = new RoutePolicy(key -> Optional.ofNullable(SETTINGS.get(key)), BEANS::contains,
             List.of("ledgerbridge.erp.xero.base-url", "ledgerbridge.erp.xero.accounting-url",

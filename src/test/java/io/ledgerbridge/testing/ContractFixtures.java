@@ -83,6 +83,22 @@ public final class ContractFixtures {
         return new Contracted(projectId, psaProject, user, erpProject);
     }
 
+    /**
+     * The terms of a fixed fee of 30,000.00 EUR from 2026-10-01 (200 budgeted hours), in two milestones: {@code design}
+     * ("Design signed off", due 2026-10-31) and {@code go-live} (due 2026-12-15), of the amounts given.
+     */
+    public static Map<String, Object> fixedFee(String design, String goLive) {
+        return Map.of("ref", Map.of("system", "salesforce", "id", "006Dn00000F1x2FIAR"),
+                "client", Map.of("system", "salesforce", "id", "001Dn00000G1b2XIAR"),
+                "type", "FIXED_FEE", "currency", "EUR", "start", "2026-10-01",
+                "fixedFee", Map.of("amount", "30000.00", "currency", "EUR"), "budgetHours", "200",
+                "milestones", List.of(
+                        Map.of("code", "design", "name", "Design signed off", "due", "2026-10-31",
+                                "amount", Map.of("amount", design, "currency", "EUR")),
+                        Map.of("code", "go-live", "name", "Go-live", "due", "2026-12-15",
+                                "amount", Map.of("amount", goLive, "currency", "EUR"))));
+    }
+
     /** A time-and-materials {@link #project} under a cap of {@code cap} EUR. */
     public static Contracted capped(String rate, String cap) {
         Contracted project = project("TIME_AND_MATERIALS", rate);
