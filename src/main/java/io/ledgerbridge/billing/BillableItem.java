@@ -24,12 +24,17 @@ import java.util.List;
 @Table(name = "billable_item")
 public class BillableItem extends PanacheEntityBase {
 
-    /** Approved time, an approved expense, or a completed milestone of a fixed fee (io.ledgerbridge.contract). */
-    public enum Kind { TIME, EXPENSE, MILESTONE }
+    /**
+     * Approved time, an approved expense, a completed milestone of a fixed fee, the fee of a retainer period (billed
+     * in advance) or the hours of a retainer period beyond its allowance (overage at the rate card; see
+     * io.ledgerbridge.contract).
+     */
+    public enum Kind { TIME, EXPENSE, MILESTONE, RETAINER, OVERAGE }
 
     /**
-     * UNBILLED until a billing run plans it, then PLANNED and BILLED; EFFORT for approved time on a fixed fee: kept
-     * for progress and cost, never billed; HELD for time beyond a time-and-materials cap until an approver decides
+     * UNBILLED until a billing run plans it, then PLANNED and BILLED; EFFORT for approved time on a fixed fee or a
+     * retainer: kept for progress and cost, never billed by the hour (on a retainer, hours beyond the allowance are
+     * billed as OVERAGE items); HELD for time beyond a time-and-materials cap until an approver decides
      * (back to UNBILLED, billed anyway, or WRITTEN_OFF: never billed).
      */
     public enum Status { UNBILLED, PLANNED, BILLED, EFFORT, HELD, WRITTEN_OFF }
@@ -89,6 +94,9 @@ public class BillableItem extends PanacheEntityBase {
     @Enumerated(EnumType.STRING)
     @Column(name = "cap_decision")
     public CapDecision capDecision;
+    /** The retainer period whose allowance this approved time was counted against (once, when it was settled). */
+    @Column(name = "retainer_period_id")
+    public Long retainerPeriodId;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")

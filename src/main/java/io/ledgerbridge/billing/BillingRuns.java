@@ -57,6 +57,10 @@ public class BillingRuns {
     }
 
     /** The business key of a project's run of a period: its dead letters carry it. */
+    /** The order of an invoice's lines by the kind of what they bill. */
+    private static final List<BillableItem.Kind> LINE_ORDER = List.of(BillableItem.Kind.RETAINER,
+            BillableItem.Kind.MILESTONE, BillableItem.Kind.OVERAGE, BillableItem.Kind.TIME, BillableItem.Kind.EXPENSE);
+
     public static String businessKey(Object projectId, String period) {
         return "billing:project-" + projectId + ":" + period;
     }
@@ -187,10 +191,9 @@ public class BillingRuns {
         run.persistAndFlush();
 
         Map<String, List<BillableItem>> groups = new LinkedHashMap<>();
-        // milestones first, then time by role and rate, then expenses
+        // retainer fees and milestones first, then overage, time by role and rate, then expenses
         List<BillableItem> ordered = items.stream().sorted(java.util.Comparator
-                .comparing((BillableItem i) -> i.kind == BillableItem.Kind.MILESTONE ? 0
-                        : i.kind == BillableItem.Kind.TIME ? 1 : 2)
+                .comparing((BillableItem i) -> LINE_ORDER.indexOf(i.kind))
                 .thenComparing(i -> i.kind == BillableItem.Kind.TIME ? i.role : "")
                 .thenComparing(i -> i.kind == BillableItem.Kind.TIME ? i.unitPrice : BigDecimal.ZERO)
                 .thenComparing(i -> i.workDate).thenComparing(i -> i.id)).toList();
@@ -217,6 +220,12 @@ public class BillingRuns {
                 line.lineAmount = rate.times(hours).amount();
                 line.description = first.role + ", " + period + ": " + hours.stripTrailingZeros().toPlainString()
                         + " h at " + rate + " (rate card " + first.rateCard + " v" + first.rateVersion + ")";
+            } else if (first.kind == BillableItem.Kind.RETAINER || first.kind == BillableItem.Kind.OVERAGE) {
+                // priced and described when the retainer period was billed or settled (io.ledgerbridge.contract)
+                line.quantity = first.quantity;
+                line.unitPrice = first.unitPrice;
+                line.lineAmount = first.amount;
+                line.description = first.description;
             } else if (first.kind == BillableItem.Kind.MILESTONE) {
                 line.quantity = BigDecimal.ONE;
                 line.unitPrice = first.amount;

@@ -11,8 +11,16 @@ public enum ContractType {
     /** A fixed amount per period in advance with included hours. */
     RETAINER;
 
-    /** Whether approved time is billed hour by hour (else it is effort: kept for cost and progress, not billed). */
+    /**
+     * Whether approved time is billed hour by hour (else it is effort: kept for cost and progress; on a retainer the
+     * hours beyond the period's allowance are billed as overage).
+     */
     public boolean billsTime() {
-        return this != FIXED_FEE && this != MILESTONE;
+        return this == TIME_AND_MATERIALS;
+    }
+
+    /** Whether the fee is split into milestones, each billed when it is completed. */
+    public boolean hasMilestones() {
+        return this == FIXED_FEE || this == MILESTONE;
     }
 }

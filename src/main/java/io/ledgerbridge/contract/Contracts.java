@@ -36,8 +36,10 @@ public class Contracts {
     }
 
     private final Ownership ownership;
+    private final Retainers retainers;
 
-    Contracts(Ownership ownership) {
+    Contracts(Ownership ownership, Retainers retainers) {
+        this.retainers = retainers;
         this.ownership = ownership;
     }
 
@@ -70,15 +72,26 @@ public class Contracts {
         term.fixedFee = money(contract.path("fixedFee"), currency, "fixedFee");
         term.budgetHours = hours(contract.path("budgetHours"));
         term.recognition = contract.hasNonNull("recognition") ? contract.path("recognition").asText()
-                : type == ContractType.MILESTONE ? "MILESTONE" : type.billsTime() ? null : "PERCENT_COMPLETE";
+                : type == ContractType.MILESTONE ? "MILESTONE" : type.hasMilestones() ? "PERCENT_COMPLETE" : null;
         term.capAmount = money(contract.path("cap"), currency, "cap");
         JsonNode retainer = contract.path("retainer");
         term.retainerAmount = money(retainer.path("amount"), currency, "retainer.amount");
         term.retainerHours = hours(retainer.path("includedHours"));
         term.unusedHours = retainer.path("unusedHours").asText(null);
+        if (type == ContractType.RETAINER) {
+            if (term.retainerAmount == null || term.retainerAmount.signum() <= 0) {
+                throw invalid("a retainer needs a positive amount per period (retainer.amount)");
+            }
+            if (term.retainerHours == null) {
+                throw invalid("a retainer needs its included hours per period (retainer.includedHours, 0 for none)");
+            }
+            if (term.unusedHours == null) {
+                term.unusedHours = RetainerPeriod.Unused.EXPIRE.name();
+            }
+        }
         term.sourceVersion = version;
         term.updatedAt = StoreTime.now();
-        if (!type.billsTime()) {
+        if (type.hasMilestones()) {
             milestones(project, contract.path("milestones"), term.fixedFee, currency, version);
         }
         term.persist();
@@ -183,14 +196,17 @@ public class Contracts {
 
     /**
      * The unbilled items a billing run through {@code through} may invoice (inside its transaction, the items locked).
-     * On time and materials with a cap (the terms in force on {@code through}), approved time is billed in work-date
+     * On a retainer, the fees through the next period and the overage of the periods it settles are added
+     * ({@link Retainers}). On time and materials with a cap (the terms in force on {@code through}), approved time is billed in work-date
      * order while what is billed or planned of the project's time stays within the cap; the entry that would cross
      * it and every later one are HELD under the project's open CAP_EXCEEDED finding (created or brought up to date)
      * until an approver decides. Time an approver released (BILL_ANYWAY) is billed; expenses and milestones are
      * outside the cap.
      */
-    public Billable billable(ProjectRecord project, LocalDate through, List<BillableItem> items) {
-        ContractTerm term = ContractTerm.on(ContractTerm.ofProject(project.id), project.id, through).orElse(null);
+    public Billable billable(ProjectRecord project, LocalDate through, List<BillableItem> unbilled) {
+        List<ContractTerm> terms = ContractTerm.ofProject(project.id);
+        List<BillableItem> items = retainers.billable(project, terms, through, unbilled);
+        ContractTerm term = ContractTerm.on(terms, project.id, through).orElse(null);
         if (term == null || term.type != ContractType.TIME_AND_MATERIALS || term.capAmount == null) {
             return new Billable(items, null);
         }

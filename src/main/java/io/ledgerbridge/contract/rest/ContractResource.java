@@ -3,9 +3,11 @@ package io.ledgerbridge.contract.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ledgerbridge.audit.Audit;
+import io.ledgerbridge.billing.BillableItem;
 import io.ledgerbridge.contract.ContractTerm;
 import io.ledgerbridge.contract.Contracts;
 import io.ledgerbridge.contract.Milestone;
+import io.ledgerbridge.contract.RetainerPeriod;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.money.Money;
 import io.ledgerbridge.problem.Problem;
@@ -54,9 +56,18 @@ public class ContractResource {
             String status, LocalDate completedOn, String completedBy, Long billableItemId) {
     }
 
+    /**
+     * A period of a retainer: its fee and its invoice (once billed), and, once settled, the hours it allowed (included
+     * and rolled in), used, billed as overage and left unused (rolled over or expired, as {@code unusedPolicy} says).
+     */
+    public record RetainerPeriodView(String period, BigDecimal amount, String currency, String feeStatus,
+            Long feeBillingRunId, BigDecimal includedHours, BigDecimal rolledInHours, BigDecimal usedHours,
+            BigDecimal overageHours, BigDecimal unusedHours, String unusedPolicy, boolean settled) {
+    }
+
     /** A project's contract. */
     public record Contract(Long projectId, String projectName, String currency, List<Term> terms,
-            List<MilestoneView> milestones) {
+            List<MilestoneView> milestones, List<RetainerPeriodView> retainerPeriods) {
     }
 
     /** When a milestone was completed (today when absent). */
@@ -86,7 +97,7 @@ public class ContractResource {
     @GET
     @Path("/projects/{id}/contract")
     @RolesAllowed({"viewer", "operator", "approver"})
-    @Operation(summary = "A project's contract: its terms by effective date and its milestones")
+    @Operation(summary = "A project's contract: its terms by effective date, its milestones and its retainer periods")
     public Contract get(@PathParam("id") long id) {
         return QuarkusTransaction.requiringNew().call(() -> view(project(id)));
     }
@@ -161,7 +172,15 @@ public class ContractResource {
                         t.budgetHours, t.recognition, Money.shown(t.capAmount, t.currency),
                         Money.shown(t.retainerAmount, t.currency), t.retainerHours, t.unusedHours,
                         t.sourceVersion))
-                .toList(), Milestone.ofProject(project.id).stream().map(ContractResource::view).toList());
+                .toList(), Milestone.ofProject(project.id).stream().map(ContractResource::view).toList(),
+                RetainerPeriod.ofProject(project.id).stream().map(ContractResource::view).toList());
+    }
+
+    private static RetainerPeriodView view(RetainerPeriod p) {
+        BillableItem fee = p.feeItemId == null ? null : BillableItem.findById(p.feeItemId);
+        return new RetainerPeriodView(p.period, Money.shown(p.amount, p.currency), p.currency,
+                fee == null ? null : fee.status.name(), fee == null ? null : fee.billingRunId, p.includedHours,
+                p.rolledInHours, p.usedHours, p.overageHours, p.unusedHours, p.unusedPolicy, p.settledAt != null);
     }
 
     private static MilestoneView view(Milestone m) {
