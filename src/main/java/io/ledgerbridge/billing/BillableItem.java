@@ -35,9 +35,10 @@ public class BillableItem extends PanacheEntityBase {
      * UNBILLED until a billing run plans it, then PLANNED and BILLED; EFFORT for approved time on a fixed fee or a
      * retainer: kept for progress and cost, never billed by the hour (on a retainer, hours beyond the allowance are
      * billed as OVERAGE items); HELD for time beyond a time-and-materials cap until an approver decides
-     * (back to UNBILLED, billed anyway, or WRITTEN_OFF: never billed).
+     * (back to UNBILLED, billed anyway, or WRITTEN_OFF: never billed); CREDITED once a credit note reversed what an
+     * issued invoice billed for it (its source changed afterwards: the source's open item is billed again).
      */
-    public enum Status { UNBILLED, PLANNED, BILLED, EFFORT, HELD, WRITTEN_OFF }
+    public enum Status { UNBILLED, PLANNED, BILLED, EFFORT, HELD, WRITTEN_OFF, CREDITED }
 
     /** What an approver decided for time held beyond a cap. */
     public enum CapDecision { BILL_ANYWAY, WRITE_OFF }
@@ -97,6 +98,9 @@ public class BillableItem extends PanacheEntityBase {
     /** The retainer period whose allowance this approved time was counted against (once, when it was settled). */
     @Column(name = "retainer_period_id")
     public Long retainerPeriodId;
+    /** The credit note line that reversed it (status CREDITED). */
+    @Column(name = "credit_note_line_id")
+    public Long creditNoteLineId;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")

@@ -344,9 +344,11 @@ public class Billables {
             quantity = BigDecimal.ZERO;
         }
         BillableItem item = existing.stream().filter(Billables::open).findFirst().orElse(null);
-        BigDecimal billedQuantity = existing.stream().filter(i -> !open(i))
+        // what invoices hold for the source (a credited item was reversed by its credit note: the source's open item
+        // carries its whole value again)
+        BigDecimal billedQuantity = existing.stream().filter(i -> !open(i) && i.status != BillableItem.Status.CREDITED)
                 .map(i -> i.quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
-        BigDecimal billedAmount = existing.stream().filter(i -> !open(i))
+        BigDecimal billedAmount = existing.stream().filter(i -> !open(i) && i.status != BillableItem.Status.CREDITED)
                 .map(i -> i.amount).reduce(BigDecimal.ZERO, BigDecimal::add);
         // time under a fixed fee (the contract of its work date) is effort: kept, never billed
         BillableItem.Status status = time && !ContractType.valueOf(billing.path("contractType")

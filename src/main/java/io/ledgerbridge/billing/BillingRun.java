@@ -50,6 +50,8 @@ public class BillingRun extends PanacheEntityBase {
     public String erpStatus;
     @Column(name = "erp_total")
     public BigDecimal erpTotal;
+    /** Whether the invoice was sent posted (issued as it was created: the entity's invoices are POSTED). */
+    public boolean posted;
     @Column(name = "issue_date")
     public LocalDate issueDate;
     @Column(name = "due_date")

@@ -50,7 +50,10 @@ public class BillingRuns {
 
     private final Contracts contracts;
 
-    BillingRuns(FlowJson json, Regions regions, Contracts contracts) {
+    private final CreditNotes creditNotes;
+
+    BillingRuns(FlowJson json, Regions regions, Contracts contracts, CreditNotes creditNotes) {
+        this.creditNotes = creditNotes;
         this.contracts = contracts;
         this.json = json;
         this.regions = regions;
@@ -100,6 +103,7 @@ public class BillingRuns {
         long projectId = request.path("projectId").asLong();
         FlowIdentity.identify(in, "ledgerbridge", projectId + ":" + period, null,
                 businessKey(projectId, period));
+        in.setHeader(CreditNotes.PROJECT, projectId);
         try {
             return planIn(in, projectId, period, month, send);
         } catch (jakarta.persistence.PersistenceException raced) {
@@ -123,16 +127,18 @@ public class BillingRuns {
                         + run.erpInvoiceNumber + " (" + run.erpInvoiceId + ")");
             }
             if (run == null) {
+                // entries changed after their invoice was issued: a credit note per invoice, the entries billed anew
+                CreditNotes.Planned corrections = creditNotes.plan(project, period,
+                        BillableItem.unbilled(projectId, month.atEndOfMonth()));
                 // what the contract lets this run bill: on a capped time-and-materials contract, time beyond the
                 // cap is held for an approver
-                Contracts.Billable billable = contracts.billable(project, month.atEndOfMonth(),
-                        BillableItem.unbilled(projectId, month.atEndOfMonth()));
+                Contracts.Billable billable = contracts.billable(project, month.atEndOfMonth(), corrections.items());
                 List<BillableItem> items = billable.items();
                 if (items.isEmpty()) {
-                    return skip(in, billable.heldBy() != null ? "approved time of project " + project.name
+                    return skip(in, (billable.heldBy() != null ? "approved time of project " + project.name
                             + " is beyond its cap and held for an approver (finding " + billable.heldBy().id + ")"
                             : "nothing approved and unbilled for project " + project.name + " through "
-                            + month.atEndOfMonth());
+                            + month.atEndOfMonth()) + corrected(corrections));
                 }
                 run = create(project, period, month, items);
             }
@@ -165,6 +171,14 @@ public class BillingRuns {
         });
     }
 
+    private static String corrected(CreditNotes.Planned corrections) {
+        return (corrections.creditNotes() == 0 ? "" : "; " + corrections.creditNotes() + " credit note"
+                + (corrections.creditNotes() == 1 ? "" : "s") + " planned for entries changed after invoicing")
+                + (corrections.waiting() == 0 ? "" : "; " + corrections.waiting() + " changed entr"
+                        + (corrections.waiting() == 1 ? "y waits" : "ies wait") + " until the invoice that billed "
+                        + (corrections.waiting() == 1 ? "it" : "them") + " is issued in the ERP");
+    }
+
     private String skip(Message in, String reason) {
         in.setHeader(FlowHeaders.SYNC_ACTION, "SKIP");
         in.setHeader(FlowHeaders.SKIP_REASON, reason);
@@ -186,6 +200,7 @@ public class BillingRuns {
         LocalDate today = LocalDate.now(clock);
         run.issueDate = today.isBefore(month.atEndOfMonth()) ? month.atEndOfMonth() : today;
         run.dueDate = run.issueDate.plusDays(entity.paymentTermsDays());
+        run.posted = entity.postInvoices();
         run.createdAt = now;
         run.updatedAt = now;
         run.persistAndFlush();
@@ -264,6 +279,7 @@ public class BillingRuns {
         invoice.put("issueDate", run.issueDate.toString());
         invoice.put("dueDate", run.dueDate.toString());
         invoice.put("total", run.total);
+        invoice.put("post", run.posted);
         invoice.put("reference", project.code != null ? project.code + " " + run.period : project.name + " " + run.period);
         ObjectNode client = invoice.putObject("client");
         client.put("erpContactId", project.erpContactId);

@@ -525,7 +525,10 @@ public interface LedgerbridgeConfig {
             /** The id of the general journal that receives expenses as lines (balanced by its own account). */
             String expenseJournalId();
 
-            /** Whether a created sales invoice is posted at once (Microsoft.NAV.post), or left a draft to review. */
+            /**
+             * Whether a created sales invoice is posted at once (Microsoft.NAV.post), or left a draft to review, for
+             * an entity booked in Business Central whose mappings/entities.json entry does not say ({@code invoices}).
+             */
             @WithDefault("false")
             boolean postInvoices();
 

@@ -38,7 +38,7 @@ public class LegalEntities {
      */
     public record LegalEntity(String code, String name, Currency currency, String salesTaxType, String expenseTaxType,
             String exemptTaxType, String salesAccount, String expenseAccount, int paymentTermsDays,
-            String cardAccount, Set<String> cardCategories, ErpLedger ledger) {
+            String cardAccount, Set<String> cardCategories, ErpLedger ledger, boolean postInvoices) {
 
         /** Whether an expense of this category was paid with the entity's card (else the consultant is reimbursed). */
         public boolean paidByCard(String category) {
@@ -79,7 +79,10 @@ public class LegalEntities {
                     e.path("taxTypes").path("expense").asText(), e.path("taxTypes").path("exempt").asText(),
                     e.path("accounts").path("sales").asText(), e.path("accounts").path("expense").asText(),
                     e.path("paymentTermsDays").asInt(), e.path("companyCard").path("account").asText(null),
-                    categories(e.path("companyCard")), ledger));
+                    categories(e.path("companyCard")), ledger, e.hasNonNull("invoices")
+                            ? "POSTED".equals(e.path("invoices").asText())
+                            : "business-central".equals(ledger.system())
+                                    && config.erp().businessCentral().postInvoices()));
         });
         this.entities = Map.copyOf(loaded);
     }

@@ -13,6 +13,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         io.ledgerbridge.billing.Billables.class,
         io.ledgerbridge.billing.BillingRuns.class,
         io.ledgerbridge.billing.BillingBatches.class,
+        io.ledgerbridge.billing.CreditNotes.class,
         io.ledgerbridge.billing.InvoiceStatus.class,
         io.ledgerbridge.deadletter.DeadLetterEvents.class,
         io.ledgerbridge.deadletter.DeadLetterRecorder.class,

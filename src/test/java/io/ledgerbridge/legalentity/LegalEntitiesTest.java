@@ -50,6 +50,12 @@ class LegalEntitiesTest {
                 "production"));
         assertThat(us.xrefSystem()).isEqualTo("erp:US-INC");
         assertThat(entities.ledger("NL-BV")).isEqualTo(new ErpLedger("default", "xero", "tenant-1", ""));
+        // how invoices are sent: as the entity says (AU-PTY: POSTED), else DRAFT, but Business Central's setting
+        // (post-invoices, true here) for an entity booked there that does not say
+        Regions regions = regions(entities, "file:" + mappings);
+        assertThat(regions.entityOf("APAC").postInvoices()).isTrue();
+        assertThat(regions.entityOf("EU").postInvoices()).isFalse();
+        assertThat(regions.entityOf("NA").postInvoices()).isTrue();
         assertThat(entities.ledgers()).extracting(ErpLedger::name).containsExactly("default", "US-INC");
         assertThatThrownBy(() -> entities.ledger("UK-LTD")).isInstanceOf(FlowFailure.class)
                 .hasMessageContaining("unknown legal entity 'UK-LTD'");
@@ -97,7 +103,7 @@ class LegalEntitiesTest {
     /** The settings the entities read: the default ERP, Xero's tenant, Business Central's company and environment. */
     private static LedgerbridgeConfig config(String connector) {
         Map<String, Object> values = Map.of("connector", connector, "tenantId", Optional.of("tenant-1"),
-                "companyId", "company-1", "environment", "production");
+                "companyId", "company-1", "environment", "production", "postInvoices", true);
         return proxy(LedgerbridgeConfig.class, values);
     }
 

@@ -21,14 +21,19 @@ public final class ContractFixtures {
         /** Posts an approved Harvest time entry of the consultant; answers its id. */
         public long time(String date, String hours) {
             long id = TimeEntryFixtures.nextId();
+            time(id, date, hours, true, "2026-11-02T09:00:00Z");
+            return id;
+        }
+
+        /** Posts a version of time entry {@code id} (a correction: other hours, or no longer billable). */
+        public void time(long id, String date, String hours, boolean billable, String updatedAt) {
             given().contentType("application/json").body("""
-                    {"id": %d, "spent_date": "%s", "hours": %s, "notes": "Audit", "billable": true,
-                     "is_closed": true, "is_billed": false, "updated_at": "2026-11-02T09:00:00Z",
+                    {"id": %d, "spent_date": "%s", "hours": %s, "notes": "Audit", "billable": %s,
+                     "is_closed": true, "is_billed": false, "updated_at": "%s",
                      "user": {"id": %d, "name": "Ana Lima"}, "client": {"id": 1, "name": "Initech GmbH"},
                      "project": {"id": %d, "name": "Initech audit"}, "task": {"id": 77, "name": "Consultant"}}
-                    """.formatted(id, date, hours, user, psaProject)).post("/api/v1/time-entries").then()
-                    .statusCode(202);
-            return id;
+                    """.formatted(id, date, hours, billable, updatedAt, user, psaProject))
+                    .post("/api/v1/time-entries").then().statusCode(202);
         }
 
         /** Posts an approved Harvest expense of the consultant in EUR (a hotel); answers its id. */
@@ -58,6 +63,11 @@ public final class ContractFixtures {
      * through the admin API), billed at {@code rate} EUR an hour from 2026-10-01, with its ERP project and contact.
      */
     public static Contracted project(String contractType, String rate) {
+        return project(contractType, rate, "EU", "EUR");
+    }
+
+    /** A {@link #project} of a region (and so of its legal entity), in a currency, its rate card in it. */
+    public static Contracted project(String contractType, String rate, String region, String currency) {
         long psaProject = TimeEntryFixtures.nextId();
         long user = TimeEntryFixtures.nextId();
         String erpProject = UUID.randomUUID().toString();
@@ -65,13 +75,13 @@ public final class ContractFixtures {
         Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of(
                 "crossReferences", List.of(Map.of("entityType", "PERSON", "sourceSystem", "harvest",
                         "sourceId", String.valueOf(user), "targetSystem", "erp", "targetId", UUID.randomUUID().toString())),
-                "rateCards", List.of(Map.of("card", card, "role", "Consultant", "currency", "EUR", "billRate", rate,
+                "rateCards", List.of(Map.of("card", card, "role", "Consultant", "currency", currency, "billRate", rate,
                         "costRate", "55.00", "effectiveFrom", "2026-01-01")),
                 "projects", List.of(Map.ofEntries(Map.entry("psaId", String.valueOf(psaProject)),
                         Map.entry("erpProjectId", erpProject),
                         Map.entry("erpContactId", UUID.randomUUID().toString()),
                         Map.entry("name", "Initech audit " + psaProject), Map.entry("code", "INI-" + psaProject),
-                        Map.entry("clientName", "Initech GmbH"), Map.entry("region", "EU"), Map.entry("currency", "EUR"),
+                        Map.entry("clientName", "Initech GmbH"), Map.entry("region", region), Map.entry("currency", currency),
                         Map.entry("contractType", contractType), Map.entry("rateCard", card),
                         Map.entry("status", "ACTIVE"), Map.entry("startsOn", "2026-10-01"))),
                 "assignments", List.of(Map.of("sourceId", "contract-" + psaProject, "psaProjectId",

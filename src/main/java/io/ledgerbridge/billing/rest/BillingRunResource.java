@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ledgerbridge.audit.Audit;
 import io.ledgerbridge.billing.BillableItem;
 import io.ledgerbridge.billing.BillingRun;
+import io.ledgerbridge.billing.CreditNote;
 import io.ledgerbridge.billing.InvoiceLineRecord;
 import io.ledgerbridge.deadletter.DeadLetter;
 import io.ledgerbridge.money.Money;
@@ -47,7 +48,24 @@ public class BillingRunResource {
 
     /** What became of one project's run. */
     public record Outcome(Long projectId, String outcome, Long billingRunId, String erpInvoiceId, String detail,
-            Long deadLetterId) {
+            Long deadLetterId, List<Long> creditNoteIds) {
+
+        Outcome(Long projectId, String outcome, Long billingRunId, String erpInvoiceId, String detail,
+                Long deadLetterId) {
+            this(projectId, outcome, billingRunId, erpInvoiceId, detail, deadLetterId, List.of());
+        }
+
+        /** The outcome with the credit notes the project's run of the period planned (and their state). */
+        Outcome with(List<CreditNote> notes) {
+            if (notes.isEmpty()) {
+                return this;
+            }
+            return new Outcome(projectId, outcome, billingRunId, erpInvoiceId, detail + "; " + notes.size()
+                    + " credit note" + (notes.size() == 1 ? "" : "s") + " for entries changed after invoicing: "
+                    + String.join(", ", notes.stream().map(n -> n.reference + " " + Money.shown(n.total, n.currency)
+                            .toPlainString() + " " + n.currency + " " + n.status).toList()), deadLetterId,
+                    notes.stream().map(n -> n.id).toList());
+        }
     }
 
     /** One invoice line and the source entries behind it. */
@@ -55,9 +73,17 @@ public class BillingRunResource {
             BigDecimal lineAmount, String taxType, List<Source> sources) {
     }
 
-    /** A billed source entry: the time entry or expense, its version and what it contributed. */
+    /**
+     * A billed source entry: the time entry or expense, its version, what it contributed and its status (CREDITED
+     * once a credit note reversed it: {@code creditNoteLineId}).
+     */
     public record Source(String kind, String system, String id, String version, LocalDate date, BigDecimal quantity,
-            BigDecimal amount, String role, Integer rateVersion) {
+            BigDecimal amount, String role, Integer rateVersion, String status, Long creditNoteLineId) {
+
+        static Source of(BillableItem i, String currency) {
+            return new Source(i.kind.name(), i.sourceSystem, i.sourceId, i.sourceVersion, i.workDate, i.quantity,
+                    Money.shown(i.amount, currency), i.role, i.rateVersion, i.status.name(), i.creditNoteLineId);
+        }
     }
 
     /** A billing run with its lines. */
@@ -99,7 +125,8 @@ public class BillingRunResource {
         List<Outcome> outcomes = new ArrayList<>();
         for (Long project : projects) {
             outcomes.add(QuarkusTransaction.requiringNew().call(() -> outcome(project, request.period(), through,
-                    before.get(project))));
+                    before.get(project)).with(CreditNote.list("projectId = ?1 and period = ?2 order by id", project,
+                            request.period()))));
         }
         audit.record("billing-run", "period/" + request.period(), outcomes.size() + " project(s)",
                 outcomes.stream().allMatch(o -> !"FAILED".equals(o.outcome())) ? "DONE" : "PARTLY_FAILED");
@@ -178,9 +205,7 @@ public class BillingRunResource {
         List<BillableItem> items = BillableItem.ofRun(run.id);
         List<Line> lines = InvoiceLineRecord.ofRun(run.id).stream().map(line -> new Line(line.lineNo, line.kind,
                 line.description, line.quantity, line.unitPrice, Money.shown(line.lineAmount, run.currency), line.taxType,
-                items.stream().filter(i -> line.id.equals(i.invoiceLineId))
-                        .map(i -> new Source(i.kind.name(), i.sourceSystem, i.sourceId, i.sourceVersion, i.workDate,
-                                i.quantity, Money.shown(i.amount, run.currency), i.role, i.rateVersion))
+                items.stream().filter(i -> line.id.equals(i.invoiceLineId)).map(i -> Source.of(i, run.currency))
                         .toList())).toList();
         return new Run(run.id, run.projectId, project == null ? null : project.name, run.period, run.status.name(),
                 run.currency, Money.shown(run.total, run.currency), run.erpInvoiceId, run.erpInvoiceNumber, run.erpStatus,
