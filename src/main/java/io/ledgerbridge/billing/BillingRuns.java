@@ -105,15 +105,16 @@ public class BillingRuns {
                 businessKey(projectId, period));
         in.setHeader(CreditNotes.PROJECT, projectId);
         try {
-            return planIn(in, projectId, period, month, send);
+            return planIn(in, request, projectId, period, month, send);
         } catch (jakarta.persistence.PersistenceException raced) {
             // another instance planned the same project and period a moment ago (unique per project and period):
             // take up its plan, which carries the same idempotency key
-            return planIn(in, projectId, period, month, send);
+            return planIn(in, request, projectId, period, month, send);
         }
     }
 
-    private String planIn(Message in, long projectId, String period, YearMonth month, boolean send) {
+    private String planIn(Message in, JsonNode request, long projectId, String period, YearMonth month,
+            boolean send) {
         return QuarkusTransaction.requiringNew().call(() -> {
             ProjectRecord project = ProjectRecord.<ProjectRecord>findByIdOptional(projectId)
                     .orElseThrow(() -> new FlowFailure(ErrorClass.VALIDATION, "no project " + projectId));
@@ -140,7 +141,7 @@ public class BillingRuns {
                             : "nothing approved and unbilled for project " + project.name + " through "
                             + month.atEndOfMonth()) + corrected(corrections));
                 }
-                run = create(project, period, month, items);
+                run = create(project, period, month, items, issueDate(request, month));
             }
             in.setHeader(FlowHeaders.SYNC_ACTION, "CREATE");
             in.setHeader(InvoiceStatus.BILLING_RUN_ID, run.id);
@@ -186,7 +187,32 @@ public class BillingRuns {
     }
 
     /** Groups the items into lines and fixes the plan: items point at their run and line. */
-    private BillingRun create(ProjectRecord project, String period, YearMonth month, List<BillableItem> items) {
+    /**
+     * The invoice date a request asks for ({@code issueDate}: from the period's last day to today, e.g. a period
+     * billed late and dated at its end), else the period's last day or today when that has passed.
+     */
+    private LocalDate issueDate(JsonNode request, YearMonth month) {
+        LocalDate today = LocalDate.now(clock);
+        if (!request.hasNonNull("issueDate")) {
+            return today.isBefore(month.atEndOfMonth()) ? month.atEndOfMonth() : today;
+        }
+        LocalDate asked;
+        try {
+            asked = LocalDate.parse(request.path("issueDate").asText());
+        } catch (DateTimeParseException bad) {
+            throw new FlowFailure(ErrorClass.VALIDATION, "issueDate '" + request.path("issueDate").asText()
+                    + "' is not a date (YYYY-MM-DD)");
+        }
+        if (asked.isBefore(month.atEndOfMonth()) || asked.isAfter(today.isBefore(month.atEndOfMonth())
+                ? month.atEndOfMonth() : today)) {
+            throw new FlowFailure(ErrorClass.VALIDATION, "issueDate " + asked + " of the invoice for " + month
+                    + " is not between the period's last day and today");
+        }
+        return asked;
+    }
+
+    private BillingRun create(ProjectRecord project, String period, YearMonth month, List<BillableItem> items,
+            LocalDate issueDate) {
         Currency currency = Currency.getInstance(project.currency);
         LegalEntity entity = regions.entityOf(project.region);
         Instant now = StoreTime.now();
@@ -197,8 +223,7 @@ public class BillingRuns {
         run.currency = project.currency;
         run.total = BigDecimal.ZERO;
         run.idempotencyKey = "billing-" + project.id + "-" + period;
-        LocalDate today = LocalDate.now(clock);
-        run.issueDate = today.isBefore(month.atEndOfMonth()) ? month.atEndOfMonth() : today;
+        run.issueDate = issueDate;
         run.dueDate = run.issueDate.plusDays(entity.paymentTermsDays());
         run.posted = entity.postInvoices();
         run.createdAt = now;

@@ -232,6 +232,26 @@ public interface LedgerbridgeConfig {
         Optional<String> token();
     }
 
+    PeriodCloseSettings periodClose();
+
+    /** The period close of each legal entity (routes/period-close.camel.yaml, io.ledgerbridge.close). */
+    interface PeriodCloseSettings {
+        /** Whether the schedule closes every entity's last period by itself. */
+        @WithDefault("false")
+        boolean scheduleEnabled();
+
+        /** How often (ms) the schedule looks for a period to close. */
+        @WithDefault("3600000")
+        long scheduleInterval();
+
+        /**
+         * Days after a period's end before the schedule closes it: after the billing run of the period (its grace
+         * days) has invoiced it.
+         */
+        @WithDefault("3")
+        int daysAfterPeriod();
+    }
+
     interface Billing {
         /** Whether the billing run bills every project's last closed period by itself. */
         @WithDefault("false")

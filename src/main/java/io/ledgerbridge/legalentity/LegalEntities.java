@@ -38,12 +38,20 @@ public class LegalEntities {
      */
     public record LegalEntity(String code, String name, Currency currency, String salesTaxType, String expenseTaxType,
             String exemptTaxType, String salesAccount, String expenseAccount, int paymentTermsDays,
-            String cardAccount, Set<String> cardCategories, ErpLedger ledger, boolean postInvoices) {
+            String cardAccount, Set<String> cardCategories, ErpLedger ledger, boolean postInvoices,
+            RevenueAccounts revenueAccounts) {
 
         /** Whether an expense of this category was paid with the entity's card (else the consultant is reimbursed). */
         public boolean paidByCard(String category) {
             return category != null && cardCategories.stream().anyMatch(category::equalsIgnoreCase);
         }
+    }
+
+    /**
+     * The accounts the period close posts to besides sales (mappings/entities.json {@code accounts}): unbilled revenue
+     * (WIP), contract assets and deferred revenue; null where the entity names none.
+     */
+    public record RevenueAccounts(String unbilled, String contractAssets, String deferred) {
     }
 
     /**
@@ -82,7 +90,10 @@ public class LegalEntities {
                     categories(e.path("companyCard")), ledger, e.hasNonNull("invoices")
                             ? "POSTED".equals(e.path("invoices").asText())
                             : "business-central".equals(ledger.system())
-                                    && config.erp().businessCentral().postInvoices()));
+                                    && config.erp().businessCentral().postInvoices(),
+                    new RevenueAccounts(e.path("accounts").path("unbilledRevenue").asText(null),
+                            e.path("accounts").path("contractAssets").asText(null),
+                            e.path("accounts").path("deferredRevenue").asText(null))));
         });
         this.entities = Map.copyOf(loaded);
     }

@@ -18,6 +18,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         io.ledgerbridge.deadletter.DeadLetterEvents.class,
         io.ledgerbridge.deadletter.DeadLetterRecorder.class,
         io.ledgerbridge.deadletter.RedeliveryCounter.class,
+        io.ledgerbridge.close.PeriodCloses.class,
         io.ledgerbridge.contract.MilestoneCompletions.class,
         io.ledgerbridge.deal.Deals.class,
         io.ledgerbridge.erp.ErpGateway.class,

@@ -38,7 +38,7 @@ class RoutePolicyTest {
             "businessCentralTokens", "callBudgets", "erpResponses", "timeEntries", "billables",
             "reconciliations", "people", "staffing", "expenses", "billingRuns", "billingBatches", "kafkaCommits", "invoiceStatus",
             "harvestPoll", "sources", "journals", "xeroCreditNotes", "deadLetterEvents", "deadLetters", "errorClasses", "problems",
-            "milestoneCompletions", "creditNotes");
+            "milestoneCompletions", "creditNotes", "periodCloses");
 
     final RoutePolicy policy = new RoutePolicy(key -> Optional.ofNullable(SETTINGS.get(key)), BEANS::contains,
             List.of("ledgerbridge.erp.xero.base-url", "ledgerbridge.erp.xero.accounting-url",

@@ -56,6 +56,13 @@ public final class ContractFixtures {
                     .body(Map.of("period", period, "projects", List.of(projectId)))
                     .post("/admin/billing-runs").then().statusCode(200).extract().jsonPath();
         }
+
+        /** Bills a period of the project with the invoice dated {@code issueDate}, as an operator. */
+        public JsonPath bill(String period, String issueDate) {
+            return Admin.as(Admin.OPERATOR).contentType("application/json")
+                    .body(Map.of("period", period, "projects", List.of(projectId), "issueDate", issueDate))
+                    .post("/admin/billing-runs").then().statusCode(200).extract().jsonPath();
+        }
     }
 
     /**
@@ -68,6 +75,11 @@ public final class ContractFixtures {
 
     /** A {@link #project} of a region (and so of its legal entity), in a currency, its rate card in it. */
     public static Contracted project(String contractType, String rate, String region, String currency) {
+        return project(contractType, rate, region, currency, "2026-10-01");
+    }
+
+    /** A {@link #project} of a region and currency that starts (and is staffed) on {@code start}. */
+    public static Contracted project(String contractType, String rate, String region, String currency, String start) {
         long psaProject = TimeEntryFixtures.nextId();
         long user = TimeEntryFixtures.nextId();
         String erpProject = UUID.randomUUID().toString();
@@ -76,17 +88,17 @@ public final class ContractFixtures {
                 "crossReferences", List.of(Map.of("entityType", "PERSON", "sourceSystem", "harvest",
                         "sourceId", String.valueOf(user), "targetSystem", "erp", "targetId", UUID.randomUUID().toString())),
                 "rateCards", List.of(Map.of("card", card, "role", "Consultant", "currency", currency, "billRate", rate,
-                        "costRate", "55.00", "effectiveFrom", "2026-01-01")),
+                        "costRate", "55.00", "effectiveFrom", start.substring(0, 4) + "-01-01")),
                 "projects", List.of(Map.ofEntries(Map.entry("psaId", String.valueOf(psaProject)),
                         Map.entry("erpProjectId", erpProject),
                         Map.entry("erpContactId", UUID.randomUUID().toString()),
                         Map.entry("name", "Initech audit " + psaProject), Map.entry("code", "INI-" + psaProject),
                         Map.entry("clientName", "Initech GmbH"), Map.entry("region", region), Map.entry("currency", currency),
                         Map.entry("contractType", contractType), Map.entry("rateCard", card),
-                        Map.entry("status", "ACTIVE"), Map.entry("startsOn", "2026-10-01"))),
+                        Map.entry("status", "ACTIVE"), Map.entry("startsOn", start))),
                 "assignments", List.of(Map.of("sourceId", "contract-" + psaProject, "psaProjectId",
                         String.valueOf(psaProject), "psaUserId", String.valueOf(user), "role", "Consultant",
-                        "startsOn", "2026-10-01", "erpTaskId", UUID.randomUUID().toString()))))
+                        "startsOn", start, "erpTaskId", UUID.randomUUID().toString()))))
                 .put("/admin/reference-data").then().statusCode(200);
         long projectId = Admin.as(Admin.VIEWER).queryParam("psaId", psaProject).get("/admin/projects").then()
                 .statusCode(200).extract().jsonPath().getLong("[0].id");
@@ -98,9 +110,14 @@ public final class ContractFixtures {
      * ("Design signed off", due 2026-10-31) and {@code go-live} (due 2026-12-15), of the amounts given.
      */
     public static Map<String, Object> fixedFee(String design, String goLive) {
+        return fixedFee(design, goLive, "2026-10-01", "PERCENT_COMPLETE");
+    }
+
+    /** The terms of {@link #fixedFee(String, String)} from {@code start}, its revenue recognised as {@code recognition}. */
+    public static Map<String, Object> fixedFee(String design, String goLive, String start, String recognition) {
         return Map.of("ref", Map.of("system", "salesforce", "id", "006Dn00000F1x2FIAR"),
                 "client", Map.of("system", "salesforce", "id", "001Dn00000G1b2XIAR"),
-                "type", "FIXED_FEE", "currency", "EUR", "start", "2026-10-01",
+                "type", "FIXED_FEE", "currency", "EUR", "start", start, "recognition", recognition,
                 "fixedFee", Map.of("amount", "30000.00", "currency", "EUR"), "budgetHours", "200",
                 "milestones", List.of(
                         Map.of("code", "design", "name", "Design signed off", "due", "2026-10-31",

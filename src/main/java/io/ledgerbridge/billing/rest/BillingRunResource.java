@@ -42,8 +42,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 public class BillingRunResource {
 
-    /** Which period to bill, for which projects (all with unbilled items when absent). */
-    public record RunRequest(@NotNull @Pattern(regexp = "\\d{4}-(0[1-9]|1[0-2])") String period, List<Long> projects) {
+    /**
+     * Which period to bill, for which projects (all with unbilled items when absent), and optionally the invoice date
+     * (from the period's last day to today; else the period's last day, or today once that has passed).
+     */
+    public record RunRequest(@NotNull @Pattern(regexp = "\\d{4}-(0[1-9]|1[0-2])") String period, List<Long> projects,
+            @Pattern(regexp = "\\d{4}-\\d{2}-\\d{2}") String issueDate) {
     }
 
     /** What became of one project's run. */
@@ -118,7 +122,11 @@ public class BillingRunResource {
         for (Long project : projects) {
             before.put(project, QuarkusTransaction.requiringNew().call(() -> BillingRun.of(project, request.period())
                     .map(run -> run.status).orElse(null)));
-            requests.add(json.createObjectNode().put("projectId", project).put("period", request.period()).toString());
+            var runRequest = json.createObjectNode().put("projectId", project).put("period", request.period());
+            if (request.issueDate() != null) {
+                runRequest.put("issueDate", request.issueDate());
+            }
+            requests.add(runRequest.toString());
         }
         // all at once: their invoices go in billing batches where the ERP takes many in one call
         producer.requestBody("direct:billing-runs", requests);

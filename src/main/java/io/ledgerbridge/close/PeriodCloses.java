@@ -1,0 +1,414 @@
+package io.ledgerbridge.close;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ledgerbridge.audit.Audit;
+import io.ledgerbridge.billing.BillableItem;
+import io.ledgerbridge.billing.BillingRun;
+import io.ledgerbridge.close.RevenueJournalLine.Category;
+import io.ledgerbridge.contract.ContractTerm;
+import io.ledgerbridge.contract.Milestone;
+import io.ledgerbridge.erp.ErpCall;
+import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.flow.FlowFailure;
+import io.ledgerbridge.flow.FlowHeaders;
+import io.ledgerbridge.flow.FlowIdentity;
+import io.ledgerbridge.flow.FlowJson;
+import io.ledgerbridge.legalentity.LegalEntities;
+import io.ledgerbridge.legalentity.LegalEntities.LegalEntity;
+import io.ledgerbridge.money.FxRates;
+import io.ledgerbridge.money.Money;
+import io.ledgerbridge.money.Regions;
+import io.ledgerbridge.project.ProjectRecord;
+import io.ledgerbridge.store.StoreTime;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The period close of a legal entity: the revenue its invoices do not say, measured at the period's last day and
+ * posted to the entity's ERP as an accrual journal with its reversal on the next period's first day (so every close
+ * measures afresh and a change after a close lands in the open period). Per project of the entity:
+ * <ul>
+ * <li>{@link Category#WIP}: approved time and materials time through the period's end not invoiced by then (its
+ * invoice, if any, dated later): debit unbilled revenue, credit sales;</li>
+ * <li>{@link Category#FIXED_FEE}: revenue recognised to date — the fee times approved hours over budgeted hours
+ * (at most 100 %), or the completed milestones when the contract recognises on milestones — less the milestones
+ * invoiced by the period's end: a contract asset when more was earned than billed, deferred revenue when less;</li>
+ * <li>{@link Category#RETAINER}: retainer fees invoiced by the period's end for later periods: deferred revenue
+ * (a period's own fee is earned by its end).</li>
+ * </ul>
+ * Amounts are in the entity's currency (a project in another converted at the period end's rate). Every journal
+ * balances by construction and the capability checks it again; a closed period is not closed again.
+ */
+@ApplicationScoped
+@Named("periodCloses")
+public class PeriodCloses {
+
+    /** Header: the period close being posted (plan writes it; the posting and finishing steps read it). */
+    public static final String PERIOD_CLOSE_ID = "ledgerbridgePeriodCloseId";
+    /** Header: the journal being posted (document writes it; the step marking it posted reads it). */
+    public static final String JOURNAL_ID = "ledgerbridgeJournalId";
+
+    /** One measured amount of a project: debit one account, credit another. */
+    private record Accrual(Category category, ProjectRecord project, String debit, String credit, Money amount,
+            String description, String basis) {
+    }
+
+    private final FlowJson json;
+    private final Regions regions;
+    private final LegalEntities entities;
+    private final FxRates fxRates;
+    private final Audit audit;
+    private final Clock clock = Clock.systemUTC();
+
+    PeriodCloses(FlowJson json, Regions regions, LegalEntities entities, FxRates fxRates, Audit audit) {
+        this.json = json;
+        this.regions = regions;
+        this.entities = entities;
+        this.fxRates = fxRates;
+        this.audit = audit;
+    }
+
+    public static String businessKey(String entity, String period) {
+        return "period-close:" + entity + ":" + period;
+    }
+
+    /**
+     * Plans (or takes up) the close the body asks for: {@code {"entity": "NL-BV", "period": "2026-10",
+     * "requestedBy": "operator"}}. SKIP when the period is closed for the entity; VALIDATION for an unknown entity, a
+     * period that has not ended, or an amount to book on an account the entity does not name.
+     */
+    public String plan(Exchange exchange) {
+        Message in = exchange.getMessage();
+        JsonNode request = json.read(in.getBody(String.class));
+        String code = request.path("entity").asText();
+        String period = request.path("period").asText();
+        YearMonth month;
+        try {
+            month = YearMonth.parse(period);
+        } catch (DateTimeParseException bad) {
+            throw new FlowFailure(ErrorClass.VALIDATION, "period '" + period + "' is not YYYY-MM");
+        }
+        FlowIdentity.identify(in, "ledgerbridge", code + ":" + period, null, businessKey(code, period));
+        if (!entities.has(code)) {
+            throw new FlowFailure(ErrorClass.VALIDATION, "unknown legal entity '" + code + "' (mappings/entities.json)");
+        }
+        if (!month.atEndOfMonth().isBefore(LocalDate.now(clock))) {
+            throw new FlowFailure(ErrorClass.VALIDATION, "period " + period + " has not ended: it is closed from "
+                    + month.plusMonths(1).atDay(1) + " on");
+        }
+        LegalEntity entity = entities.of(code);
+        in.setHeader(ErpCall.LEGAL_ENTITY, code);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            PeriodClose close = PeriodClose.of(code, period).orElse(null);
+            if (close != null && close.status == PeriodClose.Status.CLOSED) {
+                in.setHeader(FlowHeaders.SYNC_ACTION, "SKIP");
+                in.setHeader(FlowHeaders.SKIP_REASON, "period " + period + " of " + code + " was closed at "
+                        + close.closedAt);
+                return "{}";
+            }
+            if (close == null) {
+                close = measure(entity, month, request.path("requestedBy").asText("schedule"));
+            }
+            in.setHeader(FlowHeaders.SYNC_ACTION, "CREATE");
+            in.setHeader(PERIOD_CLOSE_ID, close.id);
+            return "{}";
+        });
+    }
+
+    private PeriodClose measure(LegalEntity entity, YearMonth month, String requestedBy) {
+        LocalDate end = month.atEndOfMonth();
+        List<ProjectRecord> projects = ProjectRecord.<ProjectRecord>listAll().stream()
+                .filter(p -> p.region != null && regions.all().containsKey(p.region)
+                        && regions.of(p.region).entity().equals(entity.code()))
+                .sorted(java.util.Comparator.comparing(p -> p.id)).toList();
+        List<Accrual> accruals = new ArrayList<>();
+        if (!projects.isEmpty()) {
+            List<Long> ids = projects.stream().map(p -> p.id).toList();
+            Map<Long, ProjectRecord> byId = projects.stream().collect(Collectors.toMap(p -> p.id, p -> p));
+            List<BillableItem> items = BillableItem.list("projectId in ?1 and ((kind = ?2 and workDate <= ?3 and status "
+                    + "in ?4) or (kind in ?5 and status = ?6))", ids, BillableItem.Kind.TIME, end,
+                    List.of(BillableItem.Status.UNBILLED, BillableItem.Status.PLANNED, BillableItem.Status.BILLED,
+                            BillableItem.Status.EFFORT),
+                    List.of(BillableItem.Kind.MILESTONE, BillableItem.Kind.RETAINER), BillableItem.Status.BILLED);
+            Set<Long> runIds = items.stream().map(i -> i.billingRunId).filter(Objects::nonNull)
+                    .collect(Collectors.toSet());
+            Map<Long, BillingRun> runs = runIds.isEmpty() ? Map.of() : BillingRun.<BillingRun>list("id in ?1", runIds)
+                    .stream().collect(Collectors.toMap(r -> r.id, r -> r));
+            Map<Long, List<BillableItem>> byProject = items.stream().collect(Collectors.groupingBy(i -> i.projectId,
+                    LinkedHashMap::new, Collectors.toList()));
+            List<ContractTerm> terms = ContractTerm.ofProjects(ids);
+            for (Long id : ids) {
+                List<BillableItem> own = byProject.getOrDefault(id, List.of());
+                ProjectRecord project = byId.get(id);
+                wip(entity, project, own, runs, end).ifPresent(accruals::add);
+                ContractTerm term = ContractTerm.on(terms, id, end).orElse(null);
+                if (term != null && term.type.hasMilestones() && term.fixedFee != null) {
+                    fixedFee(entity, project, term, own, runs, end).ifPresent(accruals::add);
+                }
+                retainer(entity, project, own, runs, end).ifPresent(accruals::add);
+            }
+        }
+        PeriodClose close = new PeriodClose();
+        close.entity = entity.code();
+        close.period = month.toString();
+        close.status = PeriodClose.Status.RUNNING;
+        close.currency = entity.currency().getCurrencyCode();
+        close.requestedBy = requestedBy.length() <= 128 ? requestedBy : requestedBy.substring(0, 128);
+        close.createdAt = StoreTime.now();
+        close.persistAndFlush();
+        if (!accruals.isEmpty()) {
+            journal(close, RevenueJournal.Kind.ACCRUAL, end, "REV-" + month + "-" + close.id, "Revenue accruals "
+                    + entity.code() + " " + month + ", reversed " + end.plusDays(1), accruals, false);
+            journal(close, RevenueJournal.Kind.REVERSAL, end.plusDays(1), "REVR-" + month + "-" + close.id,
+                    "Reversal of the revenue accruals " + entity.code() + " " + month, accruals, true);
+        }
+        return close;
+    }
+
+    private java.util.Optional<Accrual> wip(LegalEntity entity, ProjectRecord project, List<BillableItem> items,
+            Map<Long, BillingRun> runs, LocalDate end) {
+        List<BillableItem> unbilled = items.stream().filter(i -> i.kind == BillableItem.Kind.TIME
+                && i.status != BillableItem.Status.EFFORT && !invoicedBy(i, runs, end)).toList();
+        BigDecimal amount = unbilled.stream().map(i -> i.amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+        if (amount.signum() == 0) {
+            return java.util.Optional.empty();
+        }
+        BigDecimal hours = unbilled.stream().map(i -> i.quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+        Money value = inEntityCurrency(entity, project, amount, end);
+        String account = account(entity, entity.revenueAccounts().unbilled(), "unbilledRevenue", Category.WIP, value);
+        return java.util.Optional.of(new Accrual(Category.WIP, project, account, entity.salesAccount(), value,
+                "WIP " + name(project) + ": " + plain(hours) + " h not invoiced by " + end,
+                unbilled.size() + " approved time entries, " + plain(hours) + " h, "
+                        + new Money(amount, Currency.getInstance(project.currency)) + ": " + sources(unbilled)));
+    }
+
+    private java.util.Optional<Accrual> fixedFee(LegalEntity entity, ProjectRecord project, ContractTerm term,
+            List<BillableItem> items, Map<Long, BillingRun> runs, LocalDate end) {
+        Currency unit = Currency.getInstance(project.currency);
+        BigDecimal hours = items.stream().filter(i -> i.kind == BillableItem.Kind.TIME
+                && i.status == BillableItem.Status.EFFORT).map(i -> i.quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+        List<Milestone> completed = Milestone.<Milestone>list("projectId = ?1 and status = ?2 and completedOn <= ?3",
+                project.id, Milestone.Status.COMPLETED, end);
+        BigDecimal billed = items.stream().filter(i -> i.kind == BillableItem.Kind.MILESTONE
+                && invoicedBy(i, runs, end)).map(i -> i.amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+        boolean onMilestones = "MILESTONE".equals(term.recognition) || term.budgetHours == null
+                || term.budgetHours.signum() == 0;
+        BigDecimal recognised;
+        String basis;
+        if (onMilestones) {
+            recognised = completed.stream().map(m -> m.amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+            basis = "recognised on milestones: " + completed.size() + " completed by " + end + " ("
+                    + String.join(", ", completed.stream().map(m -> m.code).toList()) + ") "
+                    + new Money(recognised, unit);
+        } else {
+            BigDecimal progress = hours.divide(term.budgetHours, 10, RoundingMode.HALF_EVEN).min(BigDecimal.ONE);
+            recognised = Money.rounded(term.fixedFee.multiply(progress), unit).amount();
+            basis = "percentage of completion: " + plain(hours) + " of " + plain(term.budgetHours) + " budgeted h of "
+                    + new Money(term.fixedFee, unit) + " = " + new Money(recognised, unit);
+        }
+        BigDecimal position = recognised.subtract(billed);
+        if (position.signum() == 0) {
+            return java.util.Optional.empty();
+        }
+        basis += "; milestones invoiced by " + end + " " + new Money(billed, unit);
+        Money value = inEntityCurrency(entity, project, position.abs(), end);
+        if (position.signum() > 0) {
+            String account = account(entity, entity.revenueAccounts().contractAssets(), "contractAssets",
+                    Category.FIXED_FEE, value);
+            return java.util.Optional.of(new Accrual(Category.FIXED_FEE, project, account, entity.salesAccount(), value,
+                    "Fixed fee " + name(project) + ": earned beyond billed", basis));
+        }
+        String account = account(entity, entity.revenueAccounts().deferred(), "deferredRevenue", Category.FIXED_FEE,
+                value);
+        return java.util.Optional.of(new Accrual(Category.FIXED_FEE, project, entity.salesAccount(), account, value,
+                "Fixed fee " + name(project) + ": billed ahead of earned", basis));
+    }
+
+    private java.util.Optional<Accrual> retainer(LegalEntity entity, ProjectRecord project, List<BillableItem> items,
+            Map<Long, BillingRun> runs, LocalDate end) {
+        List<BillableItem> ahead = items.stream().filter(i -> i.kind == BillableItem.Kind.RETAINER
+                && i.workDate.isAfter(end) && invoicedBy(i, runs, end)).toList();
+        BigDecimal amount = ahead.stream().map(i -> i.amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+        if (amount.signum() == 0) {
+            return java.util.Optional.empty();
+        }
+        Money value = inEntityCurrency(entity, project, amount, end);
+        String account = account(entity, entity.revenueAccounts().deferred(), "deferredRevenue", Category.RETAINER,
+                value);
+        return java.util.Optional.of(new Accrual(Category.RETAINER, project, entity.salesAccount(), account, value,
+                "Retainer " + name(project) + ": fees billed in advance",
+                "retainer fees invoiced by " + end + " for " + String.join(", ", ahead.stream().map(i -> i.role)
+                        .toList()) + ": " + new Money(amount, Currency.getInstance(project.currency))));
+    }
+
+    private static boolean invoicedBy(BillableItem item, Map<Long, BillingRun> runs, LocalDate end) {
+        BillingRun run = item.billingRunId == null ? null : runs.get(item.billingRunId);
+        return run != null && run.status == BillingRun.Status.INVOICED && !run.issueDate.isAfter(end);
+    }
+
+    private Money inEntityCurrency(LegalEntity entity, ProjectRecord project, BigDecimal amount, LocalDate end) {
+        return fxRates.convert(Money.rounded(amount, Currency.getInstance(project.currency)),
+                entity.currency().getCurrencyCode(), end);
+    }
+
+    private static String account(LegalEntity entity, String account, String setting, Category category, Money value) {
+        if (account == null) {
+            throw new FlowFailure(ErrorClass.VALIDATION, "legal entity " + entity.code() + " names no accounts."
+                    + setting + " in mappings/entities.json: the period close cannot book " + category + " of "
+                    + value);
+        }
+        return account;
+    }
+
+    private static String name(ProjectRecord project) {
+        String name = project.code != null ? project.code : project.name;
+        return name.length() <= 40 ? name : name.substring(0, 40);
+    }
+
+    private static String plain(BigDecimal value) {
+        return value.stripTrailingZeros().toPlainString();
+    }
+
+    private static String sources(List<BillableItem> items) {
+        String listed = String.join(", ", items.stream().map(i -> i.sourceSystem + " " + i.sourceId).toList());
+        return listed.length() <= 300 ? listed : listed.substring(0, 297) + "...";
+    }
+
+    private static void journal(PeriodClose close, RevenueJournal.Kind kind, LocalDate date, String reference,
+            String narration, List<Accrual> accruals, boolean reverse) {
+        RevenueJournal journal = new RevenueJournal();
+        journal.periodCloseId = close.id;
+        journal.kind = kind;
+        journal.journalDate = date;
+        journal.reference = reference;
+        journal.narration = narration.length() <= 100 ? narration : narration.substring(0, 100);
+        journal.currency = close.currency;
+        journal.status = RevenueJournal.Status.PLANNED;
+        journal.persistAndFlush();
+        int lineNo = 0;
+        for (Accrual accrual : accruals) {
+            BigDecimal amount = reverse ? accrual.amount().amount().negate() : accrual.amount().amount();
+            line(journal, ++lineNo, accrual, accrual.debit(), amount);
+            line(journal, ++lineNo, accrual, accrual.credit(), amount.negate());
+        }
+    }
+
+    private static void line(RevenueJournal journal, int lineNo, Accrual accrual, String account, BigDecimal amount) {
+        RevenueJournalLine line = new RevenueJournalLine();
+        line.journalId = journal.id;
+        line.lineNo = lineNo;
+        line.category = accrual.category();
+        line.projectId = accrual.project().id;
+        line.accountCode = account;
+        line.amount = amount.setScale(2, RoundingMode.UNNECESSARY);
+        line.description = accrual.description().length() <= 100 ? accrual.description()
+                : accrual.description().substring(0, 100);
+        line.basis = accrual.basis().length() <= 400 ? accrual.basis() : accrual.basis().substring(0, 400);
+        line.persist();
+    }
+
+    /** The journals of a close still to post, in order (the accrual before its reversal). */
+    public List<Long> pending(Long closeId) {
+        return QuarkusTransaction.requiringNew().call(() -> RevenueJournal.ofClose(closeId).stream()
+                .filter(j -> j.status == RevenueJournal.Status.PLANNED).map(j -> j.id).toList());
+    }
+
+    /**
+     * The canonical journal (mappings/schemas/journal.schema.json) of a planned revenue journal; sets its id and its
+     * idempotency key.
+     */
+    public String document(Exchange exchange, Long journalId) {
+        Message in = exchange.getMessage();
+        return QuarkusTransaction.requiringNew().call(() -> {
+            RevenueJournal journal = RevenueJournal.findById(journalId);
+            in.setHeader(JOURNAL_ID, journal.id);
+            in.setHeader(FlowHeaders.IDEMPOTENCY_KEY, "journal-" + journal.reference);
+            ObjectNode document = json.object();
+            document.put("reference", journal.reference);
+            document.put("date", journal.journalDate.toString());
+            document.put("narration", journal.narration);
+            document.put("currency", journal.currency);
+            ArrayNode lines = document.putArray("lines");
+            for (RevenueJournalLine line : RevenueJournalLine.of(journal.id)) {
+                lines.addObject().put("accountCode", line.accountCode).put("amount", line.amount.toPlainString())
+                        .put("description", line.description);
+            }
+            return json.write(document);
+        });
+    }
+
+    /** The ERP posted journal {@code journalId} as {@code erpId}. */
+    public void posted(Long journalId, String erpId) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            RevenueJournal journal = RevenueJournal.findById(journalId);
+            journal.status = RevenueJournal.Status.POSTED;
+            journal.erpJournalId = erpId;
+            journal.postedAt = StoreTime.now();
+        });
+    }
+
+    /** Every journal of the close is posted: the period is closed for the entity, audited. */
+    public void finish(Long closeId) {
+        PeriodClose close = QuarkusTransaction.requiringNew().call(() -> {
+            PeriodClose found = PeriodClose.findById(closeId);
+            if (found.status == PeriodClose.Status.CLOSED) {
+                return null;
+            }
+            List<RevenueJournal> journals = RevenueJournal.ofClose(closeId);
+            if (journals.stream().anyMatch(j -> j.status != RevenueJournal.Status.POSTED)) {
+                throw new FlowFailure(ErrorClass.INTERNAL, "period close " + closeId + " has journals not posted");
+            }
+            found.status = PeriodClose.Status.CLOSED;
+            found.closedAt = StoreTime.now();
+            return found;
+        });
+        if (close != null) {
+            List<RevenueJournal> journals = QuarkusTransaction.requiringNew().call(() -> RevenueJournal.ofClose(closeId));
+            audit.record(close.requestedBy, "period-close", "entity/" + close.entity + "/period/" + close.period,
+                    journals.isEmpty() ? "nothing to accrue" : journals.size() + " journals posted: "
+                            + String.join(", ", journals.stream().map(j -> j.reference + " " + j.erpJournalId).toList()),
+                    "CLOSED");
+        }
+    }
+
+    /**
+     * The closes due (the schedule): for every legal entity, the last period once {@code days} days have passed since
+     * it ended (after its billing), unless already closed; as requests for the flow.
+     */
+    public List<String> due(int days) {
+        YearMonth last = YearMonth.from(LocalDate.now(clock).minusDays(days)).minusMonths(1);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Map<String, PeriodClose> closed = new HashMap<>();
+            PeriodClose.<PeriodClose>list("period = ?1", last.toString()).forEach(c -> closed.put(c.entity, c));
+            List<String> requests = new ArrayList<>();
+            for (String entity : entities.all().keySet()) {
+                PeriodClose close = closed.get(entity);
+                if (close == null || close.status != PeriodClose.Status.CLOSED) {
+                    requests.add(json.write(json.object().put("entity", entity).put("period", last.toString())
+                            .put("requestedBy", "schedule")));
+                }
+            }
+            return requests;
+        });
+    }
+}
