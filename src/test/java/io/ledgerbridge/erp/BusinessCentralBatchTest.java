@@ -164,7 +164,7 @@ class BusinessCentralBatchTest {
     private static String invoice(String reference, String customer, int lines) {
         ObjectNode invoice = JSON.createObjectNode().put("runId", 7).put("period", "2026-10").put("currency", "USD")
                 .put("issueDate", "2026-11-03").put("dueDate", "2026-12-03").put("reference", reference)
-                .put("total", new BigDecimal("250.00").multiply(BigDecimal.valueOf(lines)));
+                .put("total", new BigDecimal("250.00").multiply(BigDecimal.valueOf(lines))).put("post", true);
         invoice.putObject("client").put("erpContactId", customer).put("name", "Customer");
         invoice.putObject("project").put("id", 1).put("name", "Web shop").put("region", "NA");
         ArrayNode items = invoice.putArray("lines");

@@ -80,18 +80,55 @@ public final class ContractFixtures {
 
     /** A {@link #project} of a region and currency that starts (and is staffed) on {@code start}. */
     public static Contracted project(String contractType, String rate, String region, String currency, String start) {
+        return project(contractType, rate, region, currency, start, XERO);
+    }
+
+    /**
+     * What the ERP holds of a project before its work arrives: its client, the project and the consultant (ids of
+     * records the ERP's stub has, where it checks them).
+     */
+    public interface ErpRecords {
+        String client(String name);
+
+        String project(String code, String name);
+
+        String consultant(String email, String name);
+    }
+
+    /** Xero: the stubs take any id of a client, project or user. */
+    public static final ErpRecords XERO = new ErpRecords() {
+        @Override
+        public String client(String name) {
+            return UUID.randomUUID().toString();
+        }
+
+        @Override
+        public String project(String code, String name) {
+            return UUID.randomUUID().toString();
+        }
+
+        @Override
+        public String consultant(String email, String name) {
+            return UUID.randomUUID().toString();
+        }
+    };
+
+    /** A {@link #project} whose client, project and consultant the ERP holds as {@code erp} makes them. */
+    public static Contracted project(String contractType, String rate, String region, String currency, String start,
+            ErpRecords erp) {
         long psaProject = TimeEntryFixtures.nextId();
         long user = TimeEntryFixtures.nextId();
-        String erpProject = UUID.randomUUID().toString();
+        String erpProject = erp.project("INI-" + psaProject, "Initech audit " + psaProject);
         String card = "CONTRACT-" + psaProject;
         Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of(
                 "crossReferences", List.of(Map.of("entityType", "PERSON", "sourceSystem", "harvest",
-                        "sourceId", String.valueOf(user), "targetSystem", "erp", "targetId", UUID.randomUUID().toString())),
+                        "sourceId", String.valueOf(user), "targetSystem", "erp", "targetId",
+                        erp.consultant("ana.lima+" + user + "@initech-consulting.example", "Ana Lima"))),
                 "rateCards", List.of(Map.of("card", card, "role", "Consultant", "currency", currency, "billRate", rate,
                         "costRate", "55.00", "effectiveFrom", start.substring(0, 4) + "-01-01")),
                 "projects", List.of(Map.ofEntries(Map.entry("psaId", String.valueOf(psaProject)),
                         Map.entry("erpProjectId", erpProject),
-                        Map.entry("erpContactId", UUID.randomUUID().toString()),
+                        Map.entry("erpContactId", erp.client("Initech GmbH")),
                         Map.entry("name", "Initech audit " + psaProject), Map.entry("code", "INI-" + psaProject),
                         Map.entry("clientName", "Initech GmbH"), Map.entry("region", region), Map.entry("currency", currency),
                         Map.entry("contractType", contractType), Map.entry("rateCard", card),
@@ -115,15 +152,21 @@ public final class ContractFixtures {
 
     /** The terms of {@link #fixedFee(String, String)} from {@code start}, its revenue recognised as {@code recognition}. */
     public static Map<String, Object> fixedFee(String design, String goLive, String start, String recognition) {
+        return fixedFee(design, goLive, start, recognition, "EUR");
+    }
+
+    /** The terms of {@link #fixedFee(String, String, String, String)} in another currency (the project's). */
+    public static Map<String, Object> fixedFee(String design, String goLive, String start, String recognition,
+            String currency) {
         return Map.of("ref", Map.of("system", "salesforce", "id", "006Dn00000F1x2FIAR"),
                 "client", Map.of("system", "salesforce", "id", "001Dn00000G1b2XIAR"),
-                "type", "FIXED_FEE", "currency", "EUR", "start", start, "recognition", recognition,
-                "fixedFee", Map.of("amount", "30000.00", "currency", "EUR"), "budgetHours", "200",
+                "type", "FIXED_FEE", "currency", currency, "start", start, "recognition", recognition,
+                "fixedFee", Map.of("amount", "30000.00", "currency", currency), "budgetHours", "200",
                 "milestones", List.of(
                         Map.of("code", "design", "name", "Design signed off", "due", "2026-10-31",
-                                "amount", Map.of("amount", design, "currency", "EUR")),
+                                "amount", Map.of("amount", design, "currency", currency)),
                         Map.of("code", "go-live", "name", "Go-live", "due", "2026-12-15",
-                                "amount", Map.of("amount", goLive, "currency", "EUR"))));
+                                "amount", Map.of("amount", goLive, "currency", currency))));
     }
 
     /** A time-and-materials {@link #project} under a cap of {@code cap} EUR. */

@@ -1,0 +1,209 @@
+package io.ledgerbridge.scenario;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.is;
+
+import io.ledgerbridge.sync.SyncRecord;
+import io.ledgerbridge.testing.Admin;
+import io.ledgerbridge.testing.ContractFixtures;
+import io.ledgerbridge.testing.ContractFixtures.Contracted;
+import io.ledgerbridge.testing.VendorStubs;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.restassured.path.json.JsonPath;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Contracts to cash, on an ERP: in APAC (AU-PTY, AUD, invoices POSTED), October and November 2026 of a fixed fee with
+ * two milestones (the first completed through the milestone feed), a retainer with overage, a capped time-and-materials
+ * project whose cap is exceeded (the excess written off by an approver) and one correction after invoicing (a credit
+ * note allocated to the October invoice), then October closed for the entity. Every invoice, credit note and journal
+ * amount is written out here by hand; each subclass checks that its ERP holds them.
+ */
+abstract class ContractsToCashScenario {
+
+    private static final String REGION = "APAC";
+    private static final String AUD = "AUD";
+    private static final String START = "2026-10-01";
+
+    /** How the ERP's stub holds the client, project and consultant of a project. */
+    abstract ContractFixtures.ErpRecords erp();
+
+    /** The ERP holds a posted credit note of this reference, net amount, allocated to this invoice. */
+    abstract void assertCreditNoteInErp(String reference, String invoiceId, String net);
+
+    /** The ERP holds a posted journal of this reference whose debits are this amount (and balance). */
+    abstract void assertJournalInErp(String reference, String debits);
+
+    /** The ERP holds the invoice, issued (posted), of this net amount. */
+    abstract void assertIssuedInvoiceInErp(String invoiceId, String net);
+
+    @BeforeEach
+    void reset() {
+        VendorStubs.reset();
+    }
+
+    @AfterEach
+    void noContractViolations() {
+        assertThat(VendorStubs.violations()).isEmpty();
+    }
+
+    @Test
+    void fixedFeeRetainerCapAndACorrectionFromDealToJournals() {
+        Contracted fixed = ContractFixtures.project("FIXED_FEE", "200.00", REGION, AUD, START, erp());
+        contract(fixed, ContractFixtures.fixedFee("12000.00", "18000.00", START, "PERCENT_COMPLETE", AUD));
+        Contracted retainer = ContractFixtures.project("RETAINER", "200.00", REGION, AUD, START, erp());
+        contract(retainer, Map.of("ref", Map.of("system", "salesforce", "id", "006Dn00000R3t4NIAR"),
+                "client", Map.of("system", "salesforce", "id", "001Dn00000G1b2XIAR"), "type", "RETAINER",
+                "currency", AUD, "start", START, "retainer", Map.of("amount", Map.of("amount", "6000.00",
+                        "currency", AUD), "includedHours", "40", "unusedHours", "EXPIRE")));
+        Contracted capped = ContractFixtures.project("TIME_AND_MATERIALS", "200.00", REGION, AUD, START, erp());
+        contract(capped, Map.of("ref", Map.of("system", "salesforce", "id", "006Dn00000C4p1QIAR"),
+                "client", Map.of("system", "salesforce", "id", "001Dn00000C4p1QIAR"), "type", "TIME_AND_MATERIALS",
+                "currency", AUD, "start", START, "cap", Map.of("amount", "3000.00", "currency", AUD)));
+
+        // October's work: the fixed fee 40 h (effort), the retainer 42 h, the capped project 8 + 6 + 4 h
+        List<Long> october = new ArrayList<>();
+        for (String day : List.of("05", "06", "07", "08", "09")) {
+            october.add(fixed.time("2026-10-" + day, "8"));
+        }
+        for (String day : List.of("12", "13", "14", "15")) {
+            october.add(retainer.time("2026-10-" + day, "8"));
+        }
+        october.add(retainer.time("2026-10-16", "10"));
+        long c1 = capped.time("2026-10-05", "8");
+        long c2 = capped.time("2026-10-06", "6");
+        long c3 = capped.time("2026-10-07", "4");
+        october.addAll(List.of(c1, c2, c3));
+        await().atMost(Duration.ofSeconds(90)).until(() -> ContractFixtures.posted(
+                october.stream().mapToLong(Long::longValue).toArray()));
+        // the design milestone, completed in delivery on 20 October (the milestone feed)
+        given().contentType("application/json").body("""
+                {"eventId": "ms-%d-design", "project": {"system": "harvest", "id": "%d"}, "milestone": "design",
+                 "completedOn": "2026-10-20", "completedBy": "pm@initech.example", "occurredAt": "2026-10-20T17:00:00Z"}
+                """.formatted(fixed.psaProject(), fixed.psaProject())).post("/api/v1/milestone-completions").then()
+                .statusCode(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> QuarkusTransaction.requiringNew().call(() ->
+                SyncRecord.count("flow = ?1 and sourceId = ?2 and status = ?3", "milestone-completed",
+                        "ms-" + fixed.psaProject() + "-design", SyncRecord.Status.POSTED) == 1));
+
+        // October, invoiced on 31 October:
+        //   fixed fee: Milestone Design signed off (design)                      12000.00
+        //   retainer:  October's fee 6000.00 + November's in advance 6000.00
+        //              + 2 h beyond the 40 h included x 200.00 = 400.00          12400.00
+        //   capped:    8 h + 6 h x 200.00 = 2800.00 (the 4 h, 800.00, would pass the cap of 3000.00: held)
+        JsonPath fixedOctober = run(fixed.bill("2026-10", "2026-10-31"));
+        assertThat(amounts(fixedOctober)).containsExactly("12000.00");
+        JsonPath retainerOctober = run(retainer.bill("2026-10", "2026-10-31"));
+        assertThat(amounts(retainerOctober)).containsExactly("6000.00", "6000.00", "400.00");
+        assertThat(total(retainerOctober)).isEqualTo("12400.00");
+        JsonPath cappedOctober = run(capped.bill("2026-10", "2026-10-31"));
+        assertThat(amounts(cappedOctober)).containsExactly("2800.00");
+        assertIssuedInvoiceInErp(fixedOctober.getString("erpInvoiceId"), "12000.00");
+        assertIssuedInvoiceInErp(retainerOctober.getString("erpInvoiceId"), "12400.00");
+        assertIssuedInvoiceInErp(cappedOctober.getString("erpInvoiceId"), "2800.00");
+        // the approver writes the 4 h off
+        long finding = Admin.as(Admin.VIEWER).queryParam("type", "CAP_EXCEEDED")
+                .queryParam("projectId", capped.projectId()).get("/admin/findings").then().statusCode(200)
+                .body("total", is(1)).extract().jsonPath().getLong("items[0].id");
+        Admin.as(Admin.APPROVER).contentType("application/json")
+                .body(Map.of("decision", "WRITE_OFF", "reason", "beyond the not-to-exceed, agreed with the client"))
+                .post("/admin/findings/" + finding + "/decision").then().statusCode(200).body("status", is("RESOLVED"));
+
+        // October closed for AU-PTY (accrual of 31 October, reversal of 1 November):
+        //   fixed fee: earned 30000.00 x 40 / 200 h = 6000.00, invoiced 12000.00: 6000.00 billed ahead
+        //              -> debit sales 200 6000.00, credit deferred revenue 835 6000.00
+        //   retainer:  November's fee invoiced in October -> debit sales 200 6000.00, credit 835 6000.00
+        //   capped:    everything approved and billable was invoiced by 31 October: no WIP
+        JsonPath close = closeOctober();
+        assertThat(close.getList("journals.kind", String.class)).containsExactly("ACCRUAL", "REVERSAL");
+        assertThat(close.getList("journals[0].lines.accountCode", String.class))
+                .containsExactly("200", "835", "200", "835");
+        assertThat(close.<Object>getList("journals[0].lines.amount").stream()
+                .map(a -> new BigDecimal(a.toString()).setScale(2).toPlainString()))
+                .containsExactly("6000.00", "-6000.00", "6000.00", "-6000.00");
+        assertThat(new BigDecimal(close.getString("journals[0].debits"))).isEqualByComparingTo("12000.00");
+        assertJournalInErp(close.getString("journals[0].reference"), "12000.00");
+        assertJournalInErp(close.getString("journals[1].reference"), "12000.00");
+
+        // November: the 6 h of 6 October were 5 h; go-live completed on 10 November; the retainer 30 h
+        capped.time(c2, "2026-10-06", "5", true, "2026-11-12T09:00:00Z");
+        Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of("completedOn", "2026-11-10"))
+                .post("/admin/projects/" + fixed.projectId() + "/milestones/go-live/completion").then().statusCode(200);
+        List<Long> november = new ArrayList<>();
+        for (String day : List.of("02", "03", "04")) {
+            november.add(retainer.time("2026-11-" + day, "10"));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> ContractFixtures.posted(
+                november.stream().mapToLong(Long::longValue).toArray()) && versionsPosted(c2, 2));
+
+        // November, invoiced on 30 November:
+        //   fixed fee: Milestone Go-live (go-live)                                         18000.00
+        //   retainer:  December's fee in advance (30 of 40 h used: no overage)               6000.00
+        //   capped:    credit note to the October invoice: 6 h x 200.00 = 1200.00 as billed,
+        //              allocated (1440.00 with 20 % tax); invoice: 5 h x 200.00 = 1000.00
+        JsonPath fixedNovember = run(fixed.bill("2026-11", "2026-11-30"));
+        assertThat(amounts(fixedNovember)).containsExactly("18000.00");
+        JsonPath retainerNovember = run(retainer.bill("2026-11", "2026-11-30"));
+        assertThat(retainerNovember.getList("lines.description", String.class))
+                .containsExactly("Retainer 2026-12, billed in advance: 40 h included");
+        JsonPath billed = capped.bill("2026-11", "2026-11-30");
+        JsonPath cappedNovember = run(billed);
+        assertThat(amounts(cappedNovember)).containsExactly("1000.00");
+        List<Long> creditNotes = billed.getList("outcomes[0].creditNoteIds", Long.class);
+        assertThat(creditNotes).hasSize(1);
+        JsonPath note = Admin.as(Admin.VIEWER).get("/admin/credit-notes/" + creditNotes.get(0)).then()
+                .statusCode(200).extract().jsonPath();
+        assertThat(note.getString("status")).isEqualTo("ISSUED");
+        assertThat(new BigDecimal(note.getString("total"))).isEqualByComparingTo("1200.00");
+        assertThat(new BigDecimal(note.getString("allocated"))).isEqualByComparingTo("1440.00");
+        assertThat(note.getList("lines.sources.id.flatten()", String.class)).containsExactly(String.valueOf(c2));
+        assertCreditNoteInErp(note.getString("reference"), cappedOctober.getString("erpInvoiceId"), "1200.00");
+
+        // nothing twice: November again, October's close again
+        assertThat(capped.bill("2026-11").getString("outcomes[0].outcome")).isEqualTo("SKIPPED");
+        Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of("entity", "AU-PTY", "period", "2026-10"))
+                .post("/admin/period-closes").then().statusCode(409);
+    }
+
+    private static JsonPath closeOctober() {
+        JsonPath closed = Admin.as(Admin.OPERATOR).contentType("application/json")
+                .body(Map.of("entity", "AU-PTY", "period", "2026-10")).post("/admin/period-closes").then()
+                .statusCode(200).extract().jsonPath();
+        assertThat(closed.getString("outcome")).as(closed.prettify()).isEqualTo("CLOSED");
+        return closed.setRootPath("close");
+    }
+
+    private static void contract(Contracted project, Map<String, Object> contract) {
+        Admin.as(Admin.OPERATOR).contentType("application/json").body(contract)
+                .put("/admin/projects/" + project.projectId() + "/contract").then().statusCode(200);
+    }
+
+    private static JsonPath run(JsonPath billed) {
+        assertThat(billed.getString("outcomes[0].outcome")).as(billed.prettify()).isEqualTo("INVOICED");
+        return Admin.as(Admin.VIEWER).get("/admin/billing-runs/" + billed.getLong("outcomes[0].billingRunId")).then()
+                .statusCode(200).extract().jsonPath();
+    }
+
+    private static List<String> amounts(JsonPath run) {
+        return run.<Object>getList("lines.lineAmount").stream()
+                .map(a -> new BigDecimal(a.toString()).setScale(2).toPlainString()).toList();
+    }
+
+    private static String total(JsonPath run) {
+        return new BigDecimal(run.getString("total")).setScale(2).toPlainString();
+    }
+
+    private static boolean versionsPosted(long entry, int versions) {
+        return QuarkusTransaction.requiringNew().call(() -> SyncRecord.count("flow = ?1 and sourceId = ?2 and status = ?3",
+                "approved-time-to-erp", String.valueOf(entry), SyncRecord.Status.POSTED) >= versions);
+    }
+}
