@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ledgerbridge.audit.Audit;
 import io.ledgerbridge.billing.BillableItem;
 import io.ledgerbridge.billing.BillingRun;
+import io.ledgerbridge.billing.CreditNote;
+import io.ledgerbridge.billing.CreditNoteLine;
 import io.ledgerbridge.close.RevenueJournalLine.Category;
 import io.ledgerbridge.contract.ContractTerm;
 import io.ledgerbridge.contract.Milestone;
@@ -49,7 +51,8 @@ import org.apache.camel.Message;
  * measures afresh and a change after a close lands in the open period). Per project of the entity:
  * <ul>
  * <li>{@link Category#WIP}: approved time and materials time through the period's end not invoiced by then (its
- * invoice, if any, dated later): debit unbilled revenue, credit sales;</li>
+ * invoice, if any, dated later; an entry corrected after its invoice counts as invoiced when that invoice was dated
+ * by then): debit unbilled revenue, credit sales;</li>
  * <li>{@link Category#FIXED_FEE}: revenue recognised to date — the fee times approved hours over budgeted hours
  * (at most 100 %), or the completed milestones when the contract recognises on milestones — less the milestones
  * invoiced by the period's end: a contract asset when more was earned than billed, deferred revenue when less;</li>
@@ -188,7 +191,8 @@ public class PeriodCloses {
     private java.util.Optional<Accrual> wip(LegalEntity entity, ProjectRecord project, List<BillableItem> items,
             Map<Long, BillingRun> runs, LocalDate end) {
         List<BillableItem> unbilled = items.stream().filter(i -> i.kind == BillableItem.Kind.TIME
-                && i.status != BillableItem.Status.EFFORT && !invoicedBy(i, runs, end)).toList();
+                && i.status != BillableItem.Status.EFFORT && !invoicedBy(i, runs, end)
+                && !rebilledAfterInvoicedBy(i, end)).toList();
         BigDecimal amount = unbilled.stream().map(i -> i.amount).reduce(BigDecimal.ZERO, BigDecimal::add);
         if (amount.signum() == 0) {
             return java.util.Optional.empty();
@@ -259,6 +263,20 @@ public class PeriodCloses {
                 "Retainer " + name(project) + ": fees billed in advance",
                 "retainer fees invoiced by " + end + " for " + String.join(", ", ahead.stream().map(i -> i.role)
                         .toList()) + ": " + new Money(amount, Currency.getInstance(project.currency))));
+    }
+
+    /**
+     * Whether the item bills anew an entry whose earlier value an invoice dated by {@code end} held (and a credit note
+     * later reversed): at {@code end} the entry was invoiced, not work in progress.
+     */
+    private static boolean rebilledAfterInvoicedBy(BillableItem item, LocalDate end) {
+        if (item.creditNoteLineId == null) {
+            return false;
+        }
+        CreditNoteLine line = CreditNoteLine.findById(item.creditNoteLineId);
+        CreditNote note = line == null ? null : CreditNote.findById(line.creditNoteId);
+        BillingRun corrected = note == null ? null : BillingRun.findById(note.correctsRunId);
+        return corrected != null && !corrected.issueDate.isAfter(end);
     }
 
     private static boolean invoicedBy(BillableItem item, Map<Long, BillingRun> runs, LocalDate end) {

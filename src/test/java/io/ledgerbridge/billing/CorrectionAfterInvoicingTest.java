@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * Time changed after its invoice was issued is corrected by a credit note allocated to that invoice, and the
  * corrected entry is billed anew: never a negative line on a later invoice. The APAC entity (AU-PTY) sends its
  * invoices POSTED (mappings/entities.json), so its invoices are issued as they are created; the EU entity's are
- * drafts, and a correction of a draft waits until it is issued. Amounts are written out by hand.
+ * drafts, and a correction of a draft waits until it is issued. Amounts are written out by hand. (The APAC case works in
+ * August and September, billed at the periods' ends, so that the October close of AU-PTY in ContractsToCashOnXeroTest
+ * finds nothing of it not invoiced.)
  */
 @QuarkusTest
 class CorrectionAfterInvoicingTest {
@@ -41,35 +43,36 @@ class CorrectionAfterInvoicingTest {
 
     @Test
     void aChangeAfterTheInvoiceWasIssuedIsACreditNoteAllocatedToItAndTheEntryIsBilledAnew() {
-        ContractFixtures.Contracted project = ContractFixtures.project("TIME_AND_MATERIALS", "200.00", "APAC", "AUD");
-        long e1 = project.time("2026-10-05", "8");
-        long e2 = project.time("2026-10-06", "6");
-        long e3 = project.time("2026-10-07", "4");
+        ContractFixtures.Contracted project = ContractFixtures.project("TIME_AND_MATERIALS", "200.00", "APAC", "AUD",
+                "2026-08-01");
+        long e1 = project.time("2026-08-05", "8");
+        long e2 = project.time("2026-08-06", "6");
+        long e3 = project.time("2026-08-07", "4");
         await().atMost(Duration.ofSeconds(60)).until(() -> ContractFixtures.posted(e1, e2, e3));
 
-        // October: 18 h x 200.00 = 3600.00 AUD, sent posted: AUTHORISED in Xero
-        JsonPath october = run(project.bill("2026-10"));
-        assertThat(new BigDecimal(october.getString("total"))).isEqualByComparingTo("3600.00");
-        String octoberInvoice = october.getString("erpInvoiceId");
-        String octoberNumber = october.getString("erpInvoiceNumber");
+        // August: 18 h x 200.00 = 3600.00 AUD, sent posted: AUTHORISED in Xero
+        JsonPath august = run(project.bill("2026-08", "2026-08-31"));
+        assertThat(new BigDecimal(august.getString("total"))).isEqualByComparingTo("3600.00");
+        String augustInvoice = august.getString("erpInvoiceId");
+        String augustNumber = august.getString("erpInvoiceNumber");
         assertThat(lastXeroInvoice().path("Status").asText()).isEqualTo("AUTHORISED");
 
-        // after the invoice: e1 was 7 h, not 8; e3 was not billable; e4 is November's work
-        project.time(e1, "2026-10-05", "7", true, "2026-11-10T09:00:00Z");
-        project.time(e3, "2026-10-07", "4", false, "2026-11-10T09:00:00Z");
-        long e4 = project.time("2026-11-03", "5");
+        // after the invoice: e1 was 7 h, not 8; e3 was not billable; e4 is September's work
+        project.time(e1, "2026-08-05", "7", true, "2026-11-10T09:00:00Z");
+        project.time(e3, "2026-08-07", "4", false, "2026-11-10T09:00:00Z");
+        long e4 = project.time("2026-09-03", "5");
         await().atMost(Duration.ofSeconds(60)).until(() -> versionsPosted(e1, 2) && versionsPosted(e3, 2)
                 && ContractFixtures.posted(e4));
 
-        // November: a credit note for the October invoice reversing what it billed for e1 (8 h x 200.00 = 1600.00)
+        // September: a credit note for the August invoice reversing what it billed for e1 (8 h x 200.00 = 1600.00)
         // and e3 (4 h x 200.00 = 800.00), 2400.00 AUD, allocated to it; the invoice bills e1 anew at 7 h and e4 at
         // 5 h: 12 h x 200.00 = 2400.00 AUD, no negative line
-        JsonPath billed = project.bill("2026-11");
+        JsonPath billed = project.bill("2026-09", "2026-09-30");
         List<Long> creditNoteIds = billed.getList("outcomes[0].creditNoteIds", Long.class);
         assertThat(creditNoteIds).hasSize(1);
         JsonPath november = run(billed);
         assertThat(november.getList("lines.description", String.class))
-                .containsExactly("Consultant, 2026-11: 12 h at 200.00 AUD (rate card CONTRACT-" + project.psaProject()
+                .containsExactly("Consultant, 2026-09: 12 h at 200.00 AUD (rate card CONTRACT-" + project.psaProject()
                         + " v1)");
         assertThat(new BigDecimal(november.getString("total"))).isEqualByComparingTo("2400.00");
         assertThat(november.getList("lines.lineAmount", Float.class)).allMatch(amount -> amount > 0);
@@ -77,33 +80,33 @@ class CorrectionAfterInvoicingTest {
         JsonPath note = Admin.as(Admin.VIEWER).get("/admin/credit-notes/" + creditNoteIds.get(0)).then()
                 .statusCode(200).extract().jsonPath();
         assertThat(note.getString("status")).isEqualTo("ISSUED");
-        assertThat(note.getString("correctsErpInvoiceId")).isEqualTo(octoberInvoice);
+        assertThat(note.getString("correctsErpInvoiceId")).isEqualTo(augustInvoice);
         assertThat(new BigDecimal(note.getString("total"))).isEqualByComparingTo("2400.00");
         assertThat(note.getList("lines.description", String.class)).containsExactly(
-                "Correction of invoice " + octoberNumber + " line 1: Consultant on 2026-10-05: 8 h at 200.00 AUD, as billed",
-                "Correction of invoice " + octoberNumber + " line 1: Consultant on 2026-10-07: 4 h at 200.00 AUD, as billed");
+                "Correction of invoice " + augustNumber + " line 1: Consultant on 2026-08-05: 8 h at 200.00 AUD, as billed",
+                "Correction of invoice " + augustNumber + " line 1: Consultant on 2026-08-07: 4 h at 200.00 AUD, as billed");
         assertThat(note.getList("lines.lineAmount", Float.class)).containsExactly(1600.00f, 800.00f);
         assertThat(note.getList("lines.sources.id.flatten()", String.class))
                 .containsExactly(String.valueOf(e1), String.valueOf(e3));
-        // allocated in Xero: 2400.00 + 20 % tax = 2880.00 credited to the October invoice (4320.00 with tax)
+        // allocated in Xero: 2400.00 + 20 % tax = 2880.00 credited to the August invoice (4320.00 with tax)
         assertThat(new BigDecimal(note.getString("allocated"))).isEqualByComparingTo("2880.00");
         List<ObjectNode> creditNotes = XeroDocuments.creditNotes().stream()
                 .filter(n -> n.path("Reference").asText().equals(note.getString("reference"))).toList();
         assertThat(creditNotes).hasSize(1);
         assertThat(creditNotes.get(0).path("Type").asText()).isEqualTo("ACCRECCREDIT");
         assertThat(creditNotes.get(0).path("RemainingCredit").decimalValue()).isEqualByComparingTo("0");
-        JsonNode invoice = XeroDocuments.invoice(octoberInvoice);
+        JsonNode invoice = XeroDocuments.invoice(augustInvoice);
         assertThat(invoice.path("AmountCredited").decimalValue()).isEqualByComparingTo("2880.00");
         assertThat(invoice.path("AmountDue").decimalValue()).isEqualByComparingTo("1440.00");
 
-        // October's run still shows what it billed, the corrected entries CREDITED by the credit note's lines
-        JsonPath octoberNow = Admin.as(Admin.VIEWER).get("/admin/billing-runs/" + october.getLong("id")).then()
+        // August's run still shows what it billed, the corrected entries CREDITED by the credit note's lines
+        JsonPath augustNow = Admin.as(Admin.VIEWER).get("/admin/billing-runs/" + august.getLong("id")).then()
                 .statusCode(200).extract().jsonPath();
-        assertThat(octoberNow.getList("lines[0].sources.status", String.class))
+        assertThat(augustNow.getList("lines[0].sources.status", String.class))
                 .containsExactly("CREDITED", "BILLED", "CREDITED");
 
-        // billing November again books nothing twice
-        assertThat(project.bill("2026-11").getString("outcomes[0].outcome")).isEqualTo("SKIPPED");
+        // billing September again books nothing twice
+        assertThat(project.bill("2026-09").getString("outcomes[0].outcome")).isEqualTo("SKIPPED");
         assertThat(XeroDocuments.creditNotes().stream()
                 .filter(n -> n.path("Reference").asText().equals(note.getString("reference")))).hasSize(1);
     }
