@@ -146,6 +146,13 @@ try {
   await page.waitForSelector('svg#kpi-chart-shares polyline, svg#kpi-chart-shares circle');
   await page.screenshot({ path: `${shots}/console-kpis.png`, fullPage: true });
 
+  step('margin and utilization of the period');
+  await page.goto(`${base}/console/#/kpis?period=${period}`);
+  await page.waitForSelector('table#kpi-margins tbody tr');
+  await page.waitForSelector('#kpi-utilization');
+  const margins = await page.locator('table#kpi-margins').innerText();
+  if (!margins.includes('Margin')) throw new Error(`margin table: ${margins}`);
+
   step('signs out');
   await page.click('#sign-out');
   await page.waitForSelector('form#login');

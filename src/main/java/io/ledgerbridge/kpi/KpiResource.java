@@ -26,9 +26,39 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class KpiResource {
 
     private final Kpis kpis;
+    private final Profitability profitability;
 
-    KpiResource(Kpis kpis) {
+    KpiResource(Kpis kpis, Profitability profitability) {
         this.kpis = kpis;
+        this.profitability = profitability;
+    }
+
+    @GET
+    @Path("/margins")
+    @RolesAllowed({"viewer", "operator", "approver"})
+    @Operation(summary = "Margin of a period (default this month) per project, client or region: revenue (invoiced, "
+            + "less credit notes, plus the change in accrued revenue) less cost (approved hours at cost rates, expenses)")
+    public List<Profitability.Margin> margins(@QueryParam("period") String period,
+            @QueryParam("groupBy") @DefaultValue("project") String groupBy) {
+        return profitability.margins(month(period), grouping(groupBy, List.of("project", "client", "region")));
+    }
+
+    @GET
+    @Path("/utilization")
+    @RolesAllowed({"viewer", "operator", "approver"})
+    @Operation(summary = "Utilization of a period (default this month) per person, practice or region: billable "
+            + "approved hours over contracted capacity (HR weekly hours, pro rata for joiners and leavers)")
+    public List<Profitability.Utilization> utilization(@QueryParam("period") String period,
+            @QueryParam("groupBy") @DefaultValue("person") String groupBy) {
+        return profitability.utilization(month(period), grouping(groupBy, List.of("person", "practice", "region")));
+    }
+
+    private static String grouping(String groupBy, List<String> allowed) {
+        if (!allowed.contains(groupBy)) {
+            throw new ProblemException(Problem.of(400, "bad-parameter", "Bad groupBy", "groupBy is one of " + allowed
+                    + ", not '" + groupBy + "'"));
+        }
+        return groupBy;
     }
 
     @GET

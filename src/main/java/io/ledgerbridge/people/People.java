@@ -66,6 +66,26 @@ public class People {
         this.projects = projects;
     }
 
+    /** Keeps the person's employment terms from their day on (replacing terms of the same day). */
+    private static void keepTerms(ResourceRecord resource, JsonNode terms) {
+        if (!terms.isObject()) {
+            return;
+        }
+        LocalDate from = LocalDate.parse(terms.path("from").asText());
+        ResourceTerm term = ResourceTerm.<ResourceTerm>find("resourceId = ?1 and effectiveFrom = ?2", resource.id, from)
+                .firstResultOptional().orElseGet(ResourceTerm::new);
+        term.resourceId = resource.id;
+        term.effectiveFrom = from;
+        term.weeklyHours = terms.hasNonNull("weeklyHours") ? new java.math.BigDecimal(terms.path("weeklyHours").asText())
+                : null;
+        term.costRate = terms.path("costRate").hasNonNull("amount")
+                ? new java.math.BigDecimal(terms.path("costRate").path("amount").asText()) : null;
+        term.costCurrency = terms.path("costRate").path("currency").asText(null);
+        term.practice = terms.path("practice").asText(null);
+        term.updatedAt = StoreTime.now();
+        term.persist();
+    }
+
     /** Identifies the person, keeps them in the store and says which of their ids are already known. */
     public void begin(Exchange exchange) {
         Message in = exchange.getMessage();
@@ -86,6 +106,7 @@ public class People {
             r.sourceVersion = person.path("version").asText();
             r.updatedAt = StoreTime.now();
             r.persist();
+            keepTerms(r, person.path("terms"));
             return r;
         });
         set(in, SystemCall.PSA_USER_ID, resource.psaId);

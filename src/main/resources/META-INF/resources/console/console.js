@@ -667,6 +667,10 @@ async function capCard(f, names) {
 
 // ------------------------------------------------------------------------------------------------ KPIs
 
+function money(amount) {
+  return amount === null || amount === undefined ? '—' : Number(amount).toFixed(2);
+}
+
 function percent(share) {
   return share === null || share === undefined ? '—' : `${(Number(share) * 100).toFixed(1)} %`;
 }
@@ -699,8 +703,10 @@ async function kpisView(params) {
   const body = h('div', {}, h('p', { class: 'muted' }, 'Loading KPIs…'));
   app.replaceChildren(h('h2', {}, 'Business KPIs'), form, body);
 
-  const [k, history] = await Promise.all([api('GET', '/admin/kpis' + query({ period, projectId })),
-    api('GET', '/admin/kpis/history' + query({ to: period, months: 12, projectId }))]);
+  const [k, history, margins, utilization] = await Promise.all([api('GET', '/admin/kpis' + query({ period, projectId })),
+    api('GET', '/admin/kpis/history' + query({ to: period, months: 12, projectId })),
+    api('GET', '/admin/kpis/margins' + query({ period })),
+    api('GET', '/admin/kpis/utilization' + query({ period }))]);
   const openTotal = Object.values(k.openDeadLetters).flatMap(byClass => Object.values(byClass)).reduce((a, b) => a + b, 0);
   const cards = h('div', { class: 'kpis', id: 'kpi-cards' },
     kpiCard('Approved time synchronized without intervention', percent(k.syncedWithoutInterventionShare),
@@ -735,7 +741,29 @@ async function kpisView(params) {
     } }, h('td', {}, flow), h('td', {}, badge(cls)), h('td', { class: 'num' }, n))));
   const findingRows = Object.entries(k.reconciliationFindings).map(([type, n]) => h('tr', {}, h('td', {}, badge(type)),
     h('td', { class: 'num' }, n)));
-  body.replaceChildren(cards, ...charts, h('div', { class: 'split' },
+  const marginRows = margins.filter(m => !projectId || m.key === `project:${projectId}`).map(m => h('tr', {},
+    h('td', {}, m.name), h('td', {}, m.currency), h('td', { class: 'num' }, money(m.revenue)),
+    h('td', { class: 'num' }, money(m.cost)), h('td', { class: 'num' }, money(m.margin)),
+    h('td', { class: 'num' }, percent(m.marginShare)), h('td', { class: 'num' }, m.hours)));
+  const utilizationRows = utilization.map(u => h('tr', {}, h('td', {}, u.name),
+    h('td', { class: 'num' }, u.billableHours), h('td', { class: 'num' }, u.capacityHours),
+    h('td', { class: 'num' }, percent(u.utilization))));
+  const profitability = h('div', { class: 'split' },
+    h('div', { class: 'card' }, h('h3', {}, 'Margin by project'), h('p', { class: 'muted' },
+      'Revenue: invoiced, less credit notes, plus the change in accrued revenue. Cost: approved hours at the '
+      + "person's cost rate (else the rate card's), and expenses."), marginRows.length
+      ? h('table', { id: 'kpi-margins' }, h('thead', {}, h('tr', {}, h('th', {}, 'Project'), h('th', {}, 'Currency'),
+        h('th', { class: 'num' }, 'Revenue'), h('th', { class: 'num' }, 'Cost'), h('th', { class: 'num' }, 'Margin'),
+        h('th', { class: 'num' }, 'Margin %'), h('th', { class: 'num' }, 'Hours'))), h('tbody', {}, marginRows))
+      : h('p', { class: 'muted', id: 'kpi-margins' }, 'No revenue or cost in this period.')),
+    h('div', { class: 'card' }, h('h3', {}, 'Utilization by person'), h('p', { class: 'muted' },
+      'Billable approved hours over contracted capacity (HR weekly hours, pro rata for joiners and leavers).'),
+    utilizationRows.length
+      ? h('table', { id: 'kpi-utilization' }, h('thead', {}, h('tr', {}, h('th', {}, 'Person'),
+        h('th', { class: 'num' }, 'Billable h'), h('th', { class: 'num' }, 'Capacity h'),
+        h('th', { class: 'num' }, 'Utilization'))), h('tbody', {}, utilizationRows))
+      : h('p', { class: 'muted', id: 'kpi-utilization' }, 'No capacity from the HR feed in this period.')));
+  body.replaceChildren(cards, profitability, ...charts, h('div', { class: 'split' },
     h('div', { class: 'card' }, h('h3', {}, 'Open dead letters by class and flow'), openRows.length
       ? h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Flow'), h('th', {}, 'Class'), h('th', { class: 'num' }, 'Open'))),
         h('tbody', {}, openRows))

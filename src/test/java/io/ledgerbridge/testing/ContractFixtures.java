@@ -25,6 +25,25 @@ public final class ContractFixtures {
             return id;
         }
 
+        /** Staffs another consultant (the PSA's user {@code other}) on the project from {@code start}, as Consultant. */
+        public void staff(long other, String start) {
+            Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of(
+                    "crossReferences", List.of(Map.of("entityType", "PERSON", "sourceSystem", "harvest",
+                            "sourceId", String.valueOf(other), "targetSystem", "erp", "targetId",
+                            UUID.randomUUID().toString())),
+                    "assignments", List.of(Map.of("sourceId", "contract-" + psaProject + "-" + other, "psaProjectId",
+                            String.valueOf(psaProject), "psaUserId", String.valueOf(other), "role", "Consultant",
+                            "startsOn", start, "erpTaskId", UUID.randomUUID().toString()))))
+                    .put("/admin/reference-data").then().statusCode(200);
+        }
+
+        /** Posts an approved Harvest time entry of consultant {@code by}; answers its id. */
+        public long timeOf(long by, String date, String hours) {
+            long id = TimeEntryFixtures.nextId();
+            new Contracted(projectId, psaProject, by, erpProject).time(id, date, hours, true, "2026-11-02T09:00:00Z");
+            return id;
+        }
+
         /** Posts a version of time entry {@code id} (a correction: other hours, or no longer billable). */
         public void time(long id, String date, String hours, boolean billable, String updatedAt) {
             given().contentType("application/json").body("""
@@ -116,8 +135,13 @@ public final class ContractFixtures {
     /** A {@link #project} whose client, project and consultant the ERP holds as {@code erp} makes them. */
     public static Contracted project(String contractType, String rate, String region, String currency, String start,
             ErpRecords erp) {
+        return project(contractType, rate, region, currency, start, erp, TimeEntryFixtures.nextId());
+    }
+
+    /** A {@link #project} whose consultant is the PSA's user {@code user} (e.g. one the HR feed brought). */
+    public static Contracted project(String contractType, String rate, String region, String currency, String start,
+            ErpRecords erp, long user) {
         long psaProject = TimeEntryFixtures.nextId();
-        long user = TimeEntryFixtures.nextId();
         String erpProject = erp.project("INI-" + psaProject, "Initech audit " + psaProject);
         String card = "CONTRACT-" + psaProject;
         Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of(
