@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  * Contracts to cash, on an ERP: in APAC (AU-PTY, AUD, invoices POSTED), October and November 2026 of a fixed fee with
  * two milestones (the first completed through the milestone feed), a retainer with overage, a capped time-and-materials
  * project whose cap is exceeded (the excess written off by an approver) and one correction after invoicing (a credit
- * note allocated to the October invoice), then October closed for the entity. Every invoice, credit note and journal
- * amount is written out here by hand; each subclass checks that its ERP holds them.
+ * note allocated to the October invoice), then October closed for the entity and its margins. Every invoice, credit
+ * note, journal and margin amount is written out here by hand; each subclass checks that its ERP holds them.
  */
 abstract class ContractsToCashScenario {
 
@@ -168,10 +168,28 @@ abstract class ContractsToCashScenario {
         assertThat(note.getList("lines.sources.id.flatten()", String.class)).containsExactly(String.valueOf(c2));
         assertCreditNoteInErp(note.getString("reference"), cappedOctober.getString("erpInvoiceId"), "1200.00");
 
+        // October's margin (cost at the rate card's 55.00 an hour): revenue is what was invoiced plus the change in
+        // accrued revenue, so it is what was earned:
+        //   fixed fee: 12000.00 invoiced - 6000.00 billed ahead = 6000.00 (40 of 200 h of 30000.00); cost 40 h = 2200.00
+        //   retainer:  12400.00 invoiced - 6000.00 (November's fee) = 6400.00; cost 42 h = 2310.00
+        //   capped:    2800.00 invoiced; cost 8 + 5 (corrected) + 4 (written off) = 17 h = 935.00
+        JsonPath margins = Admin.as(Admin.VIEWER).queryParam("period", "2026-10").get("/admin/kpis/margins").then()
+                .statusCode(200).extract().jsonPath();
+        assertMargin(margins, fixed, "6000.00", "2200.00", "3800.00");
+        assertMargin(margins, retainer, "6400.00", "2310.00", "4090.00");
+        assertMargin(margins, capped, "2800.00", "935.00", "1865.00");
+
         // nothing twice: November again, October's close again
         assertThat(capped.bill("2026-11").getString("outcomes[0].outcome")).isEqualTo("SKIPPED");
         Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of("entity", "AU-PTY", "period", "2026-10"))
                 .post("/admin/period-closes").then().statusCode(409);
+    }
+
+    private static void assertMargin(JsonPath margins, Contracted project, String revenue, String cost, String margin) {
+        String row = "find { it.key == 'project:" + project.projectId() + "' }";
+        assertThat(new BigDecimal(margins.getString(row + ".revenue"))).as("revenue").isEqualByComparingTo(revenue);
+        assertThat(new BigDecimal(margins.getString(row + ".cost"))).as("cost").isEqualByComparingTo(cost);
+        assertThat(new BigDecimal(margins.getString(row + ".margin"))).as("margin").isEqualByComparingTo(margin);
     }
 
     private static JsonPath closeOctober() {
