@@ -179,6 +179,25 @@ abstract class ContractsToCashScenario {
         assertMargin(margins, retainer, "6400.00", "2310.00", "4090.00");
         assertMargin(margins, capped, "2800.00", "935.00", "1865.00");
 
+        // the warehouse extracts: every row of every fact valid against its schema; the scenario's rows are the numbers
+        // the ERP got
+        Map<String, List<Map<String, String>>> octoberFacts = Warehouse.extract("2026-10");
+        assertThat(Warehouse.rowsOf(octoberFacts, "invoice-lines.csv", "project_id", fixed, retainer, capped).stream()
+                .map(r -> r.get("line_amount"))).extracting(BigDecimal::new).usingElementComparator(BigDecimal::compareTo)
+                .containsExactlyInAnyOrder(new BigDecimal("12000.00"), new BigDecimal("6000.00"),
+                        new BigDecimal("6000.00"), new BigDecimal("400.00"), new BigDecimal("2800.00"));
+        assertThat(octoberFacts.get("journal-lines.csv").stream().filter(r -> r.get("journal_reference")
+                .equals(close.getString("journals[0].reference")))).hasSize(4);
+        assertThat(Warehouse.rowsOf(octoberFacts, "milestones.csv", "project_id", fixed)).singleElement()
+                .satisfies(m -> assertThat(m.get("completed_by")).isEqualTo("pm@initech.example"));
+        assertThat(Warehouse.rowsOf(octoberFacts, "time-entries.csv", "project_id", capped).stream()
+                .filter(r -> !r.get("status").equals("CREDITED")).map(r -> new BigDecimal(r.get("hours"))))
+                .usingElementComparator(BigDecimal::compareTo).containsExactlyInAnyOrder(new BigDecimal("8"),
+                        new BigDecimal("5"), new BigDecimal("4"));
+        Map<String, List<Map<String, String>>> novemberFacts = Warehouse.extract("2026-11");
+        assertThat(Warehouse.rowsOf(novemberFacts, "credit-note-lines.csv", "project_id", capped)).singleElement()
+                .satisfies(l -> assertThat(new BigDecimal(l.get("line_amount"))).isEqualByComparingTo("1200.00"));
+
         // nothing twice: November again, October's close again
         assertThat(capped.bill("2026-11").getString("outcomes[0].outcome")).isEqualTo("SKIPPED");
         Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of("entity", "AU-PTY", "period", "2026-10"))
