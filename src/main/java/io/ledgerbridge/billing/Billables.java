@@ -22,6 +22,8 @@ import io.ledgerbridge.project.ProjectRecord;
 import io.ledgerbridge.store.GroupCommit;
 import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.sync.SyncRecords;
+import io.ledgerbridge.warehouse.Extracts;
+import io.ledgerbridge.warehouse.Facts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -61,8 +63,11 @@ public class Billables {
     private final GroupCommit<Completion> completions;
     private final GroupCommit<Pricing> pricings;
 
+    private final Facts facts;
+
     Billables(FlowJson json, RateCards rateCards, FxRates fxRates, Regions regions, SyncRecords syncRecords,
-            LedgerbridgeConfig config, MeterRegistry registry) {
+            LedgerbridgeConfig config, MeterRegistry registry, Facts facts) {
+        this.facts = facts;
         int concurrent = config.store().concurrentGroups();
         this.completions = new GroupCommit<>("completions", MAX_GROUP, concurrent, this::completeAll, registry);
         this.pricings = new GroupCommit<>("pricings", MAX_GROUP, concurrent, this::priceAll, registry);
@@ -325,16 +330,33 @@ public class Billables {
         sourceIds.forEach((system, ids) -> BillableItem.ofSources(system.kind(), system.system(), ids)
                 .forEach(item -> existing.get(new SourceKey(item.kind, item.sourceSystem, item.sourceId)).add(item)));
         List<SyncRecords.Posted> posted = new ArrayList<>(group.size());
+        List<BillableItem> kept = new ArrayList<>(group.size());
         for (Completion completion : group) {
-            keep(completion, existing.get(new SourceKey(completion.kind(), completion.system(),
+            BillableItem item = keep(completion, existing.get(new SourceKey(completion.kind(), completion.system(),
                     completion.sourceId())));
+            if (item != null) {
+                kept.add(item);
+            }
             posted.add(completion.posted());
         }
         syncRecords.markPosted(posted);
+        // the warehouse feed: each entry as kept, in this transaction
+        Map<Long, ProjectRecord> projects = new HashMap<>();
+        List<Long> projectIds = kept.stream().map(i -> i.projectId).distinct().toList();
+        if (!projectIds.isEmpty()) {
+            ProjectRecord.<ProjectRecord>list("id in ?1", projectIds).forEach(p -> projects.put(p.id, p));
+        }
+        for (BillableItem item : kept) {
+            facts.record(item.kind == BillableItem.Kind.TIME ? "time-entry" : "expense",
+                    item.sourceSystem + ":" + item.sourceId, Extracts.item(item, projects.get(item.projectId)));
+        }
     }
 
-    /** Keeps one completion's billable item; {@code existing} holds its source's items and is kept up to date. */
-    private void keep(Completion completion, List<BillableItem> existing) {
+    /**
+     * Keeps one completion's billable item; {@code existing} holds its source's items and is kept up to date. Answers
+     * the item kept (null when nothing is open for the source any more).
+     */
+    private BillableItem keep(Completion completion, List<BillableItem> existing) {
         JsonNode record = completion.record();
         JsonNode billing = record.path("billing");
         boolean time = completion.time();
@@ -362,7 +384,7 @@ public class Billables {
                 item.delete();
                 existing.remove(item);
             }
-            return;
+            return null;
         }
         if (item == null) {
             item = new BillableItem();
@@ -391,6 +413,7 @@ public class Billables {
         item.description = record.path("notes").asText(null);
         item.updatedAt = now;
         item.persist();
+        return item;
     }
 
     /**

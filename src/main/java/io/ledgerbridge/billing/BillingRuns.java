@@ -16,6 +16,8 @@ import io.ledgerbridge.legalentity.LegalEntities.LegalEntity;
 import io.ledgerbridge.money.Regions;
 import io.ledgerbridge.project.ProjectRecord;
 import io.ledgerbridge.store.StoreTime;
+import io.ledgerbridge.warehouse.Extracts;
+import io.ledgerbridge.warehouse.Facts;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
@@ -51,9 +53,11 @@ public class BillingRuns {
     private final Contracts contracts;
 
     private final CreditNotes creditNotes;
+    private final Facts facts;
 
-    BillingRuns(FlowJson json, Regions regions, Contracts contracts, CreditNotes creditNotes) {
+    BillingRuns(FlowJson json, Regions regions, Contracts contracts, CreditNotes creditNotes, Facts facts) {
         this.creditNotes = creditNotes;
+        this.facts = facts;
         this.contracts = contracts;
         this.json = json;
         this.regions = regions;
@@ -369,6 +373,10 @@ public class BillingRuns {
             run.updatedAt = StoreTime.now();
             BillableItem.update("status = ?1, updatedAt = ?2 where billingRunId = ?3", BillableItem.Status.BILLED,
                     run.updatedAt, runId);
+            for (InvoiceLineRecord line : lines) {
+                facts.record("invoice-line", "billing-run:" + run.id + ":line:" + line.lineNo,
+                        Extracts.invoiceLine(run, line));
+            }
         });
     }
 

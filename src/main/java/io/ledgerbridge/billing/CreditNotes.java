@@ -13,6 +13,8 @@ import io.ledgerbridge.money.Money;
 import io.ledgerbridge.money.Regions;
 import io.ledgerbridge.project.ProjectRecord;
 import io.ledgerbridge.store.StoreTime;
+import io.ledgerbridge.warehouse.Extracts;
+import io.ledgerbridge.warehouse.Facts;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
@@ -60,7 +62,10 @@ public class CreditNotes {
     private final Regions regions;
     private final Clock clock = Clock.systemUTC();
 
-    CreditNotes(FlowJson json, Regions regions) {
+    private final Facts facts;
+
+    CreditNotes(FlowJson json, Regions regions, Facts facts) {
+        this.facts = facts;
         this.json = json;
         this.regions = regions;
     }
@@ -264,6 +269,10 @@ public class CreditNotes {
             note.erpTotal = answer.path("total").isNumber() ? answer.path("total").decimalValue() : null;
             note.allocated = answer.path("allocated").isNumber() ? answer.path("allocated").decimalValue() : null;
             note.updatedAt = StoreTime.now();
+            for (CreditNoteLine line : CreditNoteLine.of(note.id)) {
+                facts.record("credit-note-line", "credit-note:" + note.id + ":line:" + line.lineNo,
+                        Extracts.creditNoteLine(note, line));
+            }
         });
     }
 }

@@ -24,6 +24,8 @@ import io.ledgerbridge.money.Money;
 import io.ledgerbridge.money.Regions;
 import io.ledgerbridge.project.ProjectRecord;
 import io.ledgerbridge.store.StoreTime;
+import io.ledgerbridge.warehouse.Extracts;
+import io.ledgerbridge.warehouse.Facts;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
@@ -83,7 +85,10 @@ public class PeriodCloses {
     private final Audit audit;
     private final Clock clock = Clock.systemUTC();
 
-    PeriodCloses(FlowJson json, Regions regions, LegalEntities entities, FxRates fxRates, Audit audit) {
+    private final Facts facts;
+
+    PeriodCloses(FlowJson json, Regions regions, LegalEntities entities, FxRates fxRates, Audit audit, Facts facts) {
+        this.facts = facts;
         this.json = json;
         this.regions = regions;
         this.entities = entities;
@@ -382,6 +387,11 @@ public class PeriodCloses {
             journal.status = RevenueJournal.Status.POSTED;
             journal.erpJournalId = erpId;
             journal.postedAt = StoreTime.now();
+            PeriodClose close = PeriodClose.findById(journal.periodCloseId);
+            for (RevenueJournalLine line : RevenueJournalLine.of(journal.id)) {
+                facts.record("journal-line", "journal:" + journal.reference + ":line:" + line.lineNo,
+                        Extracts.journalLine(close, journal, line));
+            }
         });
     }
 

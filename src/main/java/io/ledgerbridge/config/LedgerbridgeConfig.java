@@ -111,6 +111,12 @@ public interface LedgerbridgeConfig {
         String invoices();
 
         /**
+         * the warehouse feed (CloudEvents, JSON, keyed by the fact's subject): every canonical fact, published from
+         * the store's outbox (routes/warehouse-feed.camel.yaml); a Kafka topic in the cluster profile.
+         */
+        String facts();
+
+        /**
          * escalations of overdue dead letters and findings (CloudEvents, JSON, keyed by the exception): any Camel
          * endpoint, a Kafka topic in the cluster profile, the log in the embedded one.
          */

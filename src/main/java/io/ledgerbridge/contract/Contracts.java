@@ -9,6 +9,8 @@ import io.ledgerbridge.ownership.Ownership;
 import io.ledgerbridge.project.ProjectRecord;
 import io.ledgerbridge.reconcile.ReconFinding;
 import io.ledgerbridge.store.StoreTime;
+import io.ledgerbridge.warehouse.Extracts;
+import io.ledgerbridge.warehouse.Facts;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
@@ -38,7 +40,10 @@ public class Contracts {
     private final Ownership ownership;
     private final Retainers retainers;
 
-    Contracts(Ownership ownership, Retainers retainers) {
+    private final Facts facts;
+
+    Contracts(Ownership ownership, Retainers retainers, Facts facts) {
+        this.facts = facts;
         this.retainers = retainers;
         this.ownership = ownership;
     }
@@ -191,6 +196,7 @@ public class Contracts {
         milestone.completedBy = by;
         milestone.billableItemId = item.id;
         milestone.updatedAt = now;
+        facts.record("milestone", "milestone:" + projectId + ":" + milestone.code, Extracts.milestone(milestone));
         return new Completion(milestone, false);
     }
 

@@ -48,6 +48,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         io.ledgerbridge.reconcile.Reconciliations.class,
         io.ledgerbridge.sync.SyncRecords.class,
         io.ledgerbridge.timeentry.TimeEntries.class,
+        io.ledgerbridge.warehouse.Facts.class,
         org.apache.camel.component.kafka.serde.ToStringKafkaHeaderDeserializer.class,
 })
 public final class RouteCalledClasses {

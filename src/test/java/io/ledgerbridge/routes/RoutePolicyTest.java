@@ -32,13 +32,14 @@ class RoutePolicyTest {
             Map.entry("ledgerbridge.psa.system", "harvest"),
             Map.entry("ledgerbridge.events.projects", "seda:project-events"),
             Map.entry("ledgerbridge.events.invoices", "kafka:ledgerbridge.invoice-events?requestRequiredAcks=all&groupId=g"),
+            Map.entry("ledgerbridge.events.facts", "kafka:ledgerbridge.facts?requestRequiredAcks=all"),
             Map.entry("ledgerbridge.webhooks.secret", "s3cr3t-value"));
     static final Set<String> BEANS = Set.of("deals", "erp", "syncRecords", "webhookSignatures", "sourceWebhook",
             "inbox", "kafkaBatches", "redeliveries", "xeroTokens", "xeroUsers", "xeroExpenses", "businessCentral", "harvestLists",
             "businessCentralTokens", "callBudgets", "erpResponses", "timeEntries", "billables",
             "reconciliations", "people", "staffing", "expenses", "billingRuns", "billingBatches", "kafkaCommits", "invoiceStatus",
             "harvestPoll", "sources", "journals", "xeroCreditNotes", "deadLetterEvents", "deadLetters", "errorClasses", "problems",
-            "milestoneCompletions", "creditNotes", "periodCloses");
+            "milestoneCompletions", "creditNotes", "periodCloses", "facts");
 
     final RoutePolicy policy = new RoutePolicy(key -> Optional.ofNullable(SETTINGS.get(key)), BEANS::contains,
             List.of("ledgerbridge.erp.xero.base-url", "ledgerbridge.erp.xero.accounting-url",

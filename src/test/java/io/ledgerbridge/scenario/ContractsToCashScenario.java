@@ -198,6 +198,20 @@ abstract class ContractsToCashScenario {
         assertThat(Warehouse.rowsOf(novemberFacts, "credit-note-lines.csv", "project_id", capped)).singleElement()
                 .satisfies(l -> assertThat(new BigDecimal(l.get("line_amount"))).isEqualByComparingTo("1200.00"));
 
+        // the warehouse feed: the same facts as CloudEvents on Kafka, each valid against its schema
+        java.util.Set<String> subjects = java.util.Set.of("billing-run:" + cappedOctober.getLong("id") + ":line:1",
+                "credit-note:" + creditNotes.get(0) + ":line:1", "milestone:" + fixed.projectId() + ":design",
+                "milestone:" + fixed.projectId() + ":go-live", "journal:" + close.getString("journals[0].reference")
+                        + ":line:1", "harvest:" + c1);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            Map<String, com.fasterxml.jackson.databind.JsonNode> feed = Warehouse.feed(subjects);
+            assertThat(feed.keySet()).containsExactlyInAnyOrderElementsOf(subjects);
+            assertThat(feed.get("credit-note:" + creditNotes.get(0) + ":line:1").path("data").path("line_amount")
+                    .asText()).startsWith("1200.00");
+            assertThat(feed.get("milestone:" + fixed.projectId() + ":design").path("type").asText())
+                    .isEqualTo("io.ledgerbridge.fact.milestone.v1");
+        });
+
         // nothing twice: November again, October's close again
         assertThat(capped.bill("2026-11").getString("outcomes[0].outcome")).isEqualTo("SKIPPED");
         Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of("entity", "AU-PTY", "period", "2026-10"))

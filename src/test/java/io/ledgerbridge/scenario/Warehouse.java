@@ -73,6 +73,38 @@ final class Warehouse {
         }
     }
 
+    /**
+     * The warehouse feed's CloudEvents of these subjects (the topic ledgerbridge.facts read from the beginning), each
+     * checked: CloudEvents 1.0, type io.ledgerbridge.fact.&lt;fact&gt;.v1, its dataschema the fact's schema, its data
+     * valid against it.
+     */
+    static Map<String, JsonNode> feed(Set<String> subjects) {
+        Map<String, JsonNode> found = new LinkedHashMap<>();
+        JsonSchemaFactory schemas = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
+        for (String value : io.ledgerbridge.testing.KafkaTopics.readAll("ledgerbridge.facts")) {
+            try {
+                JsonNode event = JSON.readTree(value);
+                String subject = event.path("subject").asText();
+                if (!subjects.contains(subject)) {
+                    continue;
+                }
+                assertThat(event.path("specversion").asText()).isEqualTo("1.0");
+                String type = event.path("type").asText();
+                assertThat(type).matches("io\\.ledgerbridge\\.fact\\.[a-z-]+\\.v1");
+                String fact = type.substring("io.ledgerbridge.fact.".length(), type.length() - ".v1".length());
+                assertThat(event.path("dataschema").asText())
+                        .isEqualTo("https://ledgerbridge.io/schemas/facts/" + fact + ".schema.json");
+                JsonSchema schema = schemas.getSchema(Files.readString(Path.of("mappings/schemas/facts/" + fact
+                        + ".schema.json")));
+                assertThat(schema.validate(event.path("data"))).as(subject).isEmpty();
+                found.put(subject, event);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return found;
+    }
+
     /** The rows of a file whose {@code column} is the id of one of the projects. */
     static List<Map<String, String>> rowsOf(Map<String, List<Map<String, String>>> facts, String file, String column,
             Contracted... projects) {
