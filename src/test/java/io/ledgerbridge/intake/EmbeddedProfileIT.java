@@ -42,6 +42,24 @@ class EmbeddedProfileIT {
             try (var files = Files.list(outbox)) {
                 assertThat(files.map(p -> p.getFileName().toString())).containsExactly(document.getFileName().toString());
             }
+
+            // November closed for NL-BV (the project's entity): the 1.5 h at 120.00, not invoiced, are WIP of 180.00,
+            // accrued on 30 November and reversed on 1 December, both journals written into the outbox
+            JsonNode closed = new ObjectMapper().readTree(given().baseUri(service.baseUrl()).auth().preemptive()
+                    .basic("operator", "operator-local").contentType("application/json")
+                    .body("{\"entity\": \"NL-BV\", \"period\": \"2026-11\"}").post("/admin/period-closes")
+                    .then().statusCode(200).extract().asString());
+            assertThat(closed.path("outcome").asText()).as(closed.toString()).isEqualTo("CLOSED");
+            for (JsonNode journal : closed.path("close").path("journals")) {
+                Path file = outbox.resolve("journal-" + journal.path("reference").asText() + ".json");
+                assertThat(file).exists();
+                JsonNode lines = new ObjectMapper().readTree(file.toFile()).path("document").path("lines");
+                assertThat(lines.findValuesAsText("accountCode")).containsExactly("630", "200");
+                assertThat(lines.findValuesAsText("amount")).containsExactly(
+                        journal.path("kind").asText().equals("ACCRUAL") ? "180.00" : "-180.00",
+                        journal.path("kind").asText().equals("ACCRUAL") ? "-180.00" : "180.00");
+            }
+            assertThat(closed.path("close").path("journals").size()).isEqualTo(2);
         }
     }
 
