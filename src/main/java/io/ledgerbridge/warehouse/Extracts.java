@@ -129,12 +129,12 @@ public class Extracts {
             milestones.add(milestone(m));
         }
 
-        return List.of(fact("time-entry", "time-entries.csv", "amount", TIME_ENTRY, time),
-                fact("expense", "expenses.csv", "amount", EXPENSE, expenses),
-                fact("invoice-line", "invoice-lines.csv", "line_amount", INVOICE_LINE, invoiceLines),
-                fact("credit-note-line", "credit-note-lines.csv", "line_amount", CREDIT_NOTE_LINE, creditLines),
-                fact("journal-line", "journal-lines.csv", "amount", JOURNAL_LINE, journalLines),
-                fact("milestone", "milestones.csv", "amount", MILESTONE, milestones));
+        return List.of(new Fact("time-entry", "time-entries.csv", "amount", TIME_ENTRY, time),
+                new Fact("expense", "expenses.csv", "amount", EXPENSE, expenses),
+                new Fact("invoice-line", "invoice-lines.csv", "line_amount", INVOICE_LINE, invoiceLines),
+                new Fact("credit-note-line", "credit-note-lines.csv", "line_amount", CREDIT_NOTE_LINE, creditLines),
+                new Fact("journal-line", "journal-lines.csv", "amount", JOURNAL_LINE, journalLines),
+                new Fact("milestone", "milestones.csv", "amount", MILESTONE, milestones));
     }
 
     /** The row of an approved time entry or expense (its billable item): a time-entry or expense fact. */
@@ -250,16 +250,6 @@ public class Extracts {
             ordered.put(column, row.get(column));
         }
         return ordered;
-    }
-
-    private static Fact fact(String name, String file, String amount, List<String> columns,
-            List<Map<String, String>> rows) {
-        for (Map<String, String> row : rows) {
-            for (String column : columns) {
-                row.putIfAbsent(column, null);
-            }
-        }
-        return new Fact(name, file, amount, columns, rows);
     }
 
     /** The extract as a ZIP: manifest.json and one CSV per fact (RFC 4180, a header row, UTF-8). */
