@@ -133,8 +133,9 @@ public class BillingRuns {
             }
             if (run == null) {
                 // entries changed after their invoice was issued: a credit note per invoice, the entries billed anew
+                LocalDate issueDate = issueDate(request, month);
                 CreditNotes.Planned corrections = creditNotes.plan(project, period,
-                        BillableItem.unbilled(projectId, month.atEndOfMonth()));
+                        BillableItem.unbilled(projectId, month.atEndOfMonth()), issueDate);
                 // what the contract lets this run bill: on a capped time-and-materials contract, time beyond the
                 // cap is held for an approver
                 Contracts.Billable billable = contracts.billable(project, month.atEndOfMonth(), corrections.items());
@@ -145,7 +146,7 @@ public class BillingRuns {
                             : "nothing approved and unbilled for project " + project.name + " through "
                             + month.atEndOfMonth()) + corrected(corrections));
                 }
-                run = create(project, period, month, items, issueDate(request, month));
+                run = create(project, period, month, items, issueDate);
             }
             in.setHeader(FlowHeaders.SYNC_ACTION, "CREATE");
             in.setHeader(InvoiceStatus.BILLING_RUN_ID, run.id);

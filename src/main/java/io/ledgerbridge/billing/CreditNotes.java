@@ -19,7 +19,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -60,7 +59,6 @@ public class CreditNotes {
 
     private final FlowJson json;
     private final Regions regions;
-    private final Clock clock = Clock.systemUTC();
 
     private final Facts facts;
 
@@ -73,9 +71,10 @@ public class CreditNotes {
     /**
      * Inside a billing run's transaction: the unbilled items that correct entries an issued invoice billed get a
      * credit note per corrected invoice (PLANNED, sent after planning) and carry the entry's whole corrected value
-     * again; the items to invoice are answered (an entry corrected to nothing is left out, credited).
+     * again; the items to invoice are answered (an entry corrected to nothing is left out, credited). A credit note is
+     * dated as the run's invoice ({@code issueDate}), or as the invoice it corrects when that is dated later.
      */
-    public Planned plan(ProjectRecord project, String period, List<BillableItem> unbilled) {
+    public Planned plan(ProjectRecord project, String period, List<BillableItem> unbilled, LocalDate issueDate) {
         List<BillableItem> changed = unbilled.stream()
                 .filter(i -> i.kind == BillableItem.Kind.TIME || i.kind == BillableItem.Kind.EXPENSE).toList();
         if (changed.isEmpty()) {
@@ -118,8 +117,7 @@ public class CreditNotes {
             note.status = CreditNote.Status.PLANNED;
             note.currency = project.currency;
             note.total = BigDecimal.ZERO;
-            LocalDate today = LocalDate.now(clock);
-            note.issueDate = today.isBefore(run.issueDate) ? run.issueDate : today;
+            note.issueDate = issueDate.isBefore(run.issueDate) ? run.issueDate : issueDate;
             note.reference = "pending";
             note.createdAt = now;
             note.updatedAt = now;

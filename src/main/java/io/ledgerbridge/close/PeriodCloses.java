@@ -52,9 +52,10 @@ import org.apache.camel.Message;
  * posted to the entity's ERP as an accrual journal with its reversal on the next period's first day (so every close
  * measures afresh and a change after a close lands in the open period). Per project of the entity:
  * <ul>
- * <li>{@link Category#WIP}: approved time and materials time through the period's end not invoiced by then (its
- * invoice, if any, dated later; an entry corrected after its invoice counts as invoiced when that invoice was dated
- * by then): debit unbilled revenue, credit sales;</li>
+ * <li>{@link Category#WIP}: approved time and materials time, expenses, retainer overage and retainer fees through
+ * the period's end not invoiced by then (its invoice, if any, dated later; an entry corrected after its invoice
+ * counts for its new value less what that invoice still held at the period's end): debit unbilled revenue, credit
+ * sales;</li>
  * <li>{@link Category#FIXED_FEE}: revenue recognised to date — the fee times approved hours over budgeted hours
  * (at most 100 %), or the completed milestones when the contract recognises on milestones — less the milestones
  * invoiced by the period's end: a contract asset when more was earned than billed, deferred revenue when less;</li>
@@ -73,9 +74,21 @@ public class PeriodCloses {
     /** Header: the journal being posted (document writes it; the step marking it posted reads it). */
     public static final String JOURNAL_ID = "ledgerbridgeJournalId";
 
-    /** One measured amount of a project: debit one account, credit another. */
+    /** The kinds of billable item whose value is unbilled revenue until an invoice holds it. */
+    private static final Set<BillableItem.Kind> UNBILLED_REVENUE = Set.of(BillableItem.Kind.TIME,
+            BillableItem.Kind.EXPENSE, BillableItem.Kind.OVERAGE, BillableItem.Kind.RETAINER);
+
+    /**
+     * One measured amount of a project: debit one account, credit another, {@code amount} in the entity's currency,
+     * {@code measured} the same in the project's currency.
+     */
     private record Accrual(Category category, ProjectRecord project, String debit, String credit, Money amount,
-            String description, String basis) {
+            BigDecimal measured, String description, String basis) {
+
+        /** The revenue the accrual books, in the project's currency: positive when it credits sales. */
+        BigDecimal revenue(LegalEntity entity) {
+            return entity.salesAccount().equals(credit) ? measured : measured.negate();
+        }
     }
 
     private final FlowJson json;
@@ -145,37 +158,7 @@ public class PeriodCloses {
 
     private PeriodClose measure(LegalEntity entity, YearMonth month, String requestedBy) {
         LocalDate end = month.atEndOfMonth();
-        List<ProjectRecord> projects = ProjectRecord.<ProjectRecord>listAll().stream()
-                .filter(p -> p.region != null && regions.all().containsKey(p.region)
-                        && regions.of(p.region).entity().equals(entity.code()))
-                .sorted(java.util.Comparator.comparing(p -> p.id)).toList();
-        List<Accrual> accruals = new ArrayList<>();
-        if (!projects.isEmpty()) {
-            List<Long> ids = projects.stream().map(p -> p.id).toList();
-            Map<Long, ProjectRecord> byId = projects.stream().collect(Collectors.toMap(p -> p.id, p -> p));
-            List<BillableItem> items = BillableItem.list("projectId in ?1 and ((kind = ?2 and workDate <= ?3 and status "
-                    + "in ?4) or (kind in ?5 and status = ?6))", ids, BillableItem.Kind.TIME, end,
-                    List.of(BillableItem.Status.UNBILLED, BillableItem.Status.PLANNED, BillableItem.Status.BILLED,
-                            BillableItem.Status.EFFORT),
-                    List.of(BillableItem.Kind.MILESTONE, BillableItem.Kind.RETAINER), BillableItem.Status.BILLED);
-            Set<Long> runIds = items.stream().map(i -> i.billingRunId).filter(Objects::nonNull)
-                    .collect(Collectors.toSet());
-            Map<Long, BillingRun> runs = runIds.isEmpty() ? Map.of() : BillingRun.<BillingRun>list("id in ?1", runIds)
-                    .stream().collect(Collectors.toMap(r -> r.id, r -> r));
-            Map<Long, List<BillableItem>> byProject = items.stream().collect(Collectors.groupingBy(i -> i.projectId,
-                    LinkedHashMap::new, Collectors.toList()));
-            List<ContractTerm> terms = ContractTerm.ofProjects(ids);
-            for (Long id : ids) {
-                List<BillableItem> own = byProject.getOrDefault(id, List.of());
-                ProjectRecord project = byId.get(id);
-                wip(entity, project, own, runs, end).ifPresent(accruals::add);
-                ContractTerm term = ContractTerm.on(terms, id, end).orElse(null);
-                if (term != null && term.type.hasMilestones() && term.fixedFee != null) {
-                    fixedFee(entity, project, term, own, runs, end).ifPresent(accruals::add);
-                }
-                retainer(entity, project, own, runs, end).ifPresent(accruals::add);
-            }
-        }
+        List<Accrual> accruals = accruals(entity, month);
         PeriodClose close = new PeriodClose();
         close.entity = entity.code();
         close.period = month.toString();
@@ -193,64 +176,158 @@ public class PeriodCloses {
         return close;
     }
 
+    /**
+     * The revenue a close of {@code month} would accrue for each project of the entity if it measured now (in the
+     * project's currency; positive when the accrual adds revenue, negative when it defers revenue). Reconciliation
+     * compares it with what the close did accrue: a difference is what changed after the close. In a transaction.
+     */
+    public Map<Long, BigDecimal> accruedRevenueNow(String entity, YearMonth month) {
+        LegalEntity legalEntity = entities.of(entity);
+        Map<Long, BigDecimal> revenue = new HashMap<>();
+        for (Accrual accrual : accruals(legalEntity, month)) {
+            revenue.merge(accrual.project().id, accrual.revenue(legalEntity), BigDecimal::add);
+        }
+        return revenue;
+    }
+
+    /** What a close measures for the entity's projects at the month's end, as the store stands now. */
+    private List<Accrual> accruals(LegalEntity entity, YearMonth month) {
+        LocalDate end = month.atEndOfMonth();
+        List<ProjectRecord> projects = ProjectRecord.<ProjectRecord>listAll().stream()
+                .filter(p -> p.region != null && regions.all().containsKey(p.region)
+                        && regions.of(p.region).entity().equals(entity.code()))
+                .sorted(java.util.Comparator.comparing(p -> p.id)).toList();
+        List<Accrual> accruals = new ArrayList<>();
+        if (projects.isEmpty()) {
+            return accruals;
+        }
+        List<Long> ids = projects.stream().map(p -> p.id).toList();
+        Map<Long, ProjectRecord> byId = projects.stream().collect(Collectors.toMap(p -> p.id, p -> p));
+        List<BillableItem> items = BillableItem.list("projectId in ?1 and ((kind in ?2 and workDate <= ?3 and status "
+                + "in ?4) or (kind in ?5 and status = ?6))", ids, UNBILLED_REVENUE, end,
+                List.of(BillableItem.Status.UNBILLED, BillableItem.Status.PLANNED, BillableItem.Status.BILLED,
+                        BillableItem.Status.EFFORT, BillableItem.Status.CREDITED),
+                List.of(BillableItem.Kind.MILESTONE, BillableItem.Kind.RETAINER), BillableItem.Status.BILLED);
+        Set<Long> runIds = items.stream().map(i -> i.billingRunId).filter(Objects::nonNull)
+                .collect(Collectors.toSet());
+        Map<Long, BillingRun> runs = runIds.isEmpty() ? Map.of() : BillingRun.<BillingRun>list("id in ?1", runIds)
+                .stream().collect(Collectors.toMap(r -> r.id, r -> r));
+        Map<Long, List<BillableItem>> byProject = items.stream().collect(Collectors.groupingBy(i -> i.projectId,
+                LinkedHashMap::new, Collectors.toList()));
+        List<ContractTerm> terms = ContractTerm.ofProjects(ids);
+        for (Long id : ids) {
+            List<BillableItem> own = byProject.getOrDefault(id, List.of());
+            ProjectRecord project = byId.get(id);
+            wip(entity, project, own, runs, end).ifPresent(accruals::add);
+            ContractTerm term = ContractTerm.on(terms, id, end).orElse(null);
+            if (term != null && term.type.hasMilestones() && term.fixedFee != null) {
+                fixedFee(entity, project, term, own, runs, end).ifPresent(accruals::add);
+            }
+            retainer(entity, project, own, runs, end).ifPresent(accruals::add);
+        }
+        return accruals;
+    }
+
+    /**
+     * Unbilled revenue: approved time, expenses, retainer overage and retainer fees of the period or before that no
+     * invoice dated by {@code end} holds. An entry corrected after its invoice counts for what it is worth less what
+     * that invoice still held for it at {@code end} (its credit note dated later).
+     */
     private java.util.Optional<Accrual> wip(LegalEntity entity, ProjectRecord project, List<BillableItem> items,
             Map<Long, BillingRun> runs, LocalDate end) {
-        List<BillableItem> unbilled = items.stream().filter(i -> i.kind == BillableItem.Kind.TIME
-                && i.status != BillableItem.Status.EFFORT && !invoicedBy(i, runs, end)
-                && !rebilledAfterInvoicedBy(i, end)).toList();
-        BigDecimal amount = unbilled.stream().map(i -> i.amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+        Map<String, BigDecimal> heldByInvoices = new HashMap<>();
+        items.stream().filter(i -> i.status == BillableItem.Status.CREDITED && invoicedBy(i, runs, end)
+                && !creditedBy(i, end)).forEach(i -> heldByInvoices.merge(source(i), i.amount, BigDecimal::add));
+        List<BillableItem> unbilled = items.stream().filter(i -> UNBILLED_REVENUE.contains(i.kind)
+                && !i.workDate.isAfter(end) && i.status != BillableItem.Status.EFFORT
+                && i.status != BillableItem.Status.CREDITED && !invoicedBy(i, runs, end)).toList();
+        BigDecimal amount = BigDecimal.ZERO;
+        for (BillableItem item : unbilled) {
+            amount = amount.add(item.amount).subtract(heldByInvoices.getOrDefault(source(item), BigDecimal.ZERO));
+        }
         if (amount.signum() == 0) {
             return java.util.Optional.empty();
         }
-        BigDecimal hours = unbilled.stream().map(i -> i.quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+        List<BillableItem> time = unbilled.stream().filter(i -> i.kind == BillableItem.Kind.TIME).toList();
+        BigDecimal hours = time.stream().map(i -> i.quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+        List<String> what = new ArrayList<>();
+        if (!time.isEmpty()) {
+            what.add(plain(hours) + " h");
+        }
+        for (BillableItem.Kind kind : List.of(BillableItem.Kind.EXPENSE, BillableItem.Kind.OVERAGE,
+                BillableItem.Kind.RETAINER)) {
+            long count = unbilled.stream().filter(i -> i.kind == kind).count();
+            if (count > 0) {
+                what.add(count + " " + kind.name().toLowerCase(java.util.Locale.ROOT)
+                        + (kind == BillableItem.Kind.RETAINER ? " fee" : "") + (count == 1 ? "" : "s"));
+            }
+        }
+        Currency unit = Currency.getInstance(project.currency);
         Money value = inEntityCurrency(entity, project, amount, end);
         String account = account(entity, entity.revenueAccounts().unbilled(), "unbilledRevenue", Category.WIP, value);
         return java.util.Optional.of(new Accrual(Category.WIP, project, account, entity.salesAccount(), value,
-                "WIP " + name(project) + ": " + plain(hours) + " h not invoiced by " + end,
-                unbilled.size() + " approved time entries, " + plain(hours) + " h, "
-                        + new Money(amount, Currency.getInstance(project.currency)) + ": " + sources(unbilled)));
+                Money.rounded(amount, unit).amount(), "WIP " + name(project) + ": " + String.join(", ", what)
+                        + " not invoiced by " + end,
+                time.size() + " approved time entries, " + plain(hours) + " h"
+                        + (unbilled.size() > time.size() ? ", " + String.join(", ", what.subList(time.isEmpty() ? 0 : 1,
+                                what.size())) : "")
+                        + ", " + new Money(amount, unit) + ": " + sources(unbilled)));
+    }
+
+    /**
+     * What a fixed fee has earned by {@code end} (in the project's currency), with how it was measured: the completed
+     * milestones when the contract recognises on milestones (or budgets no hours), else the fee times the approved
+     * hours ({@code effort}: the project's approved time through {@code end}) over the budgeted hours, at most 100 %.
+     */
+    public Recognised recognised(ProjectRecord project, ContractTerm term, List<BillableItem> effort, LocalDate end) {
+        Currency unit = Currency.getInstance(project.currency);
+        BigDecimal hours = effort.stream().filter(i -> i.kind == BillableItem.Kind.TIME
+                && i.status == BillableItem.Status.EFFORT && !i.workDate.isAfter(end)).map(i -> i.quantity)
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        boolean onMilestones = "MILESTONE".equals(term.recognition) || term.budgetHours == null
+                || term.budgetHours.signum() == 0;
+        if (onMilestones) {
+            List<Milestone> completed = Milestone.<Milestone>list("projectId = ?1 and status = ?2 and completedOn <= ?3",
+                    project.id, Milestone.Status.COMPLETED, end);
+            BigDecimal recognised = completed.stream().map(m -> m.amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+            return new Recognised(recognised, "recognised on milestones: " + completed.size() + " completed by " + end
+                    + " (" + String.join(", ", completed.stream().map(m -> m.code).toList()) + ") "
+                    + new Money(recognised, unit));
+        }
+        BigDecimal progress = hours.divide(term.budgetHours, 10, RoundingMode.HALF_EVEN).min(BigDecimal.ONE);
+        BigDecimal recognised = Money.rounded(term.fixedFee.multiply(progress), unit).amount();
+        return new Recognised(recognised, "percentage of completion: " + plain(hours) + " of "
+                + plain(term.budgetHours) + " budgeted h of " + new Money(term.fixedFee, unit) + " = "
+                + new Money(recognised, unit));
+    }
+
+    /** Revenue a fixed fee earned by a day, in its project's currency, and how it was measured. */
+    public record Recognised(BigDecimal amount, String basis) {
     }
 
     private java.util.Optional<Accrual> fixedFee(LegalEntity entity, ProjectRecord project, ContractTerm term,
             List<BillableItem> items, Map<Long, BillingRun> runs, LocalDate end) {
         Currency unit = Currency.getInstance(project.currency);
-        BigDecimal hours = items.stream().filter(i -> i.kind == BillableItem.Kind.TIME
-                && i.status == BillableItem.Status.EFFORT).map(i -> i.quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
-        List<Milestone> completed = Milestone.<Milestone>list("projectId = ?1 and status = ?2 and completedOn <= ?3",
-                project.id, Milestone.Status.COMPLETED, end);
+        Recognised recognised = recognised(project, term, items, end);
         BigDecimal billed = items.stream().filter(i -> i.kind == BillableItem.Kind.MILESTONE
                 && invoicedBy(i, runs, end)).map(i -> i.amount).reduce(BigDecimal.ZERO, BigDecimal::add);
-        boolean onMilestones = "MILESTONE".equals(term.recognition) || term.budgetHours == null
-                || term.budgetHours.signum() == 0;
-        BigDecimal recognised;
-        String basis;
-        if (onMilestones) {
-            recognised = completed.stream().map(m -> m.amount).reduce(BigDecimal.ZERO, BigDecimal::add);
-            basis = "recognised on milestones: " + completed.size() + " completed by " + end + " ("
-                    + String.join(", ", completed.stream().map(m -> m.code).toList()) + ") "
-                    + new Money(recognised, unit);
-        } else {
-            BigDecimal progress = hours.divide(term.budgetHours, 10, RoundingMode.HALF_EVEN).min(BigDecimal.ONE);
-            recognised = Money.rounded(term.fixedFee.multiply(progress), unit).amount();
-            basis = "percentage of completion: " + plain(hours) + " of " + plain(term.budgetHours) + " budgeted h of "
-                    + new Money(term.fixedFee, unit) + " = " + new Money(recognised, unit);
-        }
-        BigDecimal position = recognised.subtract(billed);
+        BigDecimal position = recognised.amount().subtract(billed);
         if (position.signum() == 0) {
             return java.util.Optional.empty();
         }
-        basis += "; milestones invoiced by " + end + " " + new Money(billed, unit);
+        String basis = recognised.basis() + "; milestones invoiced by " + end + " " + new Money(billed, unit);
         Money value = inEntityCurrency(entity, project, position.abs(), end);
+        BigDecimal measured = Money.rounded(position.abs(), unit).amount();
         if (position.signum() > 0) {
             String account = account(entity, entity.revenueAccounts().contractAssets(), "contractAssets",
                     Category.FIXED_FEE, value);
             return java.util.Optional.of(new Accrual(Category.FIXED_FEE, project, account, entity.salesAccount(), value,
-                    "Fixed fee " + name(project) + ": earned beyond billed", basis));
+                    measured, "Fixed fee " + name(project) + ": earned beyond billed", basis));
         }
         String account = account(entity, entity.revenueAccounts().deferred(), "deferredRevenue", Category.FIXED_FEE,
                 value);
         return java.util.Optional.of(new Accrual(Category.FIXED_FEE, project, entity.salesAccount(), account, value,
-                "Fixed fee " + name(project) + ": billed ahead of earned", basis));
+                measured, "Fixed fee " + name(project) + ": billed ahead of earned", basis));
     }
 
     private java.util.Optional<Accrual> retainer(LegalEntity entity, ProjectRecord project, List<BillableItem> items,
@@ -265,23 +342,20 @@ public class PeriodCloses {
         String account = account(entity, entity.revenueAccounts().deferred(), "deferredRevenue", Category.RETAINER,
                 value);
         return java.util.Optional.of(new Accrual(Category.RETAINER, project, entity.salesAccount(), account, value,
-                "Retainer " + name(project) + ": fees billed in advance",
+                Money.rounded(amount, Currency.getInstance(project.currency)).amount(), "Retainer " + name(project) + ": fees billed in advance",
                 "retainer fees invoiced by " + end + " for " + String.join(", ", ahead.stream().map(i -> i.role)
                         .toList()) + ": " + new Money(amount, Currency.getInstance(project.currency))));
     }
 
-    /**
-     * Whether the item bills anew an entry whose earlier value an invoice dated by {@code end} held (and a credit note
-     * later reversed): at {@code end} the entry was invoiced, not work in progress.
-     */
-    private static boolean rebilledAfterInvoicedBy(BillableItem item, LocalDate end) {
-        if (item.creditNoteLineId == null) {
-            return false;
-        }
-        CreditNoteLine line = CreditNoteLine.findById(item.creditNoteLineId);
+    /** Whether the credit note that reversed a credited item was issued by {@code end}. */
+    private static boolean creditedBy(BillableItem item, LocalDate end) {
+        CreditNoteLine line = item.creditNoteLineId == null ? null : CreditNoteLine.findById(item.creditNoteLineId);
         CreditNote note = line == null ? null : CreditNote.findById(line.creditNoteId);
-        BillingRun corrected = note == null ? null : BillingRun.findById(note.correctsRunId);
-        return corrected != null && !corrected.issueDate.isAfter(end);
+        return note != null && note.status == CreditNote.Status.ISSUED && !note.issueDate.isAfter(end);
+    }
+
+    private static String source(BillableItem item) {
+        return item.kind + "|" + item.sourceSystem + "|" + item.sourceId;
     }
 
     private static boolean invoicedBy(BillableItem item, Map<Long, BillingRun> runs, LocalDate end) {
@@ -331,12 +405,14 @@ public class PeriodCloses {
         int lineNo = 0;
         for (Accrual accrual : accruals) {
             BigDecimal amount = reverse ? accrual.amount().amount().negate() : accrual.amount().amount();
-            line(journal, ++lineNo, accrual, accrual.debit(), amount);
-            line(journal, ++lineNo, accrual, accrual.credit(), amount.negate());
+            BigDecimal measured = reverse ? accrual.measured().negate() : accrual.measured();
+            line(journal, ++lineNo, accrual, accrual.debit(), amount, measured);
+            line(journal, ++lineNo, accrual, accrual.credit(), amount.negate(), measured.negate());
         }
     }
 
-    private static void line(RevenueJournal journal, int lineNo, Accrual accrual, String account, BigDecimal amount) {
+    private static void line(RevenueJournal journal, int lineNo, Accrual accrual, String account, BigDecimal amount,
+            BigDecimal measured) {
         RevenueJournalLine line = new RevenueJournalLine();
         line.journalId = journal.id;
         line.lineNo = lineNo;
@@ -344,6 +420,7 @@ public class PeriodCloses {
         line.projectId = accrual.project().id;
         line.accountCode = account;
         line.amount = amount.setScale(2, RoundingMode.UNNECESSARY);
+        line.projectAmount = measured;
         line.description = accrual.description().length() <= 100 ? accrual.description()
                 : accrual.description().substring(0, 100);
         line.basis = accrual.basis().length() <= 400 ? accrual.basis() : accrual.basis().substring(0, 400);

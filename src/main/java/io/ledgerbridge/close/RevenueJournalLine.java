@@ -35,6 +35,12 @@ public class RevenueJournalLine extends PanacheEntityBase {
     @Column(name = "account_code")
     public String accountCode;
     public BigDecimal amount;
+    /**
+     * The amount the line was measured from, in its project's currency, with the line's sign (the same as
+     * {@link #amount} when the project bills in the entity's currency; null on lines booked before V28).
+     */
+    @Column(name = "project_amount")
+    public BigDecimal projectAmount;
     public String description;
     public String basis;
 
