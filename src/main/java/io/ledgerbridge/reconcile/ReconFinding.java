@@ -36,7 +36,18 @@ public class ReconFinding extends PanacheEntityBase {
          * Approved time and materials beyond the contract's cap (not-to-exceed): held from the invoice until an
          * approver bills it anyway or writes it off (raised by billing, not by a reconciliation run).
          */
-        CAP_EXCEEDED
+        CAP_EXCEEDED,
+        /**
+         * A project's value approved through the period's end is not what its invoices dated by then, its credit notes
+         * issued by then, the period's accrual and what is held or written off add up to, and measuring the close again
+         * does not explain the difference.
+         */
+        REVENUE_UNACCOUNTED,
+        /**
+         * A project's revenue position at the period's end differs from what its close accrued by what changed after
+         * the close (approved late, corrected, invoiced with an earlier date): the close of the open period carries it.
+         */
+        CHANGED_AFTER_CLOSE
     }
 
     /** Where the work on a finding stands. */

@@ -43,10 +43,11 @@ import org.apache.camel.ProducerTemplate;
 import org.jboss.logging.Logger;
 
 /**
- * Three-way reconciliation of approved time: the route {@code reconciliation} reads what the time source approved (e.g. Harvest)
- * and what the ERP holds (its time, by the ERP capability read-time) into snapshot tables of the run, page by page in JDBC batches; then
- * {@link #match} compares them with what ledgerbridge transferred ({@code sync_record}) and what waits
- * ({@code dead_letter}) in set-based SQL, one statement per kind of finding.
+ * Three-way reconciliation of approved time: the route {@code reconciliation} reads what the time source approved (e.g.
+ * Harvest) and what the ERP holds (its time, by the ERP capability read-time) into snapshot tables of the run, page by
+ * page in JDBC batches; then {@link #match} compares them with what ledgerbridge transferred ({@code sync_record}) and
+ * what waits ({@code dead_letter}) in set-based SQL, one statement per kind of finding. For a closed period it also
+ * proves each project's revenue position ({@link RevenuePositions}).
  */
 @ApplicationScoped
 @Named("reconciliations")
@@ -73,11 +74,13 @@ public class Reconciliations {
     private final Regions regions;
     private final LegalEntities entities;
     private final Sources sources;
+    private final RevenuePositions revenue;
     private final ExecutorService runner = BackgroundWorker.named("ledgerbridge-reconciliation");
 
     Reconciliations(DataSource dataSource, ObjectMapper json, ProducerTemplate producer, LedgerbridgeConfig config,
-            Ownership ownership, Regions regions, LegalEntities entities, Sources sources) {
+            Ownership ownership, Regions regions, LegalEntities entities, Sources sources, RevenuePositions revenue) {
         this.sources = sources;
+        this.revenue = revenue;
         this.dataSource = dataSource;
         this.regions = regions;
         this.entities = entities;
@@ -343,7 +346,8 @@ public class Reconciliations {
     }
 
     /**
-     * Compares the snapshots with the store, one SQL statement per kind of finding, and completes the run.
+     * Compares the snapshots with the store, one SQL statement per kind of finding, then the revenue position of each
+     * project whose legal entity closed the period ({@link RevenuePositions}), and completes the run.
      */
     public void match(Exchange exchange) throws SQLException {
         Long runId = exchange.getMessage().getHeader(RUN, Long.class);
@@ -417,6 +421,10 @@ public class Reconciliations {
             findings += matchInvoices(connection, runId);
             steps.add("invoices " + (System.nanoTime() - invoicesStart) / 1_000_000 + " ms");
         }
+        long revenueStart = System.nanoTime();
+        int revenueFindings = revenue.match(runId, period(exchange).toString(), scope(exchange));
+        findings += revenueFindings;
+        steps.add("revenue " + revenueFindings + " in " + (System.nanoTime() - revenueStart) / 1_000_000 + " ms");
         int total = findings;
         LOG.infof("reconciliation run %d matched in %d ms, %d findings (%s)", runId,
                 (System.nanoTime() - matchStart) / 1_000_000, total, String.join(", ", steps));

@@ -212,6 +212,30 @@ abstract class ContractsToCashScenario {
                     .isEqualTo("io.ledgerbridge.fact.milestone.v1");
         });
 
+        // October reconciled after November's billing, per project and to the cent (approved through 31 October =
+        // invoiced by then - credited by then + accrued by October's close + held + written off):
+        //   fixed fee: 6000.00 earned = 12000.00 invoiced - 6000.00 deferred
+        //   retainer:  6000.00 (October's fee) + 400.00 overage = 12400.00 invoiced - 6000.00 deferred (November's fee)
+        //   capped:    8 h + 5 h (as corrected) + 4 h written off = 3400.00; 2800.00 invoiced + 800.00 written off =
+        //              3600.00: the 6 h became 5 h after October's close, whose WIP measured now is -200.00
+        List<Map<String, Object>> octoberRevenue = revenueFindings("2026-10", fixed, retainer, capped);
+        assertThat(octoberRevenue).singleElement().satisfies(f -> {
+            assertThat(((Number) f.get("projectId")).longValue()).isEqualTo(capped.projectId());
+            assertThat(f).containsEntry("type", "CHANGED_AFTER_CLOSE").containsEntry("expected", "3400.00")
+                    .containsEntry("actual", "3600.00");
+            assertThat(f.get("detail").toString()).contains("written off 800.00 AUD")
+                    .contains("measured now it would accrue -200.00 AUD").contains("carried by the close of 2026-11");
+        });
+        // November closed: the fixed fee 30000.00 invoiced - 6000.00 earned = 24000.00 billed ahead, December's
+        // retainer fee 6000.00 billed ahead, the capped project all invoiced; then every project accounts to the cent:
+        //   capped: 3400.00 = 2800.00 + 1000.00 invoiced - 1200.00 credited + 800.00 written off
+        JsonPath novemberClose = close("2026-11");
+        assertThat(novemberClose.<Object>getList("journals[0].lines.findAll { it.projectId in [" + fixed.projectId()
+                + ", " + retainer.projectId() + ", " + capped.projectId() + "] }.amount").stream()
+                .map(a -> new BigDecimal(a.toString()).setScale(2).toPlainString()))
+                .containsExactly("24000.00", "-24000.00", "6000.00", "-6000.00");
+        assertThat(revenueFindings("2026-11", fixed, retainer, capped)).isEmpty();
+
         // nothing twice: November again, October's close again
         assertThat(capped.bill("2026-11").getString("outcomes[0].outcome")).isEqualTo("SKIPPED");
         Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of("entity", "AU-PTY", "period", "2026-10"))
@@ -226,8 +250,26 @@ abstract class ContractsToCashScenario {
     }
 
     private static JsonPath closeOctober() {
+        return close("2026-10");
+    }
+
+    /** The revenue findings of a reconciliation of the period for the projects (run and waited for). */
+    private static List<Map<String, Object>> revenueFindings(String period, Contracted... projects) {
+        long run = Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of("period", period,
+                "projects", java.util.Arrays.stream(projects).map(Contracted::projectId).toList()))
+                .post("/admin/reconciliations").then().statusCode(202).extract().jsonPath().getLong("id");
+        await().atMost(Duration.ofSeconds(60)).until(() -> !"RUNNING".equals(Admin.as(Admin.VIEWER)
+                .get("/admin/reconciliations/" + run).then().extract().path("status")));
+        JsonPath result = Admin.as(Admin.VIEWER).get("/admin/reconciliations/" + run).then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(result.getString("status")).as(result.prettify()).isEqualTo("COMPLETED");
+        return result.<Map<String, Object>>getList("findings").stream()
+                .filter(f -> List.of("CHANGED_AFTER_CLOSE", "REVENUE_UNACCOUNTED").contains(f.get("type"))).toList();
+    }
+
+    private static JsonPath close(String period) {
         JsonPath closed = Admin.as(Admin.OPERATOR).contentType("application/json")
-                .body(Map.of("entity", "AU-PTY", "period", "2026-10")).post("/admin/period-closes").then()
+                .body(Map.of("entity", "AU-PTY", "period", period)).post("/admin/period-closes").then()
                 .statusCode(200).extract().jsonPath();
         assertThat(closed.getString("outcome")).as(closed.prettify()).isEqualTo("CLOSED");
         return closed.setRootPath("close");
