@@ -17,7 +17,8 @@ import java.util.function.ToDoubleFunction;
 import org.jboss.logging.Logger;
 
 /**
- * The KPIs of the current month as Prometheus gauges at {@code /q/metrics} ({@code ledgerbridge_kpi_*},
+ * The KPIs of the current month as Prometheus gauges at {@code /q/metrics} ({@code ledgerbridge_kpi_*}, margin per
+ * region and utilization per region and practice among them,
  * {@code ledgerbridge_dead_letters_open}, {@code ledgerbridge_reconciliation_findings}), refreshed from the store every
  * {@code ledgerbridge.kpis.refresh-interval}. Created at start, so the gauges exist from the first scrape on.
  */
@@ -34,18 +35,25 @@ public class KpiMetrics {
     /** Gauges with a series per tag value (present once there is something to count). */
     public static final List<String> MULTI_GAUGES = List.of("ledgerbridge_dead_letters_open",
             "ledgerbridge_reconciliation_findings", "ledgerbridge_kpi_manual_actions",
-            "ledgerbridge_kpi_sla_met_ratio");
+            "ledgerbridge_kpi_sla_met_ratio", "ledgerbridge_kpi_margin_ratio", "ledgerbridge_kpi_margin_amount",
+            "ledgerbridge_kpi_utilization_ratio", "ledgerbridge_kpi_practice_utilization_ratio");
 
     private final Kpis kpis;
+    private final Profitability profitability;
     private final AtomicReference<Kpis.Report> current = new AtomicReference<>();
     private final MultiGauge openDeadLetters;
     private final MultiGauge findings;
     private final MultiGauge manualActions;
     private final MultiGauge slaMet;
     private final MultiGauge periodClose;
+    private final MultiGauge marginRatio;
+    private final MultiGauge marginAmount;
+    private final MultiGauge utilization;
+    private final MultiGauge practiceUtilization;
 
-    KpiMetrics(Kpis kpis, MeterRegistry registry) {
+    KpiMetrics(Kpis kpis, Profitability profitability, MeterRegistry registry) {
         this.kpis = kpis;
+        this.profitability = profitability;
         gauge(registry, GAUGES.get(0),
                 "Share of this month's approved time that reached the ERP without a dead letter",
                 r -> number(r.syncedWithoutInterventionShare()));
@@ -73,6 +81,16 @@ public class KpiMetrics {
                 .description("What blocks closing this or last month: failed billing runs waiting as dead letters "
                         + "(step=billing), periods whose last reconciliation failed (step=reconciliation)")
                 .register(registry);
+        marginRatio = MultiGauge.builder(MULTI_GAUGES.get(4))
+                .description("This month's margin over revenue per region and currency (revenue: invoiced less "
+                        + "credited plus the change in accrued revenue; cost: hours at cost rates plus expenses)")
+                .register(registry);
+        marginAmount = MultiGauge.builder(MULTI_GAUGES.get(5))
+                .description("This month's margin per region, in the currency named by the tag").register(registry);
+        utilization = MultiGauge.builder(MULTI_GAUGES.get(6))
+                .description("This month's billable approved hours over capacity per region").register(registry);
+        practiceUtilization = MultiGauge.builder(MULTI_GAUGES.get(7))
+                .description("This month's billable approved hours over capacity per practice").register(registry);
     }
 
     private void gauge(MeterRegistry registry, String name, String description, ToDoubleFunction<Kpis.Report> value) {
@@ -109,9 +127,35 @@ public class KpiMetrics {
             kpis.periodCloseFailures(YearMonth.now(ZoneOffset.UTC)).forEach((step, count) -> close.add(
                     MultiGauge.Row.of(Tags.of("step", step), count)));
             periodClose.register(close, true);
+            List<MultiGauge.Row<?>> ratios = new ArrayList<>();
+            List<MultiGauge.Row<?>> amounts = new ArrayList<>();
+            for (Profitability.Margin margin : report.margins()) {
+                Tags tags = Tags.of("region", margin.key().substring("region:".length()), "currency",
+                        margin.currency());
+                amounts.add(MultiGauge.Row.of(tags, margin.margin().doubleValue()));
+                if (margin.marginShare() != null) {
+                    ratios.add(MultiGauge.Row.of(tags, margin.marginShare().doubleValue()));
+                }
+            }
+            marginRatio.register(ratios, true);
+            marginAmount.register(amounts, true);
+            utilization.register(utilizationRows(report.utilization(), "region"), true);
+            practiceUtilization.register(utilizationRows(profitability.utilization(YearMonth.now(ZoneOffset.UTC),
+                    "practice"), "practice"), true);
         } catch (RuntimeException failed) {
             LOG.warnf("KPI gauges not refreshed: %s", failed.getMessage());
         }
+    }
+
+    private static List<MultiGauge.Row<?>> utilizationRows(List<Profitability.Utilization> rows, String tag) {
+        List<MultiGauge.Row<?>> gauges = new ArrayList<>();
+        for (Profitability.Utilization row : rows) {
+            if (row.utilization() != null) {
+                gauges.add(MultiGauge.Row.of(Tags.of(tag, row.key().substring(tag.length() + 1)),
+                        row.utilization().doubleValue()));
+            }
+        }
+        return gauges;
     }
 
     private static double number(BigDecimal value) {

@@ -25,20 +25,25 @@ import javax.sql.DataSource;
 /**
  * The business KPIs of a period (optionally of one project), from the store in SQL: how much approved time reached
  * the ERP without anyone touching it, how often invoicing failed, how long approval-to-ERP and approval-to-invoice
- * took, what waits in the dead letters, what the last reconciliation found, and how much operators had to do.
+ * took, what waits in the dead letters, what the last reconciliation found, and how much operators had to do; and
+ * the period's margin per region and utilization per region ({@link Profitability}).
  */
 @ApplicationScoped
 public class Kpis {
 
     private static final String TIME_FLOW = "approved-time-to-erp";
 
-    /** The KPIs of one period. */
+    /**
+     * The KPIs of one period; {@code margins} per region (of one project: its row), {@code utilization} per region
+     * (null for one project).
+     */
     public record Report(String period, Long projectId, long approvedTimeSynced, long syncedWithoutIntervention,
             BigDecimal syncedWithoutInterventionShare, long billingRuns, long billingRunsWithException,
             BigDecimal invoiceExceptionRate, Percentiles approvalToErpLagSeconds, Percentiles billingCycleSeconds,
             Map<String, Map<String, Long>> openDeadLetters, Long reconciliationRun,
             Map<String, Long> reconciliationFindings, Map<String, Long> manualActions,
-            Map<String, Map<String, SlaMet>> slaMet) {
+            Map<String, Map<String, SlaMet>> slaMet, List<Profitability.Margin> margins,
+            List<Profitability.Utilization> utilization) {
     }
 
     /**
@@ -55,13 +60,21 @@ public class Kpis {
 
     private final DataSource dataSource;
     private final Slas slas;
+    private final Profitability profitability;
 
-    Kpis(DataSource dataSource, Slas slas) {
+    Kpis(DataSource dataSource, Slas slas, Profitability profitability) {
         this.dataSource = dataSource;
         this.slas = slas;
+        this.profitability = profitability;
     }
 
     public Report report(YearMonth period, Long projectId) {
+        // margin per region (the project's own row for a project), utilization per region (not of one project)
+        List<Profitability.Margin> margins = projectId == null ? profitability.margins(period, "region")
+                : profitability.margins(period, "project").stream()
+                        .filter(m -> m.key().equals("project:" + projectId)).toList();
+        List<Profitability.Utilization> utilization = projectId == null ? profitability.utilization(period, "region")
+                : null;
         Timestamp from = Timestamp.from(period.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC));
         Timestamp to = Timestamp.from(period.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC));
         String project = projectId == null ? "" : " and exists (select 1 from billable_item bi where bi.kind = 'TIME' "
@@ -129,7 +142,7 @@ public class Kpis {
             }
             return new Report(period.toString(), projectId, synced, untouched, share(untouched, synced), billingRuns,
                     exceptions, share(exceptions, billingRuns), lag, cycle, open, reconRun, findings, manual,
-                    slaMet(connection, from, to, project));
+                    slaMet(connection, from, to, project), margins, utilization);
         } catch (SQLException e) {
             throw new IllegalStateException("KPIs of " + period + " could not be read: " + e.getMessage(), e);
         }

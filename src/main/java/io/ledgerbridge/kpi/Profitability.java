@@ -168,7 +168,7 @@ public class Profitability {
     /**
      * Per project, the accrued revenue at the period's end less that at the end of the period before: the lines on
      * the entity's sales account of the accrual journals of posted closes (a credit is revenue), in the project's
-     * currency only.
+     * currency as each line was measured.
      */
     private Map<Long, BigDecimal> accrued(YearMonth period, Map<Long, ProjectRecord> projects) {
         Map<Long, BigDecimal> change = new HashMap<>();
@@ -191,9 +191,14 @@ public class Profitability {
                 }
                 for (RevenueJournalLine line : RevenueJournalLine.of(journal.id)) {
                     ProjectRecord project = projects.get(line.projectId);
-                    if (project != null && sales.equals(line.accountCode)
-                            && Objects.equals(project.currency, close.currency)) {
-                        change.merge(project.id, line.amount.negate().multiply(sign), BigDecimal::add);
+                    if (project == null || !sales.equals(line.accountCode)) {
+                        continue;
+                    }
+                    // in the project's currency as measured (lines booked before V28: only in the entity's own)
+                    BigDecimal measured = line.projectAmount != null ? line.projectAmount
+                            : Objects.equals(project.currency, close.currency) ? line.amount : null;
+                    if (measured != null) {
+                        change.merge(project.id, measured.negate().multiply(sign), BigDecimal::add);
                     }
                 }
             }

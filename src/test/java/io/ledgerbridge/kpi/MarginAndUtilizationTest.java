@@ -14,6 +14,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -87,6 +90,61 @@ class MarginAndUtilizationTest {
                 .get("/admin/kpis/utilization").then().statusCode(200).extract().jsonPath();
         assertUtilization(practices, "practice:Data", "64", "248.00", "0.2581");
         Admin.as(Admin.VIEWER).queryParam("groupBy", "colour").get("/admin/kpis/utilization").then().statusCode(400);
+
+        // the month's KPI report carries both per region (nobody else works in EU in September 2025, and only this
+        // test's people have contracted hours); a project's report carries its own margin
+        JsonPath report = Admin.as(Admin.VIEWER).queryParam("period", "2025-09").get("/admin/kpis").then()
+                .statusCode(200).extract().jsonPath();
+        String eu = "margins.find { it.key == 'region:EU' }";
+        assertThat(new BigDecimal(report.getString(eu + ".revenue"))).isEqualByComparingTo("9600.00");
+        assertThat(new BigDecimal(report.getString(eu + ".cost"))).isEqualByComparingTo("3720.00");
+        assertThat(new BigDecimal(report.getString(eu + ".margin"))).isEqualByComparingTo("5880.00");
+        assertThat(report.getString(eu + ".name")).isEqualTo("Europe");
+        assertUtilization(report.setRootPath("utilization"), "region:EU", "64", "248.00", "0.2581");
+        JsonPath ofProject = Admin.as(Admin.VIEWER).queryParam("period", "2025-09")
+                .queryParam("projectId", project.projectId()).get("/admin/kpis").then().statusCode(200).extract()
+                .jsonPath();
+        assertThat(ofProject.getList("margins.key", String.class)).containsExactly("project:" + project.projectId());
+        assertThat(new BigDecimal(ofProject.getString("margins[0].margin"))).isEqualByComparingTo("5880.00");
+    }
+
+    @Test
+    void thisMonthsMarginAndUtilizationAreGauges() {
+        // Cleo (40 h a week from the first of this month, practice Gauges, cost 70.00 EUR an hour) works 8 h today
+        // on a project billed at 150.00
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        String cleo = "E" + TimeEntryFixtures.nextId();
+        given().contentType("application/json").body("""
+                {"employeeId": "%s", "firstName": "Cleo", "lastName": "Lima", "email": "cleo.%s@example.com",
+                 "region": "EU", "defaultRole": "Consultant", "hireDate": "%s",
+                 "updatedAt": "2025-09-01T08:00:00Z", "weeklyHours": 40,
+                 "costRate": {"amount": "70.00", "currency": "EUR"}, "practice": "Gauges"}
+                """.formatted(cleo, cleo.toLowerCase(), today.withDayOfMonth(1))).post("/api/v1/people").then().statusCode(202);
+        long cleoPsa = psaUser(cleo);
+        ContractFixtures.Contracted project = ContractFixtures.project("TIME_AND_MATERIALS", "150.00", "EU", "EUR",
+                today.withDayOfMonth(1).toString(), ContractFixtures.XERO, cleoPsa);
+        long entry = project.time(today.toString(), "8");
+        await().atMost(Duration.ofSeconds(60)).until(() -> ContractFixtures.posted(entry));
+
+        // practice Gauges: 8 h over 8 h a working day of this month
+        YearMonth month = YearMonth.from(today);
+        int workingDays = 0;
+        for (LocalDate day = month.atDay(1); !day.isAfter(month.atEndOfMonth()); day = day.plusDays(1)) {
+            if (day.getDayOfWeek() != java.time.DayOfWeek.SATURDAY && day.getDayOfWeek() != java.time.DayOfWeek.SUNDAY) {
+                workingDays++;
+            }
+        }
+        double share = new BigDecimal(8).divide(new BigDecimal(workingDays * 8), 4, java.math.RoundingMode.HALF_EVEN)
+                .doubleValue();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            String metrics = given().get(io.ledgerbridge.testing.Management.url("/q/metrics")).then().statusCode(200)
+                    .extract().asString();
+            assertThat(metrics).containsPattern("(?m)^ledgerbridge_kpi_practice_utilization_ratio\\{practice=\"Gauges\"\\} "
+                    + java.util.regex.Pattern.quote(String.valueOf(share)) + "$");
+            assertThat(metrics).containsPattern("(?m)^ledgerbridge_kpi_utilization_ratio\\{region=\"EU\"\\} ");
+            // her 8 h at 70.00 are a cost of this month in EU, whatever else the month holds
+            assertThat(metrics).containsPattern("(?m)^ledgerbridge_kpi_margin_amount\\{currency=\"EUR\",region=\"EU\"\\} ");
+        });
     }
 
     private static void assertUtilization(JsonPath rows, String key, String billable, String capacity, String share) {
