@@ -78,7 +78,7 @@ public class KpiResource {
         YearMonth last = month(to);
         List<Kpis.Report> reports = new ArrayList<>();
         for (int back = months - 1; back >= 0; back--) {
-            reports.add(kpis.report(last.minusMonths(back), projectId));
+            reports.add(kpis.report(last.minusMonths(back), projectId, false));
         }
         return reports;
     }

@@ -35,7 +35,7 @@ public class Kpis {
 
     /**
      * The KPIs of one period; {@code margins} per region (of one project: its row), {@code utilization} per region
-     * (null for one project).
+     * (null for one project, and both null in a history).
      */
     public record Report(String period, Long projectId, long approvedTimeSynced, long syncedWithoutIntervention,
             BigDecimal syncedWithoutInterventionShare, long billingRuns, long billingRunsWithException,
@@ -69,12 +69,21 @@ public class Kpis {
     }
 
     public Report report(YearMonth period, Long projectId) {
+        return report(period, projectId, true);
+    }
+
+    /**
+     * The KPIs of one period, with margin and utilization only when {@code withProfitability} (a history of many months
+     * leaves them out: each is a pass over the month's work).
+     */
+    public Report report(YearMonth period, Long projectId, boolean withProfitability) {
         // margin per region (the project's own row for a project), utilization per region (not of one project)
-        List<Profitability.Margin> margins = projectId == null ? profitability.margins(period, "region")
+        List<Profitability.Margin> margins = !withProfitability ? null : projectId == null
+                ? profitability.margins(period, "region")
                 : profitability.margins(period, "project").stream()
                         .filter(m -> m.key().equals("project:" + projectId)).toList();
-        List<Profitability.Utilization> utilization = projectId == null ? profitability.utilization(period, "region")
-                : null;
+        List<Profitability.Utilization> utilization = withProfitability && projectId == null
+                ? profitability.utilization(period, "region") : null;
         Timestamp from = Timestamp.from(period.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC));
         Timestamp to = Timestamp.from(period.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC));
         String project = projectId == null ? "" : " and exists (select 1 from billable_item bi where bi.kind = 'TIME' "
