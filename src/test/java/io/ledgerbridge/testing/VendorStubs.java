@@ -153,8 +153,9 @@ public class VendorStubs implements QuarkusTestResourceLifecycleManager {
             server.stubFor(put(urlPathMatching(XERO_ACCOUNTING_BASE + documents)).atPriority(10)
                     .willReturn(aResponse().withTransformers(XeroDocuments.NAME)));
         }
+        // an invoice as Xero holds it: as created, less the credit allocated to it
         server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathMatching(XERO_ACCOUNTING_BASE + "/Invoices/[^/]+"))
-                .atPriority(10).willReturn(okJson("{\"Invoices\":[{\"Status\":\"DRAFT\"}]}")));
+                .atPriority(10).willReturn(aResponse().withTransformers(XeroDocuments.NAME)));
         server.stubFor(post(urlPathEqualTo(HARVEST_BASE + "/invoices")).atPriority(10).willReturn(okJson(
                 "{\"id\":{{randomInt lower=100000 upper=999999}} ,\"number\":\"{{jsonPath request.body '$.number'}}\"}")
                 .withStatus(201).withTransformers("response-template")));

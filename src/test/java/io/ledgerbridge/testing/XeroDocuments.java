@@ -25,13 +25,14 @@ import java.util.regex.Pattern;
  * nothing left); an allocation needs an AUTHORISED credit note and an AUTHORISED invoice ({@link
  * VendorStubs.XeroInvoices}, or {@link #authorisedInvoice}) and no more than either has left; a manual journal whose
  * lines do not sum to zero is refused with Xero's validation error. The same Idempotency-Key answers the same
- * document, as Xero does.
+ * document, as Xero does. An invoice is read (GET /Invoices/{id}) as credit left it.
  */
 public final class XeroDocuments implements ResponseDefinitionTransformerV2 {
 
     static final String NAME = "xero-documents";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ALLOCATIONS = Pattern.compile(".*/CreditNotes/([^/]+)/Allocations");
+    private static final Pattern INVOICE = Pattern.compile(".*/Invoices/([^/]+)");
     private static final Map<String, String> BY_KEY = new ConcurrentHashMap<>();
     private static final Map<String, ObjectNode> CREDIT_NOTES = new ConcurrentHashMap<>();
     private static final Map<String, ObjectNode> INVOICES = new ConcurrentHashMap<>();
@@ -55,6 +56,23 @@ public final class XeroDocuments implements ResponseDefinitionTransformerV2 {
         return id;
     }
 
+    /**
+     * GET /Invoices/{id}: the invoice as credit left it, else as it was created (nothing paid or credited yet); one
+     * the stubs did not create answers as a draft (tests that create invoices their own way).
+     */
+    private static ObjectNode held(String id) {
+        ObjectNode credited = INVOICES.get(id);
+        if (credited != null) {
+            return credited.deepCopy();
+        }
+        ObjectNode created = VendorStubs.XeroInvoices.created(id);
+        if (created == null) {
+            return JSON.createObjectNode().put("InvoiceID", id).put("Status", "DRAFT");
+        }
+        return created.put("AmountDue", created.path("Total").decimalValue()).put("AmountPaid", BigDecimal.ZERO)
+                .put("AmountCredited", BigDecimal.ZERO);
+    }
+
     /** The invoice as credit left it (a copy): AmountDue, AmountCredited, Status (PAID when nothing is due). */
     public static ObjectNode invoice(String id) {
         return INVOICES.get(id).deepCopy();
@@ -73,6 +91,12 @@ public final class XeroDocuments implements ResponseDefinitionTransformerV2 {
     @Override
     public ResponseDefinition transform(ServeEvent event) {
         String path = event.getRequest().getUrl().replaceFirst("\\?.*", "");
+        Matcher read = INVOICE.matcher(path);
+        if (event.getRequest().getMethod().equals(com.github.tomakehurst.wiremock.http.RequestMethod.GET)
+                && read.matches()) {
+            return json(200, JSON.createObjectNode().set("Invoices", JSON.createArrayNode().add(held(read.group(1))))
+                    .toString());
+        }
         String key = event.getRequest().getHeader("Idempotency-Key");
         String body = event.getRequest().getBodyAsString();
         try {

@@ -1,6 +1,10 @@
 package io.ledgerbridge.erp.xero;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,13 +87,43 @@ class XeroCreditNotesAndJournalsTest {
         assertThat(JSON.readTree(draft.getMessage().getBody(String.class)).path("status").asText()).isEqualTo("DRAFT");
         VendorStubs.server().verify(0, putRequestedFor(urlPathMatching(".*/Allocations")));
 
-        // an invoice Xero does not hold (never sent, or deleted): Xero refuses the allocation, with its reason
-        Exchange refused = call("create-credit-note", creditNote("ACME-WEB 2026-10 C3", UUID.randomUUID().toString(),
-                true), "credit-note:" + UUID.randomUUID());
-        assertThat(refused.getException()).isInstanceOfSatisfying(FlowFailure.class, failure -> {
-            assertThat(failure.errorClass()).isEqualTo(ErrorClass.TARGET_REJECTED);
-            assertThat(failure.getMessage()).contains("Invoice could not be found");
-        });
+        // an invoice Xero does not hold (never sent, or deleted): reading it is refused, with Xero's reason
+        String unknown = UUID.randomUUID().toString();
+        VendorStubs.server().stubFor(get(urlPathEqualTo(VendorStubs.XERO_ACCOUNTING_BASE + "/Invoices/" + unknown))
+                .atPriority(1).willReturn(aResponse().withStatus(404).withHeader("Content-Type", "text/plain")
+                        .withBody("The resource you're looking for cannot be found")));
+        Exchange refused = call("create-credit-note", creditNote("ACME-WEB 2026-10 C3", unknown, true),
+                "credit-note:" + UUID.randomUUID());
+        assertThat(refused.getException()).isInstanceOfSatisfying(FlowFailure.class, failure ->
+                assertThat(failure.getMessage()).contains("404"));
+        VendorStubs.server().verify(0, putRequestedFor(urlPathMatching(".*/Allocations")));
+    }
+
+    @Test
+    void aCreditNoteForAPaidInvoiceKeepsItsCreditAndOneForAPartlyPaidInvoiceTakesWhatIsDue() throws Exception {
+        // paid in full meanwhile: Xero would refuse any allocation, so none is made; the credit stays on the contact
+        String paid = XeroDocuments.authorisedInvoice("1200.00");
+        VendorStubs.server().stubFor(get(urlPathEqualTo(VendorStubs.XERO_ACCOUNTING_BASE + "/Invoices/" + paid))
+                .atPriority(1).willReturn(okJson("{\"Invoices\":[{\"InvoiceID\":\"" + paid + "\",\"Status\":"
+                        + "\"PAID\",\"Total\":1200.00,\"AmountPaid\":1200.00,\"AmountDue\":0.00}]}")));
+        Exchange kept = call("create-credit-note", creditNote("ACME-WEB 2026-10 C4", paid, true),
+                "credit-note:" + UUID.randomUUID());
+        assertThat(kept.getException()).isNull();
+        JsonNode unallocated = JSON.readTree(kept.getMessage().getBody(String.class));
+        // 180.00 + 36.00 tax: all of it left as credit
+        assertThat(unallocated.path("allocated").decimalValue()).isEqualByComparingTo("0");
+        assertThat(unallocated.path("remainingCredit").decimalValue()).isEqualByComparingTo("216.00");
+        VendorStubs.server().verify(0, putRequestedFor(urlPathMatching(".*/Allocations")));
+
+        // 100.00 still due: 100.00 of the 216.00 goes to the invoice, 116.00 stays as credit
+        String partly = XeroDocuments.authorisedInvoice("100.00");
+        Exchange split = call("create-credit-note", creditNote("ACME-WEB 2026-10 C5", partly, true),
+                "credit-note:" + UUID.randomUUID());
+        assertThat(split.getException()).isNull();
+        JsonNode answer = JSON.readTree(split.getMessage().getBody(String.class));
+        assertThat(answer.path("allocated").decimalValue()).isEqualByComparingTo("100.00");
+        assertThat(answer.path("remainingCredit").decimalValue()).isEqualByComparingTo("116.00");
+        assertThat(XeroDocuments.invoice(partly).path("AmountDue").decimalValue()).isEqualByComparingTo("0");
     }
 
     @Test
