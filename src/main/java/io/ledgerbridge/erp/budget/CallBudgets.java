@@ -47,6 +47,14 @@ import org.jboss.logging.Logger;
 @Named("callBudgets")
 public class CallBudgets {
 
+    /**
+     * Gauges with a series per ERP account, registered when the account's budget is first used (so absent from a
+     * service that has not called an ERP yet).
+     */
+    public static final java.util.List<String> PER_ACCOUNT_GAUGES = java.util.List.of(
+            "ledgerbridge_erp_budget_waiting", "ledgerbridge_erp_budget_day_exhausted",
+            "ledgerbridge_erp_budget_day_used");
+
     private static final Logger LOG = Logger.getLogger(CallBudgets.class);
     private static final long SLICE_MILLIS = 1_000;
 
