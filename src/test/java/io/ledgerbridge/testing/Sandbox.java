@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A local sandbox of the vendors for trying the project-to-cash walkthrough of docs/operations.md on the embedded profile
- * ({@code make sandbox}, then {@code make run-sandbox}): the contract-checking stand-ins of the tests, answering the
+ * A local sandbox of the vendors for trying the project-to-cash and contracts-to-cash walkthroughs of docs/operations.md
+ * on the embedded profile ({@code make sandbox}, then {@code make run-sandbox}): the contract-checking stand-ins of the
+ * tests, answering the
  * walkthrough's records with the fixed ids its example files use, and keeping what the service writes to Xero so that
  * reading it back (invoice status, reconciliation) answers it ({@link SandboxLedger}). Writes the service's settings to
  * {@code <dir>/service.args} and runs until stopped.
@@ -30,6 +31,9 @@ public final class Sandbox {
     /** Harvest ids the walkthrough's example files refer to. */
     public static final long EU_PROJECT = 41000001;
     public static final long NA_PROJECT = 41000002;
+    /** Harvest ids of the contracts-to-cash walkthrough's projects (mappings/examples/contracts-to-cash), by code. */
+    public static final Map<String, Long> CONTRACT_PROJECTS = Map.of("GLOBEX-FF", 41000003L, "GLOBEX-RT", 41000004L,
+            "GLOBEX-CAP", 41000005L);
     public static final long KIM = 52000001;
     public static final long LEE = 52000002;
     public static final String KIM_XERO = "7d1b8a4e-2f3c-4d5e-9a6b-0c1d2e3f4a5b";
@@ -103,6 +107,9 @@ public final class Sandbox {
         server.stubFor(post(urlPathEqualTo(VendorStubs.HARVEST_BASE + "/projects")).atPriority(5)
                 .withRequestBody(matchingJsonPath("$.code", equalTo("ACME-NA")))
                 .willReturn(okJson("{\"id\": " + NA_PROJECT + ", \"code\": \"ACME-NA\"}").withStatus(201)));
+        CONTRACT_PROJECTS.forEach((code, id) -> server.stubFor(post(urlPathEqualTo(VendorStubs.HARVEST_BASE + "/projects"))
+                .atPriority(5).withRequestBody(matchingJsonPath("$.code", equalTo(code)))
+                .willReturn(okJson("{\"id\": " + id + ", \"code\": \"" + code + "\"}").withStatus(201))));
         server.stubFor(post(urlPathEqualTo(VendorStubs.HARVEST_BASE + "/users")).atPriority(5)
                 .withRequestBody(matchingJsonPath("$.email", equalTo("kim.allen@example.com")))
                 .willReturn(okJson("{\"id\": " + KIM + "}").withStatus(201)));
