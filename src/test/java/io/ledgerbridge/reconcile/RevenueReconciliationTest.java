@@ -7,6 +7,7 @@ import io.ledgerbridge.billing.InvoiceLineRecord;
 import io.ledgerbridge.testing.Admin;
 import io.ledgerbridge.testing.ContractFixtures;
 import io.ledgerbridge.testing.ContractFixtures.Contracted;
+import io.ledgerbridge.testing.ReconciliationRuns;
 import io.ledgerbridge.testing.VendorStubs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -78,7 +79,7 @@ class RevenueReconciliationTest {
                 + c.projectId() + "] }")).isEmpty();
 
         // nothing changed since the close: the revenue of every project is accounted for
-        assertThat(revenueFindings(reconcile(a, b, c))).isEmpty();
+        assertThat(ReconciliationRuns.revenueFindings(ReconciliationRuns.run(PERIOD, a, b, c))).isEmpty();
 
         // after the close: B's 3 h of 20 March approved late; C's invoice line changed in the store
         long b2 = b.time("2024-03-20", "3");
@@ -87,7 +88,8 @@ class RevenueReconciliationTest {
         QuarkusTransaction.requiringNew().run(() -> InvoiceLineRecord.update("lineAmount = ?1 where billingRunId = ?2",
                 new BigDecimal("600.01"), cRunId));
 
-        List<Map<String, Object>> findings = revenueFindings(reconcile(a, b, c));
+        List<Map<String, Object>> findings = ReconciliationRuns.revenueFindings(
+                ReconciliationRuns.run(PERIOD, a, b, c));
         assertThat(findings).extracting(f -> f.get("projectId")).containsExactlyInAnyOrder(
                 (int) b.projectId(), (int) c.projectId());
         // B: approved 9 h x 150.00 = 1350.00; invoiced 900.00, accrued nothing: 450.00 changed after the close, which
@@ -109,24 +111,6 @@ class RevenueReconciliationTest {
                 new BigDecimal("600.00"), cRunId));
         assertThat(a.bill("2024-04", "2024-04-30").getString("outcomes[0].outcome")).isEqualTo("INVOICED");
         assertThat(b.bill("2024-04", "2024-04-30").getString("outcomes[0].outcome")).isEqualTo("INVOICED");
-    }
-
-    private static JsonPath reconcile(Contracted... projects) {
-        long run = Admin.as(Admin.OPERATOR).contentType("application/json")
-                .body(Map.of("period", PERIOD, "projects", java.util.Arrays.stream(projects)
-                        .map(Contracted::projectId).toList()))
-                .post("/admin/reconciliations").then().statusCode(202).extract().jsonPath().getLong("id");
-        await().atMost(Duration.ofSeconds(60)).until(() -> !"RUNNING".equals(Admin.as(Admin.VIEWER)
-                .get("/admin/reconciliations/" + run).then().extract().path("status")));
-        JsonPath result = Admin.as(Admin.VIEWER).get("/admin/reconciliations/" + run).then().statusCode(200)
-                .extract().jsonPath();
-        assertThat(result.getString("status")).as(result.prettify()).isEqualTo("COMPLETED");
-        return result;
-    }
-
-    private static List<Map<String, Object>> revenueFindings(JsonPath run) {
-        return run.<Map<String, Object>>getList("findings").stream()
-                .filter(f -> List.of("CHANGED_AFTER_CLOSE", "REVENUE_UNACCOUNTED").contains(f.get("type"))).toList();
     }
 
     private static Map<String, Object> finding(List<Map<String, Object>> findings, Contracted project) {

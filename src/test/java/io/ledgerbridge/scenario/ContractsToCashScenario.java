@@ -9,6 +9,7 @@ import io.ledgerbridge.sync.SyncRecord;
 import io.ledgerbridge.testing.Admin;
 import io.ledgerbridge.testing.ContractFixtures;
 import io.ledgerbridge.testing.ContractFixtures.Contracted;
+import io.ledgerbridge.testing.ReconciliationRuns;
 import io.ledgerbridge.testing.VendorStubs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.restassured.path.json.JsonPath;
@@ -218,7 +219,8 @@ abstract class ContractsToCashScenario {
         //   retainer:  6000.00 (October's fee) + 400.00 overage = 12400.00 invoiced - 6000.00 deferred (November's fee)
         //   capped:    8 h + 5 h (as corrected) + 4 h written off = 3400.00; 2800.00 invoiced + 800.00 written off =
         //              3600.00: the 6 h became 5 h after October's close, whose WIP measured now is -200.00
-        List<Map<String, Object>> octoberRevenue = revenueFindings("2026-10", fixed, retainer, capped);
+        List<Map<String, Object>> octoberRevenue = ReconciliationRuns.revenueFindings(
+                ReconciliationRuns.run("2026-10", fixed, retainer, capped));
         assertThat(octoberRevenue).singleElement().satisfies(f -> {
             assertThat(((Number) f.get("projectId")).longValue()).isEqualTo(capped.projectId());
             assertThat(f).containsEntry("type", "CHANGED_AFTER_CLOSE").containsEntry("expected", "3400.00")
@@ -234,7 +236,8 @@ abstract class ContractsToCashScenario {
                 + ", " + retainer.projectId() + ", " + capped.projectId() + "] }.amount").stream()
                 .map(a -> new BigDecimal(a.toString()).setScale(2).toPlainString()))
                 .containsExactly("24000.00", "-24000.00", "6000.00", "-6000.00");
-        assertThat(revenueFindings("2026-11", fixed, retainer, capped)).isEmpty();
+        assertThat(ReconciliationRuns.revenueFindings(ReconciliationRuns.run("2026-11", fixed, retainer, capped)))
+                .isEmpty();
 
         // nothing twice: November again, October's close again
         assertThat(capped.bill("2026-11").getString("outcomes[0].outcome")).isEqualTo("SKIPPED");
@@ -251,20 +254,6 @@ abstract class ContractsToCashScenario {
 
     private static JsonPath closeOctober() {
         return close("2026-10");
-    }
-
-    /** The revenue findings of a reconciliation of the period for the projects (run and waited for). */
-    private static List<Map<String, Object>> revenueFindings(String period, Contracted... projects) {
-        long run = Admin.as(Admin.OPERATOR).contentType("application/json").body(Map.of("period", period,
-                "projects", java.util.Arrays.stream(projects).map(Contracted::projectId).toList()))
-                .post("/admin/reconciliations").then().statusCode(202).extract().jsonPath().getLong("id");
-        await().atMost(Duration.ofSeconds(60)).until(() -> !"RUNNING".equals(Admin.as(Admin.VIEWER)
-                .get("/admin/reconciliations/" + run).then().extract().path("status")));
-        JsonPath result = Admin.as(Admin.VIEWER).get("/admin/reconciliations/" + run).then().statusCode(200)
-                .extract().jsonPath();
-        assertThat(result.getString("status")).as(result.prettify()).isEqualTo("COMPLETED");
-        return result.<Map<String, Object>>getList("findings").stream()
-                .filter(f -> List.of("CHANGED_AFTER_CLOSE", "REVENUE_UNACCOUNTED").contains(f.get("type"))).toList();
     }
 
     private static JsonPath close(String period) {
