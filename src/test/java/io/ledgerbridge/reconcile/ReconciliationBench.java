@@ -2,6 +2,7 @@ package io.ledgerbridge.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ledgerbridge.bench.BenchFigures;
 import io.ledgerbridge.testing.Admin;
 import io.ledgerbridge.testing.TimeEntryFixtures;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,8 +25,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Benchmark (make bench, not part of make test): one project's period with 1,000,000 approved time entries, each
  * transferred (1,000,000 sync records) and held by the ERP, with 4,000 deliberate gaps. Times the two phases of a
- * run on real PostgreSQL: the snapshot load (the same page handlers the route calls, fed pages of Harvest's and
- * Xero's shape: 2,000 and 500 entries) and the set-based match. The findings must be exactly the 4,000 gaps.
+ * run on real PostgreSQL: the snapshot load (the same page handlers the route calls, fed canonical pages as psa-read-time
+ * and read-time answer them: 2,000 and 500 entries, Harvest's and Xero's page sizes) and the set-based match. The
+ * findings must be exactly the 4,000 gaps.
  * Figures are printed and written to target/bench/reconciliation.txt.
  */
 @QuarkusTest
@@ -64,13 +66,13 @@ class ReconciliationBench {
         long loadStart = System.nanoTime();
         for (int first = 1; first <= ENTRIES; first += 2000) {
             int last = Math.min(ENTRIES, first + 1999);
-            reconciliations.sourcePage(page(run.id, projectId, harvestPage(base, first, last, last < ENTRIES)));
+            reconciliations.sourcePage(page(run.id, projectId, harvestPage(base, first, last)));
         }
         double sourceSeconds = seconds(loadStart);
         int erpEntries = ENTRIES - GAP;
         long erpStart = System.nanoTime();
         for (int first = 1; first <= erpEntries; first += 500) {
-            reconciliations.erpPage(page(run.id, projectId, xeroPage(base, first, Math.min(erpEntries, first + 499))));
+            reconciliations.erpPage(page(run.id, projectId, erpPage(base, first, Math.min(erpEntries, first + 499))));
         }
         double erpSeconds = seconds(erpStart);
 
@@ -93,8 +95,8 @@ class ReconciliationBench {
         }
         String report = """
                 reconciliation benchmark (PostgreSQL, one project, one period)
-                  approved entries (Harvest pages of 2000)   %,d   loaded in %.1f s (%,.0f entries/s)
-                  ERP entries (Xero pages of 500)            %,d   loaded in %.1f s (%,.0f entries/s)
+                  approved entries (PSA pages of 2000)       %,d   loaded in %.1f s (%,.0f entries/s)
+                  ERP entries (pages of 500)                 %,d   loaded in %.1f s (%,.0f entries/s)
                   sync records compared                      %,d   (seeded in %.1f s, not timed)
                   set-based match (all finding types)        %.2f s
                   findings                                   %s
@@ -103,6 +105,9 @@ class ReconciliationBench {
         System.out.println(report);
         Files.createDirectories(Path.of("target/bench"));
         Files.writeString(Path.of("target/bench/reconciliation.txt"), report);
+        BenchFigures.write("reconciliation", Map.of("entries", ENTRIES, "source.load.seconds", sourceSeconds,
+                "erp.load.seconds", erpSeconds, "match.seconds", matchSeconds, "findings", findings.values().stream()
+                        .mapToLong(Long::longValue).sum(), "findings.expected", 4L * GAP));
 
         // the deliberate gaps, no more, no fewer
         assertThat(findings).containsExactlyInAnyOrderEntriesOf(Map.of("STALE", (long) GAP, "AMOUNT_DIFFERS",
@@ -116,41 +121,44 @@ class ReconciliationBench {
                 "harvest:time-entry:" + tag + "%");
     }
 
-    /** Harvest entries first..last (id base+g, 90 minutes): 1..GAP approved a year ago and never transferred. */
-    private static String harvestPage(long base, int first, int last, boolean more) {
-        StringBuilder page = new StringBuilder((last - first + 1) * 160).append("{\"time_entries\": [");
+    /**
+     * Approved entries first..last (id base+g, 90 minutes) as psa-read-time answers them, canonical, whatever the PSA:
+     * 1..GAP approved a year ago and never transferred. Each page is handed to the page step on its own exchange, as
+     * page 1 of 1 (the route's paging and its max-pages check are ReconciliationTest's; here the cost of a page).
+     */
+    private static String harvestPage(long base, int first, int last) {
+        StringBuilder page = new StringBuilder((last - first + 1) * 120).append("{\"entries\": [");
         for (int g = first; g <= last; g++) {
             if (g > first) {
                 page.append(',');
             }
-            page.append("{\"id\": ").append(base + g).append(", \"spent_date\": \"2026-11-").append(10 + g % 19)
-                    .append("\", \"hours\": 1.5, \"is_closed\": true, \"updated_at\": \"")
-                    .append(g <= GAP ? "2025-11-01T09:00:00Z" : VERSION).append("\", \"user\": {\"id\": 7}}");
+            page.append("{\"id\": \"").append(base + g).append("\", \"workDate\": \"2026-11-").append(10 + g % 19)
+                    .append("\", \"hours\": 1.5, \"version\": \"")
+                    .append(g <= GAP ? "2025-11-01T09:00:00Z" : VERSION).append("\", \"userId\": \"7\"}");
         }
-        return page.append("], \"next_page\": ").append(more ? "2" : "null").append("}").toString();
+        return page.append("], \"page\": 1, \"more\": false}").toString();
     }
 
     /**
-     * Xero entries 1..ENTRIES-GAP: first ours, erp-(base+g) for g = GAP+1..ENTRIES-GAP (GAP+1..2*GAP with 95 minutes
+     * ERP entries 1..ENTRIES-GAP, as read-time answers them: first ours, erp-(base+g) for g = GAP+1..ENTRIES-GAP (GAP+1..2*GAP with 95 minutes
      * instead of 90: AMOUNT_DIFFERS; the last GAP transferred entries are absent: MISSING_IN_TARGET), then GAP
      * entries of other people nobody sent (ORPHAN_IN_TARGET).
      */
-    private static String xeroPage(long base, int first, int last) {
+    private static String erpPage(long base, int first, int last) {
         int ours = ENTRIES - 2 * GAP;
-        StringBuilder page = new StringBuilder((last - first + 1) * 180).append("{\"pagination\": {\"page\": 1, "
-                + "\"pageCount\": 1}, \"items\": [");
+        StringBuilder page = new StringBuilder((last - first + 1) * 150).append("{\"entries\": [");
         for (int j = first; j <= last; j++) {
             if (j > first) {
                 page.append(',');
             }
             int g = GAP + j;
             boolean orphan = j > ours;
-            page.append("{\"timeEntryId\": \"").append(orphan ? "orphan-" + base + "-" + j : "erp-" + (base + g))
+            page.append("{\"id\": \"").append(orphan ? "orphan-" + base + "-" + j : "erp-" + (base + g))
                     .append("\", \"userId\": \"").append(orphan ? "someone-" + j : "u").append("\", \"taskId\": ")
-                    .append("\"t\", \"dateUtc\": \"2026-11-").append(10 + g % 19).append("T00:00:00Z\", ")
-                    .append("\"duration\": ").append(!orphan && g <= 2 * GAP ? 95 : 90).append('}');
+                    .append("\"t\", \"workDate\": \"2026-11-").append(10 + g % 19).append("\", ")
+                    .append("\"minutes\": ").append(!orphan && g <= 2 * GAP ? 95 : 90).append('}');
         }
-        return page.append("]}").toString();
+        return page.append("], \"page\": 1, \"more\": false}").toString();
     }
 
     private Exchange page(long runId, long projectId, String body) {
