@@ -18,12 +18,16 @@ import org.awaitility.Awaitility;
 public final class ServiceProcess implements AutoCloseable {
 
     private final Process process;
+    /** Stops the process when the test JVM ends before close() (a timeout's SIGTERM, a hang detector's exit). */
+    private final Thread stopWithTheTests;
     private final int port;
     private final int managementPort;
     private volatile Duration timeToReady;
 
     private ServiceProcess(Process process, int port, int managementPort) {
         this.process = process;
+        this.stopWithTheTests = new Thread(process::destroyForcibly, "stop-service-" + process.pid());
+        Runtime.getRuntime().addShutdownHook(stopWithTheTests);
         this.port = port;
         this.managementPort = managementPort;
     }
@@ -70,13 +74,22 @@ public final class ServiceProcess implements AutoCloseable {
         }
         Process process = builder.start();
         ServiceProcess service = new ServiceProcess(process, port, managementPort);
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
-                .until(() -> {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException("the service exited; see " + log);
-                    }
-                    return service.ready();
-                });
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(50)).until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("the service exited; see " + log);
+                        }
+                        return service.ready();
+                    });
+        } catch (RuntimeException | Error notReady) {
+            try {
+                service.close();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            throw notReady;
+        }
         service.timeToReady = Duration.ofNanos(System.nanoTime() - launched);
         return service;
     }
@@ -150,6 +163,11 @@ public final class ServiceProcess implements AutoCloseable {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 kill();
             }
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopWithTheTests);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway; the process is already gone
         }
     }
 
