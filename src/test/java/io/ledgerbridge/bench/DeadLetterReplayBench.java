@@ -81,6 +81,8 @@ class DeadLetterReplayBench {
         System.out.println(report);
         Files.createDirectories(Path.of("target/bench"));
         Files.writeString(Path.of("target/bench/replay.txt"), report);
+        BenchFigures.write("replay", Map.of("count", COUNT, "seconds", seconds, "warmup.count", WARMUP,
+                "warmup.seconds", warmup, "posted.once", postedOnce));
         assertThat(outcomes).containsEntry("POSTED", (long) COUNT);
         assertThat(postedOnce).isEqualTo(COUNT);
         assertThat(calls).hasSize(COUNT);

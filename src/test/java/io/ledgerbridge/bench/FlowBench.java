@@ -55,6 +55,8 @@ class FlowBench {
     static final String TOPIC = "ledgerbridge.time-entries.approved";
     static final String VERSION = "2026-11-20T10:15:00Z";
     static final String ERP_PROJECT = "7b1e1a52-2c1f-4a55-9d43-5c2b0f6a9e10";
+    /** How long the service started again sits idle before its resident memory is read. */
+    static final int IDLE_SECONDS = Integer.getInteger("bench.flow.idle-seconds", 20);
 
     static final PostgresResource postgres = new PostgresResource();
     static final KafkaResource kafka = new KafkaResource();
@@ -137,12 +139,22 @@ class FlowBench {
         Map<String, String> config = ServiceProcess.clusterSettings(db, bootstrap, stubConfig,
                 work.resolve("reference-data.json"), PARTITIONS);
         List<String> jvm = Arrays.asList(System.getProperty("bench.flow.jvm", "-Xmx256m").split(" "));
+        // the service's profile while it posts: JFR's execution samples (settings=default: every 20 ms a running thread)
+        Path recording = work.resolve("service.jfr");
+        List<String> profiled = new java.util.ArrayList<>(jvm);
+        if (Boolean.parseBoolean(System.getProperty("bench.flow.jfr", "true"))) {
+            profiled.add("-XX:StartFlightRecording=filename=" + recording + ",settings=default");
+        }
         // glibc's malloc arenas (one per thread that allocates natively, 8 x cores) hold freed memory: cap them
         String arenas = System.getProperty("bench.flow.malloc-arenas", "");
         Map<String, String> environment = arenas.isBlank() ? Map.of() : Map.of("MALLOC_ARENA_MAX", arenas);
 
         String report;
-        try (ServiceProcess service = ServiceProcess.start(jvm, environment, config, work.resolve("service.log"))) {
+        Map<String, Object> figures = new java.util.LinkedHashMap<>();
+        java.time.Instant profileFrom;
+        java.time.Instant profileTo;
+        try (ServiceProcess service = ServiceProcess.start(profiled, environment, config, work.resolve("service.log"))) {
+            profileFrom = java.time.Instant.now();
             long cpuAtReady = cpuNanos(service.pid());
             long harnessAtReady = cpuNanos(ProcessHandle.current().pid());
             long[] machineAtReady = machineTicks();
@@ -183,6 +195,7 @@ class FlowBench {
                 }
             }
             awaitCalls(ENTRIES + steady, Duration.ofMinutes(10));
+            profileTo = java.time.Instant.now();
             long[] latencies = produced.entrySet().stream()
                     .mapToLong(e -> (calls.get(e.getKey())[1] - e.getValue()) / 1_000).sorted().toArray();
             long peakRss = peakRssKb(service.pid());
@@ -194,7 +207,10 @@ class FlowBench {
                     + "'POSTED' and cast(source_id as bigint) between " + firstId + " and " + lastId);
             long deadLetters = count(db, "select count(*) from dead_letter where business_key between "
                     + "'harvest:time-entry:" + firstId + "' and 'harvest:time-entry:" + lastId + "'");
+            long harnessBeforeBaseline = cpuNanos(ProcessHandle.current().pid());
             Baseline baseline = baseline();
+            double baselineMs = (cpuNanos(ProcessHandle.current().pid()) - harnessBeforeBaseline) / 1e6
+                    / Math.max(1, baseline.rows);
 
             report = String.format(Locale.ROOT, """
                     approved-time flow, cluster build (%s%s), %d entries waiting on Kafka (%d partitions, as many consumers), Xero stub with contract check
@@ -212,7 +228,8 @@ class FlowBench {
                       steady %d entries/s for %d s: approval -> ERP latency p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms   (target p99 <= 250)
                       posted once: %d of %d, duplicates %d, dead letters %d
                     baseline: kafka-clients consumer -> PostgreSQL JDBC batches of 500, same %d entries
-                      throughput                                     %.0f entries/s
+                        throughput                                     %.0f entries/s
+                      CPU per record (this JVM: consumer + JDBC)    %.3f ms   (service / baseline: %.1f; target <= 6)
                     ours / baseline                                  %.3f   (target >= 0.5)
                     """, String.join(" ", jvm), arenas.isBlank() ? "" : ", MALLOC_ARENA_MAX=" + arenas, ENTRIES, PARTITIONS, ENTRIES, produceSeconds,
                     service.timeToReady().toMillis() / 1000.0, throughput, readyToLastSeconds,
@@ -220,15 +237,59 @@ class FlowBench {
                     2000 / machineMs, stubMs * 10, groups, peakRss / 1024, RATE, STEADY_SECONDS,
                     percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),
                     latencies[latencies.length - 1] / 1000.0, posted, ENTRIES + steady, duplicates, deadLetters,
-                    ENTRIES, baseline.throughput, throughput / baseline.throughput);
+                    ENTRIES, baseline.throughput, baselineMs, serviceMs / baselineMs, throughput / baseline.throughput);
+            figures.put("ready.backlog.seconds", service.timeToReady().toMillis() / 1000.0);
+            figures.put("throughput", Math.round(throughput));
+            figures.put("baseline.throughput", Math.round(baseline.throughput));
+            figures.put("service.cpu.ms", serviceMs);
+            figures.put("stub.cpu.ms", stubMs);
+            figures.put("baseline.cpu.ms", baselineMs);
+            figures.put("peak.rss.mb", peakRss / 1024);
+            figures.put("steady.rate", RATE);
+            figures.put("steady.p50.ms", percentile(latencies, 50));
+            figures.put("steady.p99.ms", percentile(latencies, 99));
+            figures.put("erp.calls.per.entry", totalCalls / (double) (ENTRIES + steady));
+            figures.put("posted", posted);
+            figures.put("expected", ENTRIES + steady);
+            figures.put("duplicates", duplicates);
             System.out.println(report);
             assertThat(posted).as("every entry posted").isEqualTo(ENTRIES + steady);
             assertThat(duplicates).as("no entry posted twice").isZero();
             assertThat(baseline.rows).isEqualTo(ENTRIES);
             assertThat(peakRssBurst).isPositive();
         }
+
+        // the service's own hot spots while it posted (the JFR file is written when the service stops)
+        if (Files.exists(recording)) {
+            List<JfrTopFrames.Frame> top = JfrTopFrames.top(recording, profileFrom, profileTo, 10);
+            StringBuilder frames = new StringBuilder("service JFR, top 10 frames while posting (share of execution "
+                    + "samples, method on top of the stack)\n");
+            for (int i = 0; i < top.size(); i++) {
+                frames.append("  ").append(top.get(i)).append('\n');
+                figures.put("jfr.top." + (i + 1), top.get(i).toString().trim());
+            }
+            System.out.println(frames);
+            report += frames;
+        }
+
+        // start-up and idle memory: the same build started again on the migrated store, nothing waiting
+        try (ServiceProcess idle = ServiceProcess.start(jvm, environment, config, work.resolve("service-idle.log"))) {
+            Thread.sleep(IDLE_SECONDS * 1000L);
+            long idleRss = rssKb(idle.pid());
+            String started = String.format(Locale.ROOT, """
+                    started again, nothing waiting (%s)
+                      time to ready (launch -> /q/health/ready 200)  %.2f s   (target <= 3)
+                      RSS after %d s idle (VmRSS)                    %d MB   (target <= 200)
+                    """, String.join(" ", jvm), idle.timeToReady().toMillis() / 1000.0, IDLE_SECONDS,
+                    idleRss / 1024);
+            System.out.println(started);
+            report += started;
+            figures.put("ready.seconds", idle.timeToReady().toMillis() / 1000.0);
+            figures.put("idle.rss.mb", idleRss / 1024);
+        }
         Files.createDirectories(Path.of("target/bench"));
         Files.writeString(Path.of("target/bench/flow.txt"), report);
+        BenchFigures.write("flow", figures);
     }
 
     record Baseline(long rows, double throughput) {
@@ -361,8 +422,17 @@ class FlowBench {
 
     /** Peak resident set size (VmHWM) in kB. */
     static long peakRssKb(long pid) throws Exception {
+        return status(pid, "VmHWM:");
+    }
+
+    /** Resident set size now (VmRSS) in kB. */
+    static long rssKb(long pid) throws Exception {
+        return status(pid, "VmRSS:");
+    }
+
+    private static long status(long pid, String field) throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmHWM:")) {
+            if (line.startsWith(field)) {
                 return Long.parseLong(line.replaceAll("\\D", ""));
             }
         }
