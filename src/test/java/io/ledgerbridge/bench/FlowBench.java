@@ -138,7 +138,14 @@ class FlowBench {
 
         Map<String, String> config = ServiceProcess.clusterSettings(db, bootstrap, stubConfig,
                 work.resolve("reference-data.json"), PARTITIONS);
-        List<String> jvm = Arrays.asList(System.getProperty("bench.flow.jvm", "-Xmx256m").split(" "));
+        List<String> jvm = new java.util.ArrayList<>(
+                Arrays.asList(System.getProperty("bench.flow.jvm", "-Xmx256m").split(" ")));
+        // as the manifests run it (JDK 19+): the first start writes the class data archive when it stops, the start
+        // again below maps it (a container restarted in its pod)
+        if (Runtime.version().feature() >= 19) {
+            jvm.add("-XX:+AutoCreateSharedArchive");
+            jvm.add("-XX:SharedArchiveFile=" + work.resolve("app.jsa"));
+        }
         // the service's profile while it posts: JFR's execution samples (settings=default: every 20 ms a running thread)
         Path recording = work.resolve("service.jfr");
         List<String> profiled = new java.util.ArrayList<>(jvm);

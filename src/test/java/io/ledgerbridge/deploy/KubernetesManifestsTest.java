@@ -341,6 +341,23 @@ class KubernetesManifestsTest {
                 container.getResources().getLimits().get("memory"), heap.group()).isGreaterThanOrEqualTo(BEYOND_HEAP);
         assertThat(Quantity.getAmountInBytes(
                 container.getResources().getRequests().get("memory")).longValueExact()).isLessThanOrEqualTo(limitBytes);
+        assertClassArchiveWritable(options, container);
+    }
+
+    /**
+     * The class data archive the JVM writes when the container stops (and maps at its next start) lies on a volume
+     * the read-only container can write, one that outlives a container restart in its pod.
+     */
+    private static void assertClassArchiveWritable(String options, Container container) {
+        assertThat(options).contains("-XX:+AutoCreateSharedArchive");
+        Matcher archive = Pattern.compile("-XX:SharedArchiveFile=(\\S+)").matcher(options);
+        assertThat(archive.find()).as("JAVA_TOOL_OPTIONS names the archive: %s", options).isTrue();
+        Path folder = Path.of(archive.group(1)).getParent();
+        assertThat(container.getVolumeMounts()).as("a volume mounted at %s", folder)
+                .anySatisfy(mount -> {
+                    assertThat(mount.getMountPath()).isEqualTo(folder.toString());
+                    assertThat(mount.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+                });
     }
 
     private static <T extends HasMetadata> T one(List<HasMetadata> objects, Class<T> type) {

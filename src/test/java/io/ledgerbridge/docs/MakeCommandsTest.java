@@ -102,13 +102,15 @@ class MakeCommandsTest {
 
     /**
      * The environment {@code make run-cluster} starts the service with: its recipe as make prints it ({@code -n}),
-     * without the build, with {@code env} in place of {@code java -jar}, run by the shell as make would.
+     * without the build, with {@code env} in place of the {@code java ... -jar} launch, run by the shell as make would.
      */
     private static Map<String, String> runClusterEnvironment(Path servers) throws IOException, InterruptedException {
         String recipe = run("make", "-s", "-n", "run-cluster", "SERVERS=" + servers);
         String start = recipe.substring(recipe.indexOf("QUARKUS_PROFILE="));
-        assertThat(start).as("run-cluster's recipe").contains("java -jar");
-        String printEnvironment = start.substring(0, start.lastIndexOf("java -jar")) + "env";
+        // the launcher: java, or the JDK's (JAVA_HOME)/bin/java, with its options, up to -jar
+        java.util.regex.Matcher launcher = java.util.regex.Pattern.compile("(\\S*/)?java( -\\S+)* -jar").matcher(start);
+        assertThat(launcher.find()).as("run-cluster's recipe starts java -jar: %s", start).isTrue();
+        String printEnvironment = start.substring(0, launcher.start()) + "env";
         Map<String, String> environment = new LinkedHashMap<>();
         for (String line : run("bash", "-c", printEnvironment).split("\n")) {
             if (line.matches("^(QUARKUS|LEDGERBRIDGE)_[A-Z_]+=.*")) {
