@@ -6,6 +6,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
@@ -15,7 +16,8 @@ import java.time.Instant;
 public class FactEvent extends PanacheEntityBase {
 
     @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "fact_event_seq")
+    @SequenceGenerator(name = "fact_event_seq", sequenceName = "fact_event_seq", allocationSize = 50)
     public Long id;
     /** The fact's name: time-entry, expense, invoice-line, credit-note-line, journal-line, milestone. */
     public String fact;

@@ -8,9 +8,13 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultMessage;
 
 /**
  * The warehouse feed: every canonical fact as a versioned CloudEvent (type {@code io.ledgerbridge.fact.<fact>.v1},
@@ -24,6 +28,12 @@ public class Facts {
 
     /** Header: the Kafka key of a published fact (its subject); toCloudEvent writes it. */
     public static final String KEY = "kafka.KEY";
+    /** Exchange property: the ids of the facts being sent by the feed, marked published once all are acknowledged. */
+    public static final String PUBLISHING = "ledgerbridgeFactsPublishing";
+    /** Exchange property: whether the feed's last batch was full, so another may be waiting. */
+    public static final String MORE = "ledgerbridgeFactsMore";
+    /** Facts sent in one batch by the feed. */
+    static final int BATCH = 500;
     /** Where the facts' schemas are published: the dataschema of each event. */
     public static final String SCHEMAS = "https://ledgerbridge.io/schemas/facts/";
 
@@ -47,35 +57,52 @@ public class Facts {
         event.persist();
     }
 
-    /** The facts not yet published, oldest first (at most 500). */
-    public List<Long> unpublished() {
-        return QuarkusTransaction.requiringNew().call(() -> FactEvent.<FactEvent>find("publishedAt is null order by id")
-                .page(0, 500).list().stream().map(e -> e.id).toList());
+    /**
+     * The facts not yet published, oldest first (at most {@value #BATCH}), as one message each: its CloudEvent
+     * (structured, JSON), keyed by its subject. The Kafka producer sends the list as one batch and waits for every
+     * acknowledgement; {@link #published} then marks them all. Their ids are kept in {@link #PUBLISHING}, and
+     * {@link #MORE} says whether the batch was full. No body (null) when every fact is published.
+     */
+    public List<Message> unpublished(Exchange exchange) {
+        List<FactEvent> facts = QuarkusTransaction.requiringNew().call(() -> FactEvent.<FactEvent>find(
+                "publishedAt is null order by id").page(0, BATCH).list());
+        exchange.setProperty(PUBLISHING, facts.stream().map(fact -> fact.id).toList());
+        exchange.setProperty(MORE, facts.size() == BATCH);
+        List<Message> events = new ArrayList<>(facts.size());
+        for (FactEvent fact : facts) {
+            Message event = new DefaultMessage(exchange);
+            event.setHeader(KEY, fact.subject);
+            event.setBody(cloudEvent(fact));
+            events.add(event);
+        }
+        return events.isEmpty() ? null : events;
     }
 
-    /** Replaces the body (a fact event id) by its CloudEvent (structured, JSON); the key is its subject. */
-    public void toCloudEvent(Exchange exchange) throws JsonProcessingException {
-        Long id = exchange.getMessage().getBody(Long.class);
-        FactEvent fact = QuarkusTransaction.requiringNew().call(() -> FactEvent.<FactEvent>findById(id));
-        ObjectNode event = json.createObjectNode();
-        event.put("specversion", "1.0");
-        event.put("id", "fact-" + fact.id);
-        event.put("source", "/ledgerbridge/facts");
-        event.put("type", "io.ledgerbridge.fact." + fact.fact + ".v" + Extracts.VERSION);
-        event.put("subject", fact.subject);
-        event.put("time", fact.createdAt.toString());
-        event.put("datacontenttype", "application/json");
-        event.put("dataschema", SCHEMAS + fact.fact + ".schema.json");
-        event.set("data", json.readTree(fact.data));
-        exchange.getMessage().setHeader(KEY, fact.subject);
-        exchange.setProperty(FactEvent.class.getName(), fact.id);
-        exchange.getMessage().setBody(json.writeValueAsString(event));
+    private String cloudEvent(FactEvent fact) {
+        try {
+            ObjectNode event = json.createObjectNode();
+            event.put("specversion", "1.0");
+            event.put("id", "fact-" + fact.id);
+            event.put("source", "/ledgerbridge/facts");
+            event.put("type", "io.ledgerbridge.fact." + fact.fact + ".v" + Extracts.VERSION);
+            event.put("subject", fact.subject);
+            event.put("time", fact.createdAt.toString());
+            event.put("datacontenttype", "application/json");
+            event.put("dataschema", SCHEMAS + fact.fact + ".schema.json");
+            event.set("data", json.readTree(fact.data));
+            return json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    /** The fact just sent is published. */
+    /** The facts just sent (every one acknowledged) are published: one update for the batch. */
     public void published(Exchange exchange) {
-        Long id = exchange.getProperty(FactEvent.class.getName(), Long.class);
-        QuarkusTransaction.requiringNew().run(() -> FactEvent.update("publishedAt = ?1 where id = ?2",
-                StoreTime.now(), id));
+        List<?> ids = exchange.getProperty(PUBLISHING, List.class);
+        if (ids == null || ids.isEmpty()) {
+            return;
+        }
+        Instant now = StoreTime.now();
+        QuarkusTransaction.requiringNew().run(() -> FactEvent.update("publishedAt = ?1 where id in ?2", now, ids));
     }
 }
