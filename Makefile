@@ -2,15 +2,12 @@
 SERVERS ?= target/local-servers
 JAR := target/quarkus-app/quarkus-run.jar
 # The build, the tests and the service run on JDK 25 where it is installed (Temurin's, beside Debian's JDK 17): it
-# starts the service faster and brings AutoCreateSharedArchive's class data archive (docs/performance.md). The
-# bytecode stays Java 17, so JAVA_HOME pointing at a JDK 17 or 21 still builds and runs everything.
+# starts the service sooner (docs/performance.md "Start-up"). The bytecode stays Java 17, so JAVA_HOME pointing at a
+# JDK 17 or 21 still builds and runs everything. (The class data archive of the manifests is not used here: these
+# targets package the jar again each time, and an archive is only valid for the jar it was written with.)
 JAVA_HOME ?= $(firstword $(wildcard /usr/lib/jvm/temurin-25-jdk-amd64))
 export JAVA_HOME
 JAVA := $(if $(JAVA_HOME),$(JAVA_HOME)/bin/java,java)
-# On JDK 19+ the service keeps the classes it loaded in an archive beside the jar, written when it stops, used (and
-# rewritten when the jar changed) by the next start: a restart is 2-3 s faster. JDK 17 has no such option.
-JAVA_FEATURE = $(shell $(JAVA) -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-CLASS_ARCHIVE = $(if $(filter 17 18,$(JAVA_FEATURE)),,-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$(dir $(JAR))app.jsa)
 
 .PHONY: docs image run test test-console bench chaos cluster-build validate-routes package servers-up servers-down run-cluster clean k8s sandbox run-sandbox native native-sources
 
@@ -20,7 +17,7 @@ docs:
 
 ## Start the service on its embedded default (H2 under data/, file outbox under data/erp-outbox/) on port 8080.
 run: package
-	$(JAVA) $(CLASS_ARCHIVE) -Dquarkus.profile=embedded -jar $(JAR)
+	$(JAVA) -Dquarkus.profile=embedded -jar $(JAR)
 
 ## Run every test against real PostgreSQL and Kafka (started on free ports by the tests themselves).
 test:
@@ -99,7 +96,7 @@ run-cluster:
 	LEDGERBRIDGE_KAFKA_BOOTSTRAP=$$(sed -n 's#^advertised.listeners=PLAINTEXT://##p' $(SERVERS)/kafka/server.properties) \
 	LEDGERBRIDGE_ERP_CONNECTOR=$${LEDGERBRIDGE_ERP_CONNECTOR:-file-outbox} \
 	LEDGERBRIDGE_OIDC_ENABLED=$$(test -n "$$LEDGERBRIDGE_OIDC_ISSUER" && echo true || echo false) \
-	$(JAVA) $(CLASS_ARCHIVE) -jar $(JAR)
+	$(JAVA) -jar $(JAR)
 
 ## A local sandbox of the vendors (Harvest, Xero, CRM: the tests' contract-checking stand-ins) for docs/operations.md's
 ## project-to-cash walkthrough; runs in the foreground until Ctrl-C, writes the service's settings to target/sandbox.
@@ -109,7 +106,7 @@ sandbox:
 
 ## The embedded profile connected to the sandbox of `make sandbox` (its own H2 file: data/sandbox).
 run-sandbox: package
-	$(JAVA) $(CLASS_ARCHIVE) -Dquarkus.profile=embedded $$(cat target/sandbox/service.args) -jar $(JAR)
+	$(JAVA) -Dquarkus.profile=embedded $$(cat target/sandbox/service.args) -jar $(JAR)
 
 ## A native executable of the cluster build (target/*-runner): with native-image (GraalVM/Mandrel) on the PATH, or
 ## inside a builder container when a container engine answers; neither on this machine (then it says so and fails).
