@@ -26,7 +26,7 @@ import org.apache.camel.support.DefaultMessage;
 @Named("facts")
 public class Facts {
 
-    /** Header: the Kafka key of a published fact (its subject); toCloudEvent writes it. */
+    /** Header: the Kafka key of a published fact (its subject), on each message unpublished() answers. */
     public static final String KEY = "kafka.KEY";
     /** Exchange property: the ids of the facts being sent by the feed, marked published once all are acknowledged. */
     public static final String PUBLISHING = "ledgerbridgeFactsPublishing";
