@@ -122,7 +122,11 @@ public class BillableItem extends PanacheEntityBase {
                 .list();
     }
 
+    /**
+     * The items a run billed, by work date: their ids follow the order the entries were posted in, which the Kafka lanes
+     * do not keep.
+     */
     public static List<BillableItem> ofRun(Long runId) {
-        return list("billingRunId = ?1 order by id", runId);
+        return list("billingRunId = ?1 order by workDate, kind, sourceId, id", runId);
     }
 }
