@@ -20,6 +20,7 @@ import io.ledgerbridge.money.Regions;
 import io.ledgerbridge.project.AssignmentRecord;
 import io.ledgerbridge.project.ProjectRecord;
 import io.ledgerbridge.store.GroupCommit;
+import io.ledgerbridge.store.ReferenceCache;
 import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.sync.SyncRecords;
 import io.ledgerbridge.warehouse.Extracts;
@@ -40,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 
 /**
@@ -64,10 +66,12 @@ public class Billables {
     private final GroupCommit<Pricing> pricings;
 
     private final Facts facts;
+    private final ReferenceCache references;
 
     Billables(FlowJson json, RateCards rateCards, FxRates fxRates, Regions regions, SyncRecords syncRecords,
-            LedgerbridgeConfig config, MeterRegistry registry, Facts facts) {
+            LedgerbridgeConfig config, MeterRegistry registry, Facts facts, ReferenceCache references) {
         this.facts = facts;
+        this.references = references;
         int concurrent = config.store().concurrentGroups();
         this.completions = new GroupCommit<>("completions", MAX_GROUP, concurrent, this::completeAll, registry);
         this.pricings = new GroupCommit<>("pricings", MAX_GROUP, concurrent, this::priceAll, registry);
@@ -167,48 +171,87 @@ public class Billables {
     }
 
     /**
-     * Reads the reference data of a group of time entries in one transaction: their projects in one query, their
-     * people's assignments in another, each rate card version and FX rate once; an entry whose data is missing or
+     * Reads the reference data of a group of time entries in one transaction, from this instance's {@link ReferenceCache}
+     * while the store's reference generation has not moved, else from the store: the projects not kept in one query,
+     * the people's assignments in another, each rate card version and FX rate once; an entry whose data is missing or
      * inactive gets its own failure, the others are priced.
      */
     private void priceAll(List<Pricing> group) {
+        ReferenceCache.Generation refs = references.current();
         Set<String> projectIds = new HashSet<>();
-        Set<String> userIds = new HashSet<>();
+        Set<List<String>> staffing = new HashSet<>();
         group.forEach(pricing -> {
             projectIds.add(pricing.psaProjectId);
-            userIds.add(pricing.psaUserId);
+            staffing.add(List.of(pricing.psaProjectId, pricing.psaUserId));
         });
-        Map<String, ProjectRecord> projects = new HashMap<>();
-        ProjectRecord.byPsaIds(projectIds).forEach(project -> projects.put(project.psaId, project));
-        List<AssignmentRecord> assignments = AssignmentRecord.ofAny(projectIds, userIds);
-        List<ContractTerm> terms = projects.isEmpty() ? List.of()
-                : ContractTerm.ofProjects(projects.values().stream().map(p -> p.id).toList());
-        Map<List<Object>, RateCards.Rates> rates = new HashMap<>();
-        Map<List<Object>, BigDecimal> conversions = new HashMap<>();
+        Map<String, ProjectRecord> projects = projects(refs, projectIds);
+        Map<List<String>, List<AssignmentRecord>> assignments = assignments(refs, staffing);
+        Map<Long, List<ContractTerm>> terms = refs.getAll("contract-terms",
+                projects.values().stream().map(p -> p.id).toList(), ids -> {
+                    Map<Long, List<ContractTerm>> byProject = new HashMap<>();
+                    ContractTerm.ofProjects(ids).forEach(t -> byProject.computeIfAbsent(t.projectId,
+                            k -> new ArrayList<>()).add(t));
+                    ids.forEach(id -> byProject.putIfAbsent(id, List.of()));
+                    return byProject;
+                });
         for (Pricing pricing : group) {
             pricing.priced = null;
             pricing.refused = null;
             try {
                 Staffed staffed = staffed(pricing.system, pricing.psaProjectId, pricing.psaUserId, pricing.workDate,
-                        Optional.ofNullable(projects.get(pricing.psaProjectId)), assignments.stream()
-                                .filter(a -> a.psaProjectId.equals(pricing.psaProjectId)
-                                        && a.psaUserId.equals(pricing.psaUserId))
-                                .toList());
+                        Optional.ofNullable(projects.get(pricing.psaProjectId)),
+                        assignments.getOrDefault(List.of(pricing.psaProjectId, pricing.psaUserId), List.of()));
                 String card = staffed.project().rateCard;
                 String role = staffed.assignment().role;
-                RateCards.Rates rate = rates.computeIfAbsent(List.of(card, role, pricing.workDate),
-                        key -> rateCards.ratesOn(card, role, pricing.workDate));
+                RateCards.Rates rate = refs.<RateCards.Rates>get("rates", List.of(card, role, pricing.workDate),
+                        () -> rateCards.findRatesOn(card, role, pricing.workDate).orElse(null));
+                if (rate == null) {
+                    throw RateCards.noRate(card, role, pricing.workDate);
+                }
                 String from = rate.billRate().currency().getCurrencyCode();
                 String to = staffed.project().currency;
-                BigDecimal fx = from.equals(to) ? null
-                        : conversions.computeIfAbsent(List.of(from, to, pricing.workDate),
-                                key -> fxRates.rateOn(from, to, pricing.workDate));
-                pricing.priced = new Priced(staffed, rate, fx,
-                        Contracts.typeOn(terms, staffed.project(), pricing.workDate));
+                BigDecimal fx = from.equals(to) ? null : fxRate(refs, from, to, pricing.workDate);
+                pricing.priced = new Priced(staffed, rate, fx, Contracts.typeOn(
+                        terms.getOrDefault(staffed.project().id, List.of()), staffed.project(), pricing.workDate));
             } catch (FlowFailure refused) {
                 pricing.refused = refused;
             }
         }
+    }
+
+    /** The projects of the PSA ids (those known), from the reference cache or in one query. */
+    private static Map<String, ProjectRecord> projects(ReferenceCache.Generation refs, Set<String> psaIds) {
+        return refs.getAll("projects", psaIds, missing -> {
+            Map<String, ProjectRecord> found = new HashMap<>();
+            ProjectRecord.byPsaIds(missing).forEach(project -> found.put(project.psaId, project));
+            return found;
+        });
+    }
+
+    /** The assignments of each (PSA project, PSA person), newest first, from the reference cache or in one query. */
+    private static Map<List<String>, List<AssignmentRecord>> assignments(ReferenceCache.Generation refs,
+            Set<List<String>> staffing) {
+        return refs.getAll("assignments", staffing, missing -> {
+            Map<List<String>, List<AssignmentRecord>> found = new HashMap<>();
+            missing.forEach(pair -> found.put(pair, new ArrayList<>()));
+            AssignmentRecord.ofAny(missing.stream().map(pair -> pair.get(0)).collect(Collectors.toSet()),
+                    missing.stream().map(pair -> pair.get(1)).collect(Collectors.toSet())).forEach(a -> {
+                        List<AssignmentRecord> of = found.get(List.of(a.psaProjectId, a.psaUserId));
+                        if (of != null) {
+                            of.add(a);
+                        }
+                    });
+            return found;
+        });
+    }
+
+    /** Units of {@code to} per unit of {@code from} on the date, from the reference cache or the store. */
+    private BigDecimal fxRate(ReferenceCache.Generation refs, String from, String to, LocalDate on) {
+        BigDecimal rate = refs.get("fx", List.of(from, to, on), () -> fxRates.findRateOn(from, to, on).orElse(null));
+        if (rate == null) {
+            throw FxRates.noRate(from, to, on);
+        }
+        return rate;
     }
 
     /**
@@ -259,8 +302,13 @@ public class Billables {
     }
 
     private Staffed staffed(String system, String psaProjectId, String psaUserId, LocalDate date) {
-        return QuarkusTransaction.joiningExisting().call(() -> staffed(system, psaProjectId, psaUserId, date,
-                ProjectRecord.byPsaId(psaProjectId), AssignmentRecord.of(psaProjectId, psaUserId)));
+        return QuarkusTransaction.joiningExisting().call(() -> {
+            ReferenceCache.Generation refs = references.current();
+            return staffed(system, psaProjectId, psaUserId, date,
+                    Optional.ofNullable(projects(refs, Set.of(psaProjectId)).get(psaProjectId)),
+                    assignments(refs, Set.of(List.of(psaProjectId, psaUserId)))
+                            .getOrDefault(List.of(psaProjectId, psaUserId), List.of()));
+        });
     }
 
     /** The project, active on the date, and the person's assignment to it covering the date (newest first). */

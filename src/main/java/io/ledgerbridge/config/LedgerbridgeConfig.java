@@ -636,6 +636,15 @@ public interface LedgerbridgeConfig {
          */
         @WithDefault("1")
         int concurrentGroups();
+
+        /**
+         * Reference data (projects, assignments, contract terms, rate card versions, FX rates) each instance keeps in
+         * memory between pricings, at most this many entries; kept while the store's reference generation is the one
+         * they were read at (any write to those tables counts it up, on every instance's next read). 0: read from the
+         * store every time.
+         */
+        @WithDefault("100000")
+        int referenceCacheSize();
     }
 
     interface Inbox {

@@ -11,6 +11,7 @@ import java.math.MathContext;
 import java.time.LocalDate;
 import java.util.Currency;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Effective-dated FX rates. The rate of a record's business date applies, also when it is replayed months later;
@@ -31,13 +32,23 @@ public class FxRates {
     // a missing rate is an answer, not a failure of the caller's transaction (a group of pricings shares one)
     @Transactional(dontRollbackOn = FlowFailure.class)
     public BigDecimal rateOn(String base, String quote, LocalDate on) {
+        return findRateOn(base, quote, on).orElseThrow(() -> noRate(base, quote, on));
+    }
+
+    /** {@link #rateOn}, empty when no rate either way is in force on the date. */
+    @Transactional
+    public Optional<BigDecimal> findRateOn(String base, String quote, LocalDate on) {
         if (base.equals(quote)) {
-            return BigDecimal.ONE;
+            return Optional.of(BigDecimal.ONE);
         }
         return FxRate.inForce(base, quote, on).map(r -> r.rate)
-                .or(() -> FxRate.inForce(quote, base, on).map(r -> BigDecimal.ONE.divide(r.rate, INVERSE)))
-                .orElseThrow(() -> new FlowFailure(ErrorClass.FX,
-                        "no FX rate " + base + "/" + quote + " in force on " + on + "; load one effective on or before it"));
+                .or(() -> FxRate.inForce(quote, base, on).map(r -> BigDecimal.ONE.divide(r.rate, INVERSE)));
+    }
+
+    /** The FX failure of a pair without a rate in force on the date. */
+    public static FlowFailure noRate(String base, String quote, LocalDate on) {
+        return new FlowFailure(ErrorClass.FX,
+                "no FX rate " + base + "/" + quote + " in force on " + on + "; load one effective on or before it");
     }
 
     /** The amount in the target currency at the rate of the date, rounded half-even once. */

@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Currency;
 import java.util.List;
+import java.util.Optional;
 
 /** Versioned, effective-dated rate cards: the version in force on the work date prices the work. */
 @ApplicationScoped
@@ -28,11 +29,22 @@ public class RateCards {
     // a missing rate is an answer, not a failure of the caller's transaction (a group of pricings shares one)
     @Transactional(dontRollbackOn = FlowFailure.class)
     public Rates ratesOn(String card, String role, LocalDate workDate) {
-        RateCardRate rate = RateCardRate.inForce(card, role, workDate).orElseThrow(() -> new FlowFailure(ErrorClass.RATE,
-                "rate card " + card + " has no rate for role " + role + " on " + workDate));
-        Currency currency = Currency.getInstance(rate.currency);
-        return new Rates(rate.card, rate.role, rate.version, rate.effectiveFrom, new Money(rate.billRate, currency),
-                new Money(rate.costRate, currency));
+        return findRatesOn(card, role, workDate).orElseThrow(() -> noRate(card, role, workDate));
+    }
+
+    /** The rates of the card version in force for the role on the date, if any. */
+    @Transactional
+    public Optional<Rates> findRatesOn(String card, String role, LocalDate workDate) {
+        return RateCardRate.inForce(card, role, workDate).map(rate -> {
+            Currency currency = Currency.getInstance(rate.currency);
+            return new Rates(rate.card, rate.role, rate.version, rate.effectiveFrom, new Money(rate.billRate, currency),
+                    new Money(rate.costRate, currency));
+        });
+    }
+
+    /** The RATE failure of a card without a rate for the role on the date. */
+    public static FlowFailure noRate(String card, String role, LocalDate workDate) {
+        return new FlowFailure(ErrorClass.RATE, "rate card " + card + " has no rate for role " + role + " on " + workDate);
     }
 
     /** Adds rates; a new effective date for a card and role is its next version. Returns how many were added. */
