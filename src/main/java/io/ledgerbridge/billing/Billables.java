@@ -389,11 +389,13 @@ public class Billables {
         }
         syncRecords.markPosted(posted);
         // the warehouse feed: each entry as kept, in this transaction
-        Map<Long, ProjectRecord> projects = new HashMap<>();
-        List<Long> projectIds = kept.stream().map(i -> i.projectId).distinct().toList();
-        if (!projectIds.isEmpty()) {
-            ProjectRecord.<ProjectRecord>list("id in ?1", projectIds).forEach(p -> projects.put(p.id, p));
-        }
+        Set<Long> projectIds = kept.stream().map(i -> i.projectId).collect(Collectors.toSet());
+        Map<Long, ProjectRecord> projects = projectIds.isEmpty() ? Map.of()
+                : references.current().getAll("projects-by-key", projectIds, missing -> {
+                    Map<Long, ProjectRecord> found = new HashMap<>();
+                    ProjectRecord.<ProjectRecord>list("id in ?1", missing).forEach(p -> found.put(p.id, p));
+                    return found;
+                });
         for (BillableItem item : kept) {
             facts.record(item.kind == BillableItem.Kind.TIME ? "time-entry" : "expense",
                     item.sourceSystem + ":" + item.sourceId, Extracts.item(item, projects.get(item.projectId)));

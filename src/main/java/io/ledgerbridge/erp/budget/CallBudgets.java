@@ -14,9 +14,14 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.jboss.logging.Logger;
 
@@ -33,8 +39,8 @@ import org.jboss.logging.Logger;
  * <p>
  * Each account has a token bucket in table {@code erp_call_budget}: it holds at most {@code burst} calls and refills
  * at {@code (calls - burst) / window}, so that no rolling window of the vendor's length holds more than
- * {@code calls} (the most any window can see is the burst plus one window's refill). A call takes a token under a
- * row lock; none left: it waits for the next one. A day limit is counted per UTC day; spent, calls wait for the next
+ * {@code calls} (the most any window can see is the burst plus one window's refill). A call takes a token by a
+ * compare-and-set of the row; none left: it waits for the next one. A day limit is counted per UTC day; spent, calls wait for the next
  * day, visible as {@code ledgerbridge.erp.budget.day.exhausted} and in {@code GET /admin/erp/budgets}, and nothing is
  * dead-lettered for it. The vendor's remaining-limit headers (Xero's {@code X-MinLimit-Remaining},
  * {@code X-DayLimit-Remaining}) correct the budget when other clients of the account spend it too.
@@ -60,12 +66,14 @@ public class CallBudgets {
 
     private final Map<String, CallBudget> limits;
     private final EntityManager store;
+    private final DataSource dataSource;
     private final MeterRegistry registry;
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
 
-    CallBudgets(LedgerbridgeConfig config, EntityManager store, MeterRegistry registry) {
+    CallBudgets(LedgerbridgeConfig config, EntityManager store, DataSource dataSource, MeterRegistry registry) {
         this.limits = config.erp().budgets();
         this.store = store;
+        this.dataSource = dataSource;
         this.registry = registry;
     }
 
@@ -168,44 +176,119 @@ public class CallBudgets {
     /**
      * Takes a token of the account's shared bucket, or answers how many milliseconds until the next one (until the
      * next UTC day when the day limit is spent).
+     * <p>
+     * The bucket's row is read and written back with a compare-and-set in two plain statements of their own (outside
+     * any transaction of the caller): it is written only if no instance changed it since it was read, else read
+     * again. One call costs two short statements, not a transaction holding the row's lock.
      */
     private long take(Account account) {
-        CallBudget limit = account.limit;
         ensureRow(account);
-        return QuarkusTransaction.requiringNew().call(() -> {
-            ErpCallBudget row = store.find(ErpCallBudget.class, account.key, LockModeType.PESSIMISTIC_WRITE);
-            Instant now = StoreTime.now();
-            LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-            if (!today.equals(row.budgetDay)) {
-                row.budgetDay = today;
-                row.dayUsed = 0;
-            }
-            double perMilli = ratePerMilli(limit);
-            double elapsed = Math.max(0, Duration.between(row.refilledAt, now).toNanos() / 1e6);
-            double tokens = Math.min(limit.burst(), row.tokens.doubleValue() + elapsed * perMilli);
-            row.refilledAt = now;
-            row.updatedAt = now;
-            account.dayUsedSeen = row.dayUsed;
-            if (limit.perDay() > 0 && row.dayUsed >= limit.perDay()) {
-                row.tokens = decimal(tokens);
-                if (!account.dayExhausted) {
-                    LOG.warnf("ERP account %s spent its day limit of %d calls: its calls wait until %s 00:00 UTC",
-                            account.key, limit.perDay(), today.plusDays(1));
+        return QuarkusTransaction.suspendingExisting().call(() -> {
+            try (Connection connection = dataSource.getConnection()) {
+                while (true) {
+                    Bucket read = Bucket.read(connection, account.key);
+                    Bucket next = read.copy();
+                    long wait = take(account, next);
+                    if (next.writeOver(read, connection, account.key)) {
+                        account.dayUsedSeen = next.dayUsed;
+                        return wait;
+                    }
+                    // another call (this instance's or another's) changed the bucket since: read it again
                 }
-                account.dayExhausted = true;
-                return Math.max(1, Duration.between(now, today.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC))
-                        .toMillis());
             }
-            account.dayExhausted = false;
-            if (tokens >= 1) {
-                row.tokens = decimal(tokens - 1);
-                row.dayUsed++;
-                account.dayUsedSeen = row.dayUsed;
-                return 0L;
-            }
-            row.tokens = decimal(tokens);
-            return Math.max(1, (long) Math.ceil((1 - tokens) / perMilli));
         });
+    }
+
+    /** The token bucket arithmetic on one read of the row: changes {@code bucket}, answers the wait (0: taken). */
+    private long take(Account account, Bucket bucket) {
+        CallBudget limit = account.limit;
+        Instant now = StoreTime.now();
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        if (!today.equals(bucket.budgetDay)) {
+            bucket.budgetDay = today;
+            bucket.dayUsed = 0;
+        }
+        double perMilli = ratePerMilli(limit);
+        double elapsed = Math.max(0, Duration.between(bucket.refilledAt, now).toNanos() / 1e6);
+        double tokens = Math.min(limit.burst(), bucket.tokens.doubleValue() + elapsed * perMilli);
+        bucket.refilledAt = now;
+        if (limit.perDay() > 0 && bucket.dayUsed >= limit.perDay()) {
+            bucket.tokens = decimal(tokens);
+            if (!account.dayExhausted) {
+                LOG.warnf("ERP account %s spent its day limit of %d calls: its calls wait until %s 00:00 UTC",
+                        account.key, limit.perDay(), today.plusDays(1));
+            }
+            account.dayExhausted = true;
+            return Math.max(1, Duration.between(now, today.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC))
+                    .toMillis());
+        }
+        account.dayExhausted = false;
+        if (tokens >= 1) {
+            bucket.tokens = decimal(tokens - 1);
+            bucket.dayUsed++;
+            return 0L;
+        }
+        bucket.tokens = decimal(tokens);
+        return Math.max(1, (long) Math.ceil((1 - tokens) / perMilli));
+    }
+
+    /** One account's row of {@code erp_call_budget} as read, and as it is to be written. */
+    private static final class Bucket {
+        BigDecimal tokens;
+        Instant refilledAt;
+        LocalDate budgetDay;
+        int dayUsed;
+        // the row's values as the store returned them, compared as they are when the row is written back
+        private Object[] stored;
+
+        static Bucket read(Connection connection, String key) throws SQLException {
+            try (PreparedStatement select = connection.prepareStatement("select tokens, refilled_at, budget_day, "
+                    + "day_used from erp_call_budget where account_key = ?")) {
+                select.setString(1, key);
+                try (ResultSet row = select.executeQuery()) {
+                    if (!row.next()) {
+                        throw new IllegalStateException("no call budget row for " + key);
+                    }
+                    Bucket bucket = new Bucket();
+                    bucket.stored = new Object[] {row.getBigDecimal(1), row.getObject(2, OffsetDateTime.class),
+                            row.getObject(3, LocalDate.class), row.getInt(4)};
+                    bucket.tokens = (BigDecimal) bucket.stored[0];
+                    bucket.refilledAt = ((OffsetDateTime) bucket.stored[1]).toInstant();
+                    bucket.budgetDay = (LocalDate) bucket.stored[2];
+                    bucket.dayUsed = (Integer) bucket.stored[3];
+                    return bucket;
+                }
+            }
+        }
+
+        Bucket copy() {
+            Bucket copy = new Bucket();
+            copy.tokens = tokens;
+            copy.refilledAt = refilledAt;
+            copy.budgetDay = budgetDay;
+            copy.dayUsed = dayUsed;
+            return copy;
+        }
+
+        /** Writes this over the row if it still holds what {@code read} saw; answers whether it did. */
+        boolean writeOver(Bucket read, Connection connection, String key) throws SQLException {
+            try (PreparedStatement update = connection.prepareStatement("update erp_call_budget set tokens = ?, "
+                    + "refilled_at = ?, budget_day = ?, day_used = ?, updated_at = ? where account_key = ? and "
+                    + "tokens = ? and refilled_at = ? and budget_day = ? and day_used = ?")) {
+                OffsetDateTime refilled = refilledAt.atOffset(ZoneOffset.UTC);
+                update.setBigDecimal(1, tokens);
+                update.setObject(2, refilled);
+                update.setObject(3, budgetDay);
+                update.setInt(4, dayUsed);
+                update.setObject(5, refilled);
+                update.setString(6, key);
+                update.setBigDecimal(7, (BigDecimal) read.stored[0]);
+                update.setObject(8, read.stored[1]);
+                update.setObject(9, read.stored[2]);
+                update.setInt(10, (Integer) read.stored[3]);
+                return update.executeUpdate() == 1;
+            }
+        }
     }
 
     private static double ratePerMilli(CallBudget limit) {
