@@ -171,10 +171,10 @@ public class Billables {
     }
 
     /**
-     * Reads the reference data of a group of time entries in one transaction, from this instance's {@link ReferenceCache}
-     * while the store's reference generation has not moved, else from the store: the projects not kept in one query,
-     * the people's assignments in another, each rate card version and FX rate once; an entry whose data is missing or
-     * inactive gets its own failure, the others are priced.
+     * Reads the reference data of a group of time entries in one transaction, from this instance's
+     * {@link ReferenceCache} while the store's reference generation has not moved, else from the store: the projects
+     * not kept in one query, the people's assignments in another, each rate card version and FX rate once; an entry
+     * whose data is missing or inactive gets its own failure, the others are priced.
      */
     private void priceAll(List<Pricing> group) {
         ReferenceCache.Generation refs = references.current();
@@ -388,10 +388,10 @@ public class Billables {
             posted.add(completion.posted());
         }
         syncRecords.markPosted(posted);
-        // the warehouse feed: each entry as kept, in this transaction
+        // the warehouse feed: each entry as kept, in this transaction, with its project as pricing read it (or newer)
         Set<Long> projectIds = kept.stream().map(i -> i.projectId).collect(Collectors.toSet());
         Map<Long, ProjectRecord> projects = projectIds.isEmpty() ? Map.of()
-                : references.current().getAll("projects-by-key", projectIds, missing -> {
+                : references.latest().getAll("projects-by-key", projectIds, missing -> {
                     Map<Long, ProjectRecord> found = new HashMap<>();
                     ProjectRecord.<ProjectRecord>list("id in ?1", missing).forEach(p -> found.put(p.id, p));
                     return found;

@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.ledgerbridge.config.LedgerbridgeConfig;
 import io.quarkus.hibernate.orm.panache.Panache;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -14,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.hibernate.Session;
 
 /**
  * The reference data that prices an entry (projects, assignments, contract terms, rate card versions, FX rates) as this
@@ -40,17 +43,34 @@ public class ReferenceCache {
         this.size = config.store().referenceCacheSize();
     }
 
-    /** The entries of the store's reference generation as the caller's transaction reads it (needs a transaction). */
+    /**
+     * The entries of the store's reference generation as the caller's transaction reads it (needs a transaction; one
+     * statement on its connection, which flushes nothing of the caller's).
+     */
     public Generation current() {
-        long generation = ((Number) Panache.getEntityManager()
-                .createNativeQuery("select generation from reference_generation where id = 1").getSingleResult())
-                .longValue();
+        long generation = Panache.getEntityManager().unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement read = connection.prepareStatement(
+                    "select generation from reference_generation where id = 1"); ResultSet row = read.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        });
         if (size <= 0) {
             return new Generation(generation, 0);
         }
-        Generation now = kept.updateAndGet(g -> g == null || g.number < generation ? new Generation(generation, size) : g);
+        Generation now = kept.updateAndGet(
+                g -> g == null || g.number < generation ? new Generation(generation, size) : g);
         // a reader that saw an older generation than the one kept (its transaction began before the change committed)
         return now.number == generation ? now : new Generation(generation, 0);
+    }
+
+    /**
+     * The newest generation this instance has read, without reading the store again: for data shown beside what was
+     * priced a moment ago (as of the same or a newer generation than that pricing read), not for pricing.
+     */
+    public Generation latest() {
+        Generation known = kept.get();
+        return known != null ? known : current();
     }
 
     /** One generation's entries, each under a region (what kind of data) and a key. */

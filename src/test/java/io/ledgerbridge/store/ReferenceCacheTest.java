@@ -13,6 +13,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,19 +32,24 @@ class ReferenceCacheTest {
         AtomicInteger loads = new AtomicInteger();
         ReferenceCache.Generation first = QuarkusTransaction.requiringNew().call(() -> {
             ReferenceCache.Generation generation = cache.current();
-            assertThat(generation.<String>get("test", "key", () -> "read " + loads.incrementAndGet())).isEqualTo("read 1");
-            assertThat(generation.<String>get("test", "key", () -> "read " + loads.incrementAndGet())).isEqualTo("read 1");
+            Supplier<String> read = () -> "read " + loads.incrementAndGet();
+            assertThat(generation.<String>get("test", "key", read)).isEqualTo("read 1");
+            assertThat(generation.<String>get("test", "key", read)).isEqualTo("read 1");
             // an absent row is kept as absent
-            assertThat(generation.<String>get("test", "absent", () -> { loads.incrementAndGet(); return null; })).isNull();
-            assertThat(generation.<String>get("test", "absent", () -> "read " + loads.incrementAndGet())).isNull();
+            assertThat(generation.<String>get("test", "absent", () -> {
+                loads.incrementAndGet();
+                return null;
+            })).isNull();
+            assertThat(generation.<String>get("test", "absent", read)).isNull();
             return generation;
         });
         assertThat(loads).hasValue(2);
 
         // a row written as an operator's SQL would, under a card no flow uses
         QuarkusTransaction.requiringNew().run(() -> Panache.getEntityManager().createNativeQuery(
-                "insert into rate_card_rate (card, role, currency, bill_rate, cost_rate, effective_from, version, loaded_at)"
-                        + " values (?1, 'Consultant', 'EUR', 100.00, 50.00, current_date, 1, current_timestamp)")
+                "insert into rate_card_rate (card, role, currency, bill_rate, cost_rate, effective_from, version, "
+                        + "loaded_at) values (?1, 'Consultant', 'EUR', 100.00, 50.00, current_date, 1, "
+                        + "current_timestamp)")
                 .setParameter(1, "CACHE-TEST-" + java.util.UUID.randomUUID()).executeUpdate());
         ReferenceCache.Generation next = QuarkusTransaction.requiringNew().call(() -> cache.current());
         assertThat(next.number()).isGreaterThan(first.number());

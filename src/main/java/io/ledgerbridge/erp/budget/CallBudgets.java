@@ -40,10 +40,11 @@ import org.jboss.logging.Logger;
  * Each account has a token bucket in table {@code erp_call_budget}: it holds at most {@code burst} calls and refills
  * at {@code (calls - burst) / window}, so that no rolling window of the vendor's length holds more than
  * {@code calls} (the most any window can see is the burst plus one window's refill). A call takes a token by a
- * compare-and-set of the row; none left: it waits for the next one. A day limit is counted per UTC day; spent, calls wait for the next
- * day, visible as {@code ledgerbridge.erp.budget.day.exhausted} and in {@code GET /admin/erp/budgets}, and nothing is
- * dead-lettered for it. The vendor's remaining-limit headers (Xero's {@code X-MinLimit-Remaining},
- * {@code X-DayLimit-Remaining}) correct the budget when other clients of the account spend it too.
+ * compare-and-set of the row; none left: it waits for the next one. A day limit is counted per UTC day; spent, calls
+ * wait for the next day, visible as {@code ledgerbridge.erp.budget.day.exhausted} and in
+ * {@code GET /admin/erp/budgets}, and nothing is dead-lettered for it. The vendor's remaining-limit headers (Xero's
+ * {@code X-MinLimit-Remaining}, {@code X-DayLimit-Remaining}) correct the budget when other clients of the account
+ * spend it too.
  * <p>
  * Waiting calls of one instance go in priority order (header {@link ErpCall#CALL_PRIORITY}, lower first: invoices
  * and their status before set-up, set-up before time and expenses, replays after live work;
