@@ -108,6 +108,11 @@ public class BillableItem extends PanacheEntityBase {
 
     /** The items of many sources of one system, in the order they were created. */
     public static List<BillableItem> ofSources(Kind kind, String system, Collection<String> sourceIds) {
+        if (sourceIds.size() == 1) {
+            // its own query: Hibernate translates a query with an in-list again whenever the list's size changes
+            return list("kind = ?1 and sourceSystem = ?2 and sourceId = ?3 order by id", kind, system,
+                    sourceIds.iterator().next());
+        }
         return list("kind = ?1 and sourceSystem = ?2 and sourceId in ?3 order by id", kind, system, sourceIds);
     }
 

@@ -76,8 +76,15 @@ public class SyncRecord extends PanacheEntityBase {
                 sourceId);
     }
 
-    /** The versions of many records of one flow and source system, newest first. */
+    /**
+     * The versions of many records of one flow and source system, newest first. (One record's by its own query:
+     * Hibernate keeps one translation of a query to SQL, made again whenever the size of an in-list differs from the
+     * last one, and most groups are of one record.)
+     */
     public static List<SyncRecord> versionsOf(String flow, String system, Collection<String> sourceIds) {
+        if (sourceIds.size() == 1) {
+            return versionsOf(flow, system, sourceIds.iterator().next());
+        }
         return list("flow = ?1 and sourceSystem = ?2 and sourceId in ?3 order by createdAt desc, id desc", flow,
                 system, sourceIds);
     }
