@@ -1,5 +1,6 @@
 package io.ledgerbridge.billing;
 
+import io.ledgerbridge.store.InLists;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -106,14 +107,13 @@ public class BillableItem extends PanacheEntityBase {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
-    /** The items of many sources of one system, in the order they were created. */
+    /** The items of many sources of one system, in the order they were created (queries of {@link InLists}). */
     public static List<BillableItem> ofSources(Kind kind, String system, Collection<String> sourceIds) {
-        if (sourceIds.size() == 1) {
-            // its own query: Hibernate translates a query with an in-list again whenever the list's size changes
-            return list("kind = ?1 and sourceSystem = ?2 and sourceId = ?3 order by id", kind, system,
-                    sourceIds.iterator().next());
-        }
-        return list("kind = ?1 and sourceSystem = ?2 and sourceId in ?3 order by id", kind, system, sourceIds);
+        List<BillableItem> items = InLists.select(sourceIds,
+                width -> "kind = ?1 and sourceSystem = ?2 and sourceId in (" + InLists.parameters(3, width) + ")",
+                (query, parameters) -> list(query, parameters), kind, system);
+        items.sort(java.util.Comparator.comparing(item -> item.id));
+        return items;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.ledgerbridge.sync;
 
+import io.ledgerbridge.store.InLists;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -76,17 +77,14 @@ public class SyncRecord extends PanacheEntityBase {
                 sourceId);
     }
 
-    /**
-     * The versions of many records of one flow and source system, newest first. (One record's by its own query:
-     * Hibernate keeps one translation of a query to SQL, made again whenever the size of an in-list differs from the
-     * last one, and most groups are of one record.)
-     */
+    /** The versions of many records of one flow and source system, newest first (queries of {@link InLists}). */
     public static List<SyncRecord> versionsOf(String flow, String system, Collection<String> sourceIds) {
-        if (sourceIds.size() == 1) {
-            return versionsOf(flow, system, sourceIds.iterator().next());
-        }
-        return list("flow = ?1 and sourceSystem = ?2 and sourceId in ?3 order by createdAt desc, id desc", flow,
-                system, sourceIds);
+        List<SyncRecord> versions = InLists.select(sourceIds,
+                width -> "flow = ?1 and sourceSystem = ?2 and sourceId in (" + InLists.parameters(3, width) + ")",
+                (query, parameters) -> list(query, parameters), flow, system);
+        versions.sort(java.util.Comparator.<SyncRecord, Instant>comparing(v -> v.createdAt)
+                .thenComparing(v -> v.id).reversed());
+        return versions;
     }
 
     public static List<SyncRecord> byBusinessKey(String businessKey) {
