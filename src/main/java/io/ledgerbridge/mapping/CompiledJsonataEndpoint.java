@@ -47,11 +47,18 @@ public class CompiledJsonataEndpoint extends JsonataEndpoint {
         if (expression == null) {
             expression = compile();
         }
-        Jsonata.Frame frame = expression.createFrame();
-        if (getFrameBinding() != null) {
+        Object result;
+        if (getFrameBinding() == null) {
+            // no frame of our own: jsonata 0.9.9 evaluating a reused expression with a new frame each time made every
+            // later evaluation walk a longer chain of frames (slower and slower, then a StackOverflowError after some
+            // ten thousand messages of one compiled mapping); without one it binds the input in the expression's own
+            // environment, which is this exchange's alone while it holds the expression
+            result = expression.evaluate(input);
+        } else {
+            Jsonata.Frame frame = expression.createFrame();
             getFrameBinding().bindToFrame(frame);
+            result = expression.evaluate(input, frame);
         }
-        Object result = expression.evaluate(input, frame);
         idle.offer(expression); // only an expression that evaluated to the end is used again
         String json = isPrettyPrint() ? mapper.writerWithDefaultPrettyPrinter().writeValueAsString(result)
                 : mapper.writeValueAsString(result);
