@@ -19,15 +19,16 @@ import java.util.function.Supplier;
 import org.hibernate.Session;
 
 /**
- * The reference data that prices an entry (projects, assignments, contract terms, rate card versions, FX rates) as this
- * instance read it, kept while the store's <em>reference generation</em> is the one it was read at.
+ * The reference data that prices and addresses an entry (projects, assignments, contract terms, rate card versions, FX
+ * rates, cross-references) as this instance read it, kept while the store's <em>reference generation</em> is the one
+ * it was read at.
  *
- * <p>Every row written to those tables counts the generation up in the writing transaction (a trigger: migration
- * {@code V30}, whoever writes, this instance, another one, a migration or an operator's SQL). A caller reads the
- * generation in its own transaction ({@link #current()}, one primary-key read) and gets this instance's entries of that
- * generation: a newer one than kept drops them all, so a change committed anywhere is seen by the next read on every
- * instance. What is read after the generation can only be as new or newer than it; a reader that saw an older
- * generation than the one kept is served from the store and keeps nothing.
+ * <p>Every row written to those tables counts the generation up in the writing transaction (a trigger: migrations
+ * {@code V30} and {@code V31}, whoever writes, this instance, another one, a migration or an operator's SQL). A caller
+ * reads the generation in its own transaction ({@link #current()}, one primary-key read) and gets this instance's
+ * entries of that generation: a newer one than kept drops them all, so a change committed anywhere is seen by the next
+ * read on every instance. What is read after the generation can only be as new or newer than it; a reader that saw an
+ * older generation than the one kept is served from the store and keeps nothing.
  *
  * <p>Entries are the store's rows as read (managed entities detached once their transaction ends): callers only read
  * them. An absent row is kept too (as {@code null} to the caller), since its arrival counts the generation up.
@@ -65,12 +66,14 @@ public class ReferenceCache {
     }
 
     /**
-     * The newest generation this instance has read, without reading the store again: for data shown beside what was
-     * priced a moment ago (as of the same or a newer generation than that pricing read), not for pricing.
+     * The newest generation this instance has read, without reading the store (no transaction needed): for what a flow
+     * reads after it priced the record, as of the same or a newer generation than that pricing read (the record's
+     * cross-references, its project beside a fact), not for pricing. Before any generation was read, one that keeps
+     * nothing.
      */
     public Generation latest() {
         Generation known = kept.get();
-        return known != null ? known : current();
+        return known != null ? known : new Generation(-1, 0);
     }
 
     /** One generation's entries, each under a region (what kind of data) and a key. */

@@ -7,8 +7,9 @@ import java.sql.SQLException;
 import org.h2.api.Trigger;
 
 /**
- * The embedded store's trigger on the reference-data tables (migration {@code db/h2/V30}): a row written to them counts
- * the reference generation up in the writing transaction, as PostgreSQL's {@code count_reference_generation()} does.
+ * The embedded store's trigger on the reference-data tables (migrations {@code db/h2/V30}, {@code V31}): a row written
+ * to them counts the reference generation up in the writing transaction, as PostgreSQL's
+ * {@code count_reference_generation()} does.
  * H2 makes it by name.
  */
 @RegisterForReflection

@@ -1,31 +1,27 @@
 package io.ledgerbridge.xref;
 
 import io.ledgerbridge.flow.ReferenceMissing;
+import io.ledgerbridge.store.ReferenceCache;
 import io.ledgerbridge.store.StoreTime;
-import io.quarkus.cache.Cache;
-import io.quarkus.cache.CacheName;
-import io.quarkus.cache.CaffeineCache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Named;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Resolves source ids to a target system's ids through the store; a missing one is a REFERENCE failure.
  *
- * <p>Every posting resolves its references, so the ones found are kept in a cache (cache {@code cross-references},
- * {@code quarkus.cache.caffeine."cross-references".*}): a reference changed here is dropped from it once the change
- * commits (a posting that read the old value just before may put it back: then, as for a reference changed by
- * another instance, the new one is read at the latest when the entry expires). A missing reference is never cached:
- * the posting that needs it next reads the store.
+ * <p>Every posting resolves its references, so they are kept in memory with the reference data that priced the record
+ * ({@link ReferenceCache}, as of the generation its pricing read or a newer one): a cross-reference written through
+ * any instance, or by an operator's SQL, counts the store's reference generation up (migration {@code V31}), and the
+ * next posting on every instance reads it again. A missing one is kept as missing until then: its arrival moves the
+ * generation too.
  */
 @ApplicationScoped
 @Named("crossReferences")
@@ -35,13 +31,14 @@ public class CrossReferences {
     public record ReferencesArrived(List<Entry> entries) {
     }
 
-    private final jakarta.enterprise.event.Event<ReferencesArrived> arrived;
-    private final CaffeineCache found;
+    private static final String REGION = "cross-references";
 
-    CrossReferences(jakarta.enterprise.event.Event<ReferencesArrived> arrived,
-            @CacheName("cross-references") Cache found) {
+    private final jakarta.enterprise.event.Event<ReferencesArrived> arrived;
+    private final ReferenceCache references;
+
+    CrossReferences(jakarta.enterprise.event.Event<ReferencesArrived> arrived, ReferenceCache references) {
         this.arrived = arrived;
-        this.found = found.as(CaffeineCache.class);
+        this.references = references;
     }
 
     /** One cross-reference as loaded by an operator or a seed file. */
@@ -58,51 +55,35 @@ public class CrossReferences {
      * missing one, so an operator fixes them all at once.
      */
     public Map<String, String> resolveAll(String sourceSystem, String targetSystem, List<Wanted> wanted) {
+        List<Ref> refs = wanted.stream()
+                .map(want -> new Ref(want.entityType(), sourceSystem, want.sourceId(), targetSystem)).toList();
+        Map<Ref, String> found = references.latest().getAll(REGION, refs, unknown ->
+                QuarkusTransaction.joiningExisting().call(() -> {
+                    Map<Ref, String> read = new HashMap<>();
+                    for (Ref ref : unknown) {
+                        CrossReference.lookup(ref.entityType(), ref.sourceSystem(), ref.sourceId(), ref.targetSystem())
+                                .ifPresent(row -> read.put(ref, row.targetId));
+                    }
+                    return read;
+                }));
         Map<String, String> resolved = new LinkedHashMap<>();
-        List<Wanted> unknown = new ArrayList<>();
-        for (Wanted want : wanted) {
-            String cached = cached(key(want.entityType(), sourceSystem, want.sourceId(), targetSystem));
-            if (cached != null) {
-                resolved.put(want.entityType(), cached);
-            } else {
-                unknown.add(want);
-            }
-        }
-        if (unknown.isEmpty()) {
-            return resolved;
-        }
         List<String> missing = new ArrayList<>();
-        QuarkusTransaction.joiningExisting().run(() -> {
-            for (Wanted want : unknown) {
-                CrossReference.lookup(want.entityType(), sourceSystem, want.sourceId(), targetSystem)
-                        .ifPresentOrElse(ref -> {
-                            resolved.put(want.entityType(), ref.targetId);
-                            found.put(key(want.entityType(), sourceSystem, want.sourceId(), targetSystem),
-                                    CompletableFuture.completedFuture(ref.targetId));
-                        }, () -> missing.add(token(want.entityType(), sourceSystem, want.sourceId())));
+        for (Ref ref : refs) {
+            String target = found.get(ref);
+            if (target != null) {
+                resolved.put(ref.entityType(), target);
+            } else {
+                missing.add(token(ref.entityType(), sourceSystem, ref.sourceId()));
             }
-        });
+        }
         if (!missing.isEmpty()) {
             throw new ReferenceMissing(targetSystem, missing);
         }
         return resolved;
     }
 
-    /** Changed references are read from the store again once the change is committed. */
-    void forgetChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) ReferencesArrived changed) {
-        for (Entry entry : changed.entries()) {
-            found.invalidate(key(entry.entityType(), entry.sourceSystem(), entry.sourceId(), entry.targetSystem()))
-                    .await().indefinitely();
-        }
-    }
-
-    private String cached(String key) {
-        CompletableFuture<Object> value = found.getIfPresent(key);
-        return value == null ? null : (String) value.join();
-    }
-
-    private static String key(String entityType, String sourceSystem, String sourceId, String targetSystem) {
-        return entityType + "|" + sourceSystem + "|" + sourceId + "|" + targetSystem;
+    /** A cross-reference's key, as kept in memory. */
+    private record Ref(String entityType, String sourceSystem, String sourceId, String targetSystem) {
     }
 
     /** How a missing reference is named in a REFERENCE dead letter. */

@@ -25,6 +25,8 @@ import io.ledgerbridge.testing.Store;
 import io.ledgerbridge.testing.TimeEntryFixtures;
 import io.ledgerbridge.testing.TimeEntryFixtures.Project;
 import io.ledgerbridge.testing.VendorStubs;
+import io.quarkus.hibernate.orm.panache.Panache;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.List;
@@ -203,6 +205,29 @@ class ApprovedTimeToErpTest {
                 .withRequestBody(equalToJson("{\"userId\": \"%s\"}".formatted(project.erpUserId()), true, true)));
         VendorStubs.server().verify(1, postRequestedFor(urlPathEqualTo(timePath(project)))
                 .withRequestBody(equalToJson("{\"userId\": \"%s\"}".formatted(moved.erpUserId()), true, true)));
+    }
+
+    @Test
+    void aCrossReferenceChangedInTheStoreBehindTheServicesBackIsWhatTheNextPostingUses() {
+        // as another instance's change, or an operator's SQL: this instance is not told, the store's generation moves
+        Project project = TimeEntryFixtures.knownProject();
+        long first = TimeEntryFixtures.nextId();
+        postWebhook(project.approvedEntry(first, "1", V1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(first, V1));
+
+        String movedTo = java.util.UUID.randomUUID().toString();
+        QuarkusTransaction.requiringNew().run(() -> assertThat(Panache.getEntityManager().createNativeQuery(
+                "update cross_reference set target_id = ?1 where entity_type = 'PERSON' and source_system = 'harvest' "
+                        + "and source_id = ?2 and target_system = 'erp'").setParameter(1, movedTo)
+                .setParameter(2, String.valueOf(project.userId())).executeUpdate()).isEqualTo(1));
+        long second = TimeEntryFixtures.nextId();
+        postWebhook(project.approvedEntry(second, "1", V1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(second, V1));
+
+        VendorStubs.server().verify(1, postRequestedFor(urlPathEqualTo(timePath(project)))
+                .withRequestBody(equalToJson("{\"userId\": \"%s\"}".formatted(project.erpUserId()), true, true)));
+        VendorStubs.server().verify(1, postRequestedFor(urlPathEqualTo(timePath(project)))
+                .withRequestBody(equalToJson("{\"userId\": \"%s\"}".formatted(movedTo), true, true)));
     }
 
     @Test
