@@ -43,11 +43,12 @@ validate-routes:
 ## kafka-clients + JDBC baseline, the service's top frames, then the build started again: time to ready, idle RSS.
 ## ReconciliationBench: a period of 1,000,000 entries on PostgreSQL. DeadLetterReplayBench: a bulk replay of 10,000
 ## dead letters. CallBudgetBench: a month-end of 5,000 entries for one Xero organisation against a stub enforcing
-## Xero's call limits (the minute shrunk to a second), and month-end billing in batches. Then the flow on 1, 2 and 3
+## Xero's call limits (the minute shrunk to a second), and month-end billing in batches. MappingBench: the flow's
+## validations and mappings per call on one thread. Then the flow on 1, 2 and 3
 ## instances of the cluster build sharing this machine (FlowChaos's scale-out run, on its own servers).
 FLOW_ENTRIES ?= 100000
 FLOW_RATE ?= 1000
-BENCHES = FlowBench ReconciliationBench DeadLetterReplayBench CallBudgetBench
+BENCHES = FlowBench ReconciliationBench DeadLetterReplayBench CallBudgetBench MappingBench
 bench: cluster-build
 	@rm -rf target/bench; failed=""; \
 	for b in $(BENCHES); do \

@@ -37,6 +37,7 @@ public final class BenchTable {
         Properties reconciliation = read("reconciliation");
         Properties budget = read("call-budget");
         Properties billing = read("billing-batches");
+        Properties mapping = read("mapping");
 
         row("time to ready, cluster build (launch -> ready 200; started again, nothing waiting)",
                 seconds(flow, "ready.seconds") + also(flow, "ready.archive.seconds",
@@ -97,6 +98,16 @@ public final class BenchTable {
             out.append("\nService JFR, top ").append(frames.size()).append(" frames while posting (share of execution ")
                     .append("samples):\n\n");
             frames.forEach(frame -> out.append("    ").append(frame).append('\n'));
+        }
+        if (mapping.containsKey("entry.micros")) {
+            out.append("\nThe flow's validations and mappings, CPU per call on one thread (MappingBench):\n\n");
+            for (int i = 1; mapping.containsKey("step." + i + ".micros"); i++) {
+                out.append(String.format(Locale.ROOT, "    %8.1f µs  %s%n", value(mapping, "step." + i + ".micros"),
+                        mapping.getProperty("step." + i + ".label", "step " + i)));
+            }
+            out.append(String.format(Locale.ROOT, "    %8.1f µs  the four steps of one entry (%.1f %% of the "
+                    + "service's CPU per entry)%n", value(mapping, "entry.micros"), value(mapping, "entry.micros")
+                    / 10 / value(flow, "service.cpu.ms")));
         }
         return out.toString();
     }
