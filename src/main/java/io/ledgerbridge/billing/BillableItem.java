@@ -107,10 +107,12 @@ public class BillableItem extends PanacheEntityBase {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
+    private static final InLists.Query OF_SOURCES = InLists.query(
+            width -> "kind = ?1 and sourceSystem = ?2 and sourceId in (" + InLists.parameters(3, width) + ")");
+
     /** The items of many sources of one system, in the order they were created (queries of {@link InLists}). */
     public static List<BillableItem> ofSources(Kind kind, String system, Collection<String> sourceIds) {
-        List<BillableItem> items = InLists.select(sourceIds,
-                width -> "kind = ?1 and sourceSystem = ?2 and sourceId in (" + InLists.parameters(3, width) + ")",
+        List<BillableItem> items = InLists.select(sourceIds, OF_SOURCES,
                 (query, parameters) -> list(query, parameters), kind, system);
         items.sort(java.util.Comparator.comparing(item -> item.id));
         return items;

@@ -23,19 +23,40 @@ public final class InLists {
     private InLists() {
     }
 
+    /** A query's text for both widths, made once ({@link #query}). */
+    public static final class Query {
+        private final String narrow;
+        private final String wide;
+
+        private Query(String narrow, String wide) {
+            this.narrow = narrow;
+            this.wide = wide;
+        }
+
+        String text(int width) {
+            return width == NARROW ? narrow : wide;
+        }
+    }
+
     /**
-     * The rows {@code query} finds for all {@code values}: {@code query} takes the width and answers the query text
-     * with that many single-valued parameters from {@code ?<first>} on ({@link #parameters}); {@code run} runs it with
-     * the leading parameters and a chunk of the values.
+     * A query of a group's values: {@code text} takes the width and answers the query text with that many single-valued
+     * parameters from {@code ?<first>} on ({@link #parameters}). Made once per query (a constant), not per call.
      */
-    public static <T, R> List<R> select(Collection<T> values, Function<Integer, String> query,
-            QueryRunner<R> run, Object... leading) {
+    public static Query query(Function<Integer, String> text) {
+        return new Query(text.apply(NARROW), text.apply(WIDE));
+    }
+
+    /**
+     * The rows {@code query} finds for all {@code values}: {@code run} runs its text with the leading parameters and a
+     * chunk of the values.
+     */
+    public static <T, R> List<R> select(Collection<T> values, Query query, QueryRunner<R> run, Object... leading) {
         List<R> found = new ArrayList<>();
         if (values.isEmpty()) {
             return found;
         }
         int width = values.size() <= NARROW ? NARROW : WIDE;
-        String text = query.apply(width);
+        String text = query.text(width);
         List<T> all = new ArrayList<>(values);
         for (int from = 0; from < all.size(); from += width) {
             List<T> chunk = all.subList(from, Math.min(all.size(), from + width));

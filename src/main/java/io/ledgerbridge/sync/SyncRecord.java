@@ -77,10 +77,12 @@ public class SyncRecord extends PanacheEntityBase {
                 sourceId);
     }
 
+    private static final InLists.Query VERSIONS_OF = InLists.query(
+            width -> "flow = ?1 and sourceSystem = ?2 and sourceId in (" + InLists.parameters(3, width) + ")");
+
     /** The versions of many records of one flow and source system, newest first (queries of {@link InLists}). */
     public static List<SyncRecord> versionsOf(String flow, String system, Collection<String> sourceIds) {
-        List<SyncRecord> versions = InLists.select(sourceIds,
-                width -> "flow = ?1 and sourceSystem = ?2 and sourceId in (" + InLists.parameters(3, width) + ")",
+        List<SyncRecord> versions = InLists.select(sourceIds, VERSIONS_OF,
                 (query, parameters) -> list(query, parameters), flow, system);
         versions.sort(java.util.Comparator.<SyncRecord, Instant>comparing(v -> v.createdAt)
                 .thenComparing(v -> v.id).reversed());

@@ -15,8 +15,11 @@ class InListsTest {
     private final List<String> texts = new ArrayList<>();
     private final List<List<Object>> asked = new ArrayList<>();
 
+    private static final InLists.Query QUERY = InLists.query(
+            width -> "flow = ?1 and sourceId in (" + InLists.parameters(2, width) + ")");
+
     private List<Object> run(List<Integer> values) {
-        return InLists.select(values, width -> "flow = ?1 and sourceId in (" + InLists.parameters(2, width) + ")",
+        return InLists.select(values, QUERY,
                 (query, parameters) -> {
                     texts.add(query);
                     asked.add(Arrays.asList(parameters));
