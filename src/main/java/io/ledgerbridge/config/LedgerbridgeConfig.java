@@ -638,10 +638,10 @@ public interface LedgerbridgeConfig {
         int concurrentGroups();
 
         /**
-         * Reference data (projects, assignments, contract terms, rate card versions, FX rates) each instance keeps in
-         * memory between pricings, at most this many entries; kept while the store's reference generation is the one
-         * they were read at (any write to those tables counts it up, on every instance's next read). 0: read from the
-         * store every time.
+         * Reference data (projects, assignments, contract terms, rate card versions, FX rates, cross-references) each
+         * instance keeps in memory between postings, at most this many entries; kept while the store's reference
+         * generation is the one they were read at (any write to those tables counts it up, on every instance's next
+         * read). 0: read from the store every time.
          */
         @WithDefault("100000")
         int referenceCacheSize();
@@ -651,6 +651,13 @@ public interface LedgerbridgeConfig {
         /** Milliseconds between polls of the inbox for messages to process. */
         @WithDefault("200")
         long pollInterval();
+
+        /**
+         * Once a poll found a flow's inbox empty and this instance has accepted nothing for the flow since, how long
+         * until the store is asked again (for what another instance accepted and left, or a lease that ran out).
+         */
+        @WithDefault("PT5S")
+        Duration idlePollInterval();
 
         /** How long a worker owns a claimed inbox message or sync record before another may take it over. */
         @WithDefault("PT2M")

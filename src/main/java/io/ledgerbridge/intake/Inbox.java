@@ -9,23 +9,41 @@ import jakarta.inject.Named;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
 /**
  * Store-backed intake: a message is committed here before its sender is answered, then taken by exactly one worker
  * at a time (a lease in the row), and a sweep re-takes what a crashed worker left.
+ *
+ * <p>Each flow's inbox is drained every {@code ledgerbridge.inbox.poll-interval}; once a drain found nothing and this
+ * instance has accepted nothing for the flow since, the store is asked again only after
+ * {@code ledgerbridge.inbox.idle-poll-interval} (what another instance accepted and left, a lease run out). An idle
+ * flow's inbox, or one fed through Kafka, costs no transaction five times a second.
  */
 @ApplicationScoped
 @Named("inbox")
 public class Inbox {
 
+    /** A flow's inbox found empty: when, and how many messages this instance had accepted for the flow by then. */
+    private record Idle(long sinceNanos, long accepted) {
+    }
+
     private final LedgerbridgeConfig config;
     private final ProducerTemplate producer;
+    private final long idlePollNanos;
+    /** Messages this instance has accepted, by flow. */
+    private final Map<String, AtomicLong> accepted = new ConcurrentHashMap<>();
+    /** Flows whose inbox the last drain found empty. */
+    private final Map<String, Idle> idle = new ConcurrentHashMap<>();
 
     Inbox(LedgerbridgeConfig config, ProducerTemplate producer) {
         this.config = config;
         this.producer = producer;
+        this.idlePollNanos = config.inbox().idlePollInterval().toNanos();
     }
 
     /** Commits every payload of the body (a list of JSON documents) in one transaction; returns their ids. */
@@ -33,7 +51,7 @@ public class Inbox {
         String flow = exchange.getMessage().getHeader(FlowHeaders.FLOW, String.class);
         String system = exchange.getMessage().getHeader(FlowHeaders.SOURCE_SYSTEM, "unknown", String.class);
         Instant now = StoreTime.now();
-        return QuarkusTransaction.requiringNew().call(() -> {
+        List<Long> stored = QuarkusTransaction.requiringNew().call(() -> {
             List<Long> ids = new ArrayList<>(payloads.size());
             for (String payload : payloads) {
                 InboxMessage message = new InboxMessage();
@@ -47,6 +65,12 @@ public class Inbox {
             }
             return ids;
         });
+        accepted(flow).addAndGet(stored.size());
+        return stored;
+    }
+
+    private AtomicLong accepted(String flow) {
+        return accepted.computeIfAbsent(flow, f -> new AtomicLong());
     }
 
     /**
@@ -82,7 +106,19 @@ public class Inbox {
      * and is claimed again when its lease runs out.
      */
     public int drain(String flow) {
+        long acceptedBefore = accepted(flow).get();
+        Idle empty = idle.get(flow);
+        if (empty != null && empty.accepted() == acceptedBefore
+                && System.nanoTime() - empty.sinceNanos() < idlePollNanos) {
+            return 0;
+        }
         List<Long> claimed = claimBatch(flow);
+        if (claimed.isEmpty()) {
+            // a message this instance accepts while the store was asked counts past acceptedBefore: never waited for
+            idle.put(flow, new Idle(System.nanoTime(), acceptedBefore));
+            return 0;
+        }
+        idle.remove(flow);
         for (Long id : claimed) {
             InboxMessage message = QuarkusTransaction.requiringNew().call(() -> InboxMessage.findById(id));
             Exchange result = producer.send("direct:" + flow, exchange -> {
