@@ -191,35 +191,31 @@ class ApprovedTimeToErpTest {
 
     @Test
     void aCrossReferenceChangedByAnOperatorIsWhatTheNextPostingUses() {
-        Project project = TimeEntryFixtures.knownProject();
-        long first = TimeEntryFixtures.nextId();
-        postWebhook(project.approvedEntry(first, "1", V1));
-        await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(first, V1));
-
-        Project moved = TimeEntryFixtures.movePerson(project, java.util.UUID.randomUUID().toString());
-        long second = TimeEntryFixtures.nextId();
-        postWebhook(moved.approvedEntry(second, "1", V1));
-        await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(second, V1));
-
-        VendorStubs.server().verify(1, postRequestedFor(urlPathEqualTo(timePath(project)))
-                .withRequestBody(equalToJson("{\"userId\": \"%s\"}".formatted(project.erpUserId()), true, true)));
-        VendorStubs.server().verify(1, postRequestedFor(urlPathEqualTo(timePath(project)))
-                .withRequestBody(equalToJson("{\"userId\": \"%s\"}".formatted(moved.erpUserId()), true, true)));
+        theNextPostingUsesTheChangedPerson(project -> TimeEntryFixtures.movePerson(project,
+                java.util.UUID.randomUUID().toString()).erpUserId());
     }
 
     @Test
     void aCrossReferenceChangedInTheStoreBehindTheServicesBackIsWhatTheNextPostingUses() {
         // as another instance's change, or an operator's SQL: this instance is not told, the store's generation moves
+        theNextPostingUsesTheChangedPerson(project -> {
+            String movedTo = java.util.UUID.randomUUID().toString();
+            QuarkusTransaction.requiringNew().run(() -> assertThat(Panache.getEntityManager().createNativeQuery(
+                    "update cross_reference set target_id = ?1 where entity_type = 'PERSON' and source_system = "
+                            + "'harvest' and source_id = ?2 and target_system = 'erp'").setParameter(1, movedTo)
+                    .setParameter(2, String.valueOf(project.userId())).executeUpdate()).isEqualTo(1));
+            return movedTo;
+        });
+    }
+
+    /** An entry posts, {@code change} gives its person another ERP id (answered), the next entry posts with that id. */
+    private void theNextPostingUsesTheChangedPerson(java.util.function.Function<Project, String> change) {
         Project project = TimeEntryFixtures.knownProject();
         long first = TimeEntryFixtures.nextId();
         postWebhook(project.approvedEntry(first, "1", V1));
         await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(first, V1));
 
-        String movedTo = java.util.UUID.randomUUID().toString();
-        QuarkusTransaction.requiringNew().run(() -> assertThat(Panache.getEntityManager().createNativeQuery(
-                "update cross_reference set target_id = ?1 where entity_type = 'PERSON' and source_system = 'harvest' "
-                        + "and source_id = ?2 and target_system = 'erp'").setParameter(1, movedTo)
-                .setParameter(2, String.valueOf(project.userId())).executeUpdate()).isEqualTo(1));
+        String movedTo = change.apply(project);
         long second = TimeEntryFixtures.nextId();
         postWebhook(project.approvedEntry(second, "1", V1));
         await().atMost(Duration.ofSeconds(30)).until(() -> Store.posted(second, V1));
