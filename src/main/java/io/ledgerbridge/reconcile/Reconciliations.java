@@ -27,14 +27,18 @@ import jakarta.inject.Named;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
@@ -65,6 +69,9 @@ public class Reconciliations {
     /** Exchange property: the billing run whose invoice is read (invoiceRequest writes it, invoiceLines reads it). */
     public static final String BILLING_RUN = "ledgerbridgeReconBillingRun";
     private static final String TIME_FLOW = "approved-time-to-erp";
+    /** The start of a statement that adds findings (a select of these columns follows). */
+    private static final String FINDING = "insert into recon_finding (run_id, finding_type, project_id, currency, "
+            + "source_id, erp_entry_id, expected, actual, detail, sync_record_id, dead_letter_id, replay_candidate) ";
 
     private final DataSource dataSource;
     private final ObjectMapper json;
@@ -119,7 +126,10 @@ public class Reconciliations {
     }
 
     private void execute(Long runId) {
-        Exchange result = producer.send("direct:reconciliation", e -> e.getMessage().setHeader(RUN, runId));
+        Exchange result = producer.send("direct:reconciliation", e -> {
+            e.getMessage().setHeader(RUN, runId);
+            prepareStore();
+        });
         if (result.isFailed()) {
             Exception failure = result.getException();
             LOG.errorf(failure, "reconciliation %d failed", runId);
@@ -184,35 +194,105 @@ public class Reconciliations {
         in.setBody("");
     }
 
-    /** Keeps the page's approved entries (the canonical page of psa-read-time) in the run's source snapshot. */
+    /**
+     * Keeps the page's approved entries (the canonical page of psa-read-time) in the run's source snapshot, each with
+     * the sync record that posted its version, and finds at once what needs no ERP entry to be found: the page's
+     * approved versions not transferred, for which a dead letter waits (MISSING_IN_TARGET, replay it) or nothing is
+     * pending and the approval is older than the stale limit (STALE). The ERP side is paired in {@link #match}.
+     */
     public void sourcePage(Exchange exchange) throws SQLException {
         JsonNode page = read(exchange.getMessage().getBody(String.class));
         Long runId = exchange.getMessage().getHeader(RUN, Long.class);
         Long projectId = exchange.getProperty(PROJECT, Long.class);
-        int kept = 0;
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement("insert into recon_source_entry (run_id, "
-                        + "project_id, source_id, source_version, psa_user_id, work_date, hours, approved_at) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (JsonNode entry : page.path("entries")) {
-                insert.setLong(1, runId);
-                insert.setLong(2, projectId);
-                insert.setString(3, entry.path("id").asText());
-                insert.setString(4, entry.path("version").asText());
-                insert.setString(5, entry.path("userId").asText());
-                insert.setDate(6, Date.valueOf(LocalDate.parse(entry.path("workDate").asText())));
-                insert.setBigDecimal(7, entry.path("hours").decimalValue());
-                insert.setTimestamp(8, Timestamp.from(OffsetDateTime.parse(entry.path("version").asText())
-                        .toInstant()));
-                insert.addBatch();
-                kept++;
+        List<JsonNode> entries = new ArrayList<>();
+        page.path("entries").forEach(entries::add);
+        int found = 0;
+        try (Connection connection = dataSource.getConnection()) {
+            Map<String, Posted> posted = postedVersions(connection, entries.stream()
+                    .map(entry -> entry.path("id").asText()).toArray(String[]::new));
+            List<String> notTransferred = new ArrayList<>();
+            try (PreparedStatement insert = connection.prepareStatement("insert into recon_source_entry (run_id, "
+                    + "project_id, source_id, source_version, psa_user_id, work_date, hours, approved_at, "
+                    + "sync_record_id, target_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (JsonNode entry : entries) {
+                    String sourceId = entry.path("id").asText();
+                    String version = entry.path("version").asText();
+                    Posted as = posted.get(sourceId + '\n' + version);
+                    if (as == null) {
+                        notTransferred.add(sourceId);
+                    }
+                    insert.setLong(1, runId);
+                    insert.setLong(2, projectId);
+                    insert.setString(3, sourceId);
+                    insert.setString(4, version);
+                    insert.setString(5, entry.path("userId").asText());
+                    insert.setDate(6, Date.valueOf(LocalDate.parse(entry.path("workDate").asText())));
+                    insert.setBigDecimal(7, entry.path("hours").decimalValue());
+                    insert.setTimestamp(8, Timestamp.from(OffsetDateTime.parse(version).toInstant()));
+                    insert.setObject(9, as == null ? null : as.syncRecordId(), Types.BIGINT);
+                    insert.setString(10, as == null ? null : as.targetId());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
             }
-            insert.executeBatch();
+            if (!notTransferred.isEmpty()) {
+                found = notTransferredFindings(connection, runId, projectId, notTransferred);
+            }
         }
         advance(exchange, "the PSA", page.path("page").asInt(1), page.path("more").asBoolean(false));
-        int count = kept;
-        QuarkusTransaction.requiringNew().run(() -> ReconRun.update("sourceEntries = sourceEntries + ?1 where id = ?2",
-                count, runId));
+        int count = entries.size();
+        int findings = found;
+        QuarkusTransaction.requiringNew().run(() -> ReconRun.update("sourceEntries = sourceEntries + ?1, "
+                + "findings = findings + ?2 where id = ?3", count, findings, runId));
+    }
+
+    /** The sync record that posted a source version and the ERP id it was posted as. */
+    private record Posted(long syncRecordId, String targetId) {
+    }
+
+    /** The posted versions of the time source's entries (key: source id, newline, version), in one query. */
+    private Map<String, Posted> postedVersions(Connection connection, String[] sourceIds) throws SQLException {
+        Map<String, Posted> posted = new HashMap<>();
+        try (PreparedStatement query = connection.prepareStatement("select source_id, source_version, id, target_id "
+                + "from sync_record where flow = ? and source_system = ? and status = 'POSTED' and source_id = "
+                + "any (?)")) {
+            query.setString(1, TIME_FLOW);
+            query.setString(2, config.time().system());
+            query.setArray(3, connection.createArrayOf("varchar", sourceIds));
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    posted.put(rows.getString(1) + '\n' + rows.getString(2), new Posted(rows.getLong(3),
+                            rows.getString(4)));
+                }
+            }
+        }
+        return posted;
+    }
+
+    /**
+     * The findings of a page's approved versions that were not transferred (as its page was read): a dead letter
+     * waits for the entry (replaying it is the fix), or nothing is pending and it is older than the stale limit.
+     */
+    private int notTransferredFindings(Connection connection, Long runId, Long projectId, List<String> sourceIds)
+            throws SQLException {
+        Timestamp staleBefore = Timestamp.from(StoreTime.now().minus(config.reconciliation().staleAfter()));
+        String sourceKey = "'" + timeEntryKey("").replace("'", "''") + "'";
+        String ofPage = "s.run_id = ? and s.project_id = ? and s.sync_record_id is null and s.source_id = any (?)";
+        java.sql.Array ids = connection.createArrayOf("varchar", sourceIds.toArray());
+        int found = update(connection, FINDING + "select s.run_id, 'MISSING_IN_TARGET', s.project_id, p.currency, "
+                + "s.source_id, null, s.source_version, d.error_class, 'approved version ' || s.source_version "
+                + "|| ' not transferred: dead letter ' || cast(d.id as varchar(20)) || ' (' || d.error_class "
+                + "|| ') waits for it', null, d.id, true from recon_source_entry s join project p on p.id = "
+                + "s.project_id join dead_letter d on d.business_key = " + sourceKey + " || s.source_id "
+                + "and d.status in ('OPEN', 'REPLAYING') where " + ofPage, runId, projectId, ids);
+        found += update(connection, FINDING + "select s.run_id, 'STALE', s.project_id, p.currency, s.source_id, "
+                + "null, s.source_version, null, 'approved version ' || s.source_version || ' is older than the "
+                + "stale limit and was never transferred; nothing is pending for it: take it in again (a poll "
+                + "of the source or a topic replay)', null, null, false from recon_source_entry s join project p on "
+                + "p.id = s.project_id where " + ofPage + " and s.approved_at < ? and not exists (select 1 from "
+                + "dead_letter d where d.business_key = " + sourceKey + " || s.source_id and d.status in ('OPEN', "
+                + "'REPLAYING'))", runId, projectId, ids, staleBefore);
+        return found;
     }
 
     /**
@@ -231,33 +311,58 @@ public class Reconciliations {
         in.setBody("");
     }
 
-    /** Keeps the page's ERP time entries (the canonical page of read-time) in the run's ERP snapshot (one JDBC batch). */
+    /**
+     * Keeps the page's ERP time entries (the canonical page of read-time) in the run's ERP snapshot (one JDBC batch),
+     * each with the sync record that posted it (none: time ledgerbridge did not post).
+     */
     public void erpPage(Exchange exchange) throws SQLException {
         JsonNode page = read(exchange.getMessage().getBody(String.class));
         Long runId = exchange.getMessage().getHeader(RUN, Long.class);
         Long projectId = exchange.getProperty(PROJECT, Long.class);
-        int kept = 0;
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement("insert into recon_erp_entry (run_id, "
-                        + "project_id, erp_entry_id, erp_user_id, erp_task_id, work_date, minutes) "
-                        + "values (?, ?, ?, ?, ?, ?, ?)")) {
-            for (JsonNode entry : page.path("entries")) {
-                insert.setLong(1, runId);
-                insert.setLong(2, projectId);
-                insert.setString(3, entry.path("id").asText());
-                insert.setString(4, entry.path("userId").asText(null));
-                insert.setString(5, entry.path("taskId").asText(null));
-                insert.setDate(6, Date.valueOf(LocalDate.parse(entry.path("workDate").asText())));
-                insert.setInt(7, entry.path("minutes").asInt());
-                insert.addBatch();
-                kept++;
+        List<JsonNode> entries = new ArrayList<>();
+        page.path("entries").forEach(entries::add);
+        int kept = entries.size();
+        try (Connection connection = dataSource.getConnection()) {
+            Map<String, Long> ours = postedAs(connection, entries.stream().map(entry -> entry.path("id").asText())
+                    .toArray(String[]::new));
+            try (PreparedStatement insert = connection.prepareStatement("insert into recon_erp_entry (run_id, "
+                    + "project_id, erp_entry_id, erp_user_id, erp_task_id, work_date, minutes, sync_record_id) "
+                    + "values (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (JsonNode entry : entries) {
+                    String id = entry.path("id").asText();
+                    insert.setLong(1, runId);
+                    insert.setLong(2, projectId);
+                    insert.setString(3, id);
+                    insert.setString(4, entry.path("userId").asText(null));
+                    insert.setString(5, entry.path("taskId").asText(null));
+                    insert.setDate(6, Date.valueOf(LocalDate.parse(entry.path("workDate").asText())));
+                    insert.setInt(7, entry.path("minutes").asInt());
+                    insert.setObject(8, ours.get(id), Types.BIGINT);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
             }
-            insert.executeBatch();
         }
         advance(exchange, "the ERP", page.path("page").asInt(1), page.path("more").asBoolean(false));
         int count = kept;
         QuarkusTransaction.requiringNew().run(() -> ReconRun.update("erpEntries = erpEntries + ?1 where id = ?2",
                 count, runId));
+    }
+
+    /** The sync records that posted the ERP's entries, by the ERP's id (absent: nobody posted it), in one query. */
+    private static Map<String, Long> postedAs(Connection connection, String[] erpIds) throws SQLException {
+        Map<String, Long> ours = new HashMap<>();
+        try (PreparedStatement query = connection.prepareStatement("select target_id, id from sync_record where "
+                + "flow = ? and status = 'POSTED' and target_id = any (?)")) {
+            query.setString(1, TIME_FLOW);
+            query.setArray(2, connection.createArrayOf("varchar", erpIds));
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    ours.putIfAbsent(rows.getString(1), rows.getLong(2));
+                }
+            }
+        }
+        return ours;
     }
 
     /** The billing runs whose ERP invoice the run compares: invoiced runs of the period and projects in scope. */
@@ -346,25 +451,13 @@ public class Reconciliations {
     }
 
     /**
-     * Compares the snapshots with the store, one SQL statement per kind of finding, then the revenue position of each
-     * project whose legal entity closed the period ({@link RevenuePositions}), and completes the run.
+     * Pairs the two snapshots (their pages were matched against the store as they arrived, see {@link #sourcePage}
+     * and {@link #erpPage}), one SQL statement per kind of finding, compares the invoices, then the revenue position
+     * of each project whose legal entity closed the period ({@link RevenuePositions}), and completes the run.
      */
     public void match(Exchange exchange) throws SQLException {
         Long runId = exchange.getMessage().getHeader(RUN, Long.class);
-        Timestamp staleBefore = Timestamp.from(StoreTime.now().minus(config.reconciliation().staleAfter()));
         int tolerance = config.reconciliation().toleranceMinutes();
-        // the time source (ledgerbridge.time.system) as an SQL literal: its sync records and its dead letters' keys
-        String source = "'" + config.time().system().replace("'", "''") + "'";
-        String sourceKey = "'" + timeEntryKey("").replace("'", "''") + "'";
-        String posted = "select 1 from sync_record r where r.flow = '" + TIME_FLOW + "' and r.source_system = " + source + " "
-                + "and r.source_id = s.source_id and r.source_version = s.source_version and r.status = 'POSTED'";
-        String waiting = "select 1 from dead_letter d where d.business_key = " + sourceKey + " || s.source_id "
-                + "and d.status in ('OPEN', 'REPLAYING')";
-        String insert = "insert into recon_finding (run_id, finding_type, project_id, currency, source_id, "
-                + "erp_entry_id, expected, actual, detail, sync_record_id, dead_letter_id, replay_candidate) ";
-        String ours = "select 1 from sync_record r where r.flow = '" + TIME_FLOW + "' and r.status = 'POSTED' "
-                + "and r.target_id = e.erp_entry_id";
-        int findings = 0;
         long matchStart = System.nanoTime();
         List<String> steps = new ArrayList<>();
         try (Connection connection = dataSource.getConnection()) {
@@ -372,60 +465,43 @@ public class Reconciliations {
             List<String> analyzed = analyzeSnapshots(connection);
             steps.add("analyze " + String.join(" ", analyzed) + " " + (System.nanoTime() - analyzeStart) / 1_000_000
                     + " ms");
-            // approved, not transferred, a dead letter waits: replaying it is the fix
-            findings += timed(steps, "missing-dead-letter", connection, insert + "select s.run_id, 'MISSING_IN_TARGET', s.project_id, p.currency, "
-                    + "s.source_id, null, s.source_version, d.error_class, 'approved version ' || s.source_version "
-                    + "|| ' not transferred: dead letter ' || cast(d.id as varchar(20)) || ' (' || d.error_class "
-                    + "|| ') waits for it', null, d.id, true from recon_source_entry s join project p on p.id = "
-                    + "s.project_id join dead_letter d on d.business_key = " + sourceKey + " || s.source_id "
-                    + "and d.status in ('OPEN', 'REPLAYING') where s.run_id = ? and not exists (" + posted + ")",
-                    runId);
-            // approved long ago, never taken in, nothing pending
-            findings += timed(steps, "stale", connection, insert + "select s.run_id, 'STALE', s.project_id, p.currency, s.source_id, "
-                    + "null, s.source_version, null, 'approved version ' || s.source_version || ' is older than the "
-                    + "stale limit and was never transferred; nothing is pending for it: take it in again (a poll "
-                    + "of the source or a topic replay)', null, null, false from recon_source_entry s join project p on p.id = "
-                    + "s.project_id where s.run_id = ? and s.approved_at < ? and not exists (" + posted + ") and not "
-                    + "exists (" + waiting + ")", runId, staleBefore);
             // transferred, and the ERP does not hold it (any more) or holds other minutes than the source approved:
             // one pass over the transferred entries and their ERP counterparts
             String missing = "e.erp_entry_id is null";
-            findings += timed(steps, "missing-in-erp/amount-differs", connection, insert + "select s.run_id, case when "
+            timed(steps, "missing-in-erp/amount-differs", connection, FINDING + "select s.run_id, case when "
                     + missing + " then 'MISSING_IN_TARGET' else 'AMOUNT_DIFFERS' end, s.project_id, p.currency, "
-                    + "s.source_id, r.target_id, case when " + missing + " then r.target_id else cast(round(s.hours * "
+                    + "s.source_id, s.target_id, case when " + missing + " then s.target_id else cast(round(s.hours * "
                     + "60) as varchar(20)) end, case when " + missing + " then null else cast(e.minutes as varchar(20)) "
-                    + "end, case when " + missing + " then 'transferred as ' || r.target_id || ' but the ERP does not "
+                    + "end, case when " + missing + " then 'transferred as ' || s.target_id || ' but the ERP does not "
                     + "hold it' else 'the ERP holds ' || cast(e.minutes as varchar(20)) || ' min, the source approved ' "
-                    + "|| cast(round(s.hours * 60) as varchar(20)) || ' min' end, r.id, null, false from "
-                    + "recon_source_entry s join project p on p.id = s.project_id join sync_record r on r.flow = '"
-                    + TIME_FLOW + "' and r.source_system = " + source + " and r.source_id = s.source_id and "
-                    + "r.source_version = s.source_version and r.status = 'POSTED' left join recon_erp_entry e on "
-                    + "e.run_id = s.run_id and e.erp_entry_id = r.target_id where s.run_id = ? and (" + missing
-                    + " or abs(e.minutes - round(s.hours * 60)) > ?)", runId, tolerance);
+                    + "|| cast(round(s.hours * 60) as varchar(20)) || ' min' end, s.sync_record_id, null, false from "
+                    + "recon_source_entry s join project p on p.id = s.project_id left join recon_erp_entry e on "
+                    + "e.run_id = s.run_id and e.erp_entry_id = s.target_id where s.run_id = ? and s.sync_record_id is "
+                    + "not null and (" + missing + " or abs(e.minutes - round(s.hours * 60)) > ?)", runId, tolerance);
             // ERP time not ours: the twin of one of ours (same person, task, day and minutes), or nobody's
-            String twin = "exists (select 1 from recon_erp_entry o join sync_record r2 on r2.flow = '" + TIME_FLOW
-                    + "' and r2.status = 'POSTED' and r2.target_id = o.erp_entry_id where o.run_id = e.run_id and "
-                    + "o.project_id = e.project_id and o.erp_entry_id <> e.erp_entry_id and o.erp_user_id = "
-                    + "e.erp_user_id and o.erp_task_id = e.erp_task_id and o.work_date = e.work_date and o.minutes = "
-                    + "e.minutes)";
+            String twin = "exists (select 1 from recon_erp_entry o where o.run_id = e.run_id and o.project_id = "
+                    + "e.project_id and o.erp_entry_id <> e.erp_entry_id and o.sync_record_id is not null and "
+                    + "o.erp_user_id = e.erp_user_id and o.erp_task_id = e.erp_task_id and o.work_date = e.work_date "
+                    + "and o.minutes = e.minutes)";
             // the ERP entries nobody posted, each checked once for a twin
             String theirs = "(select e.run_id, e.project_id, e.erp_entry_id, e.minutes, case when " + twin + " then 1 "
-                    + "else 0 end as twin from recon_erp_entry e where e.run_id = ? and not exists (" + ours + ")) t";
-            findings += timed(steps, "duplicated/orphan", connection, insert + "select t.run_id, case when t.twin = 1 "
+                    + "else 0 end as twin from recon_erp_entry e where e.run_id = ? and e.sync_record_id is null) t";
+            timed(steps, "duplicated/orphan", connection, FINDING + "select t.run_id, case when t.twin = 1 "
                     + "then 'DUPLICATED_IN_TARGET' else 'ORPHAN_IN_TARGET' end, t.project_id, p.currency, null, "
                     + "t.erp_entry_id, null, cast(t.minutes as varchar(20)), case when t.twin = 1 then 'the ERP holds "
                     + "this time twice: same person, task, day and minutes as an entry ledgerbridge posted' else 'the "
                     + "ERP holds time no approved source entry is behind' end, null, null, false from " + theirs
                     + " join project p on p.id = t.project_id", runId);
             long invoicesStart = System.nanoTime();
-            findings += matchInvoices(connection, runId);
-            steps.add("invoices " + (System.nanoTime() - invoicesStart) / 1_000_000 + " ms");
+            int invoiceFindings = matchInvoices(connection, runId);
+            steps.add("invoices " + invoiceFindings + " in " + (System.nanoTime() - invoicesStart) / 1_000_000
+                    + " ms");
         }
         long revenueStart = System.nanoTime();
         int revenueFindings = revenue.match(runId, period(exchange).toString(), scope(exchange));
-        findings += revenueFindings;
         steps.add("revenue " + revenueFindings + " in " + (System.nanoTime() - revenueStart) / 1_000_000 + " ms");
-        int total = findings;
+        // those of the pages (found while they were read) and those of the match
+        int total = QuarkusTransaction.requiringNew().call(() -> (int) ReconFinding.count("runId", runId));
         LOG.infof("reconciliation run %d matched in %d ms, %d findings (%s)", runId,
                 (System.nanoTime() - matchStart) / 1_000_000, total, String.join(", ", steps));
         // owned before the run shows as completed: whoever reads its findings then sees their owners
@@ -481,23 +557,43 @@ public class Reconciliations {
 
     /**
      * Fresh statistics of the snapshot tables before they are joined: a run has just added up to millions of rows,
-     * which the planner would otherwise take for the few it saw last time (and join them row by row). The store's
-     * own tables the match joins are analyzed too when their statistics are missing or behind (a tenth of the rows
-     * changed since): after a backfill, PostgreSQL's autovacuum analyzes them only some time later, and a match
-     * planned before that joined a million sync records row by row (a 10 s run took over ten minutes).
+     * which the planner would otherwise take for the few it saw last time (and join them row by row).
      */
     private static List<String> analyzeSnapshots(Connection connection) throws SQLException {
-        boolean postgres = connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
-        List<String> tables = new ArrayList<>(List.of("recon_source_entry", "recon_erp_entry", "recon_erp_line"));
-        if (postgres) {
-            tables.addAll(staleStatistics(connection, "sync_record", "dead_letter"));
-        }
+        boolean postgres = postgres(connection);
+        List<String> tables = List.of("recon_source_entry", "recon_erp_entry", "recon_erp_line");
         try (var statement = connection.createStatement()) {
             for (String table : tables) {
                 statement.execute(postgres ? "analyze " + table : "analyze table " + table);
             }
         }
         return tables;
+    }
+
+    /**
+     * Before a run reads its first page: fresh statistics of the store's tables each page is matched against
+     * (sync records, dead letters) when they are missing or behind (a tenth of the rows changed since). After a
+     * backfill PostgreSQL's autovacuum analyzes them only some time later, and a page's lookups planned on the old
+     * statistics read the whole table for every page (a match planned so once took over ten minutes).
+     */
+    void prepareStore() {
+        try (Connection connection = dataSource.getConnection()) {
+            if (!postgres(connection)) {
+                return;
+            }
+            List<String> stale = staleStatistics(connection, "sync_record", "dead_letter");
+            try (var statement = connection.createStatement()) {
+                for (String table : stale) {
+                    statement.execute("analyze " + table);
+                }
+            }
+        } catch (SQLException failed) {
+            throw new IllegalStateException("the store's statistics could not be read: " + failed.getMessage(), failed);
+        }
+    }
+
+    private static boolean postgres(Connection connection) throws SQLException {
+        return connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
     }
 
     private static List<String> staleStatistics(Connection connection, String... tables) throws SQLException {
