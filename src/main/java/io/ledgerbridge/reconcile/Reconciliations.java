@@ -557,14 +557,16 @@ public class Reconciliations {
 
     /**
      * Fresh statistics of the snapshot tables before they are joined: a run has just added up to millions of rows,
-     * which the planner would otherwise take for the few it saw last time (and join them row by row).
+     * which the planner would otherwise take for the few it saw last time (and join them row by row). On PostgreSQL a
+     * table autovacuum is analyzing at that moment (it starts on tables that grew by a tenth, as the snapshots do
+     * while a run reads them) is left to it rather than waited for: its statistics are of this run's rows.
      */
     private static List<String> analyzeSnapshots(Connection connection) throws SQLException {
         boolean postgres = postgres(connection);
         List<String> tables = List.of("recon_source_entry", "recon_erp_entry", "recon_erp_line");
         try (var statement = connection.createStatement()) {
             for (String table : tables) {
-                statement.execute(postgres ? "analyze " + table : "analyze table " + table);
+                statement.execute(postgres ? "analyze (skip_locked) " + table : "analyze table " + table);
             }
         }
         return tables;
