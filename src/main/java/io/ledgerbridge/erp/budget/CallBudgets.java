@@ -28,7 +28,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.jboss.logging.Logger;
@@ -83,8 +85,8 @@ public class CallBudgets {
             BigDecimal tokens, LocalDate day, int dayUsed, int waiting, long waitedMillis, boolean dayExhausted) {
     }
 
-    /** One waiting call: lower priority first, then first come. */
-    private record Waiter(int priority, long seq) implements Comparable<Waiter> {
+    /** One waiting call: lower priority first, then first come; {@code thread} is woken when its turn comes. */
+    private record Waiter(int priority, long seq, Thread thread) implements Comparable<Waiter> {
         @Override
         public int compareTo(Waiter other) {
             return priority != other.priority ? Integer.compare(priority, other.priority)
@@ -148,7 +150,7 @@ public class CallBudgets {
             return;
         }
         int priority = exchange.getMessage().getHeader(ErpCall.CALL_PRIORITY, 50, Integer.class);
-        Waiter me = new Waiter(priority, account.sequence.incrementAndGet());
+        Waiter me = new Waiter(priority, account.sequence.incrementAndGet(), Thread.currentThread());
         account.waiters.add(me);
         long since = System.nanoTime();
         try {
@@ -160,18 +162,33 @@ public class CallBudgets {
                     }
                     Thread.sleep(Math.min(wait, SLICE_MILLIS));
                 } else {
-                    // a call before this one takes the next token; look again shortly
-                    Thread.sleep(5);
+                    // a call before this one takes the next token: it wakes this one when it is done
+                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(SLICE_MILLIS));
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException("interrupted while waiting for the ERP call budget");
+                    }
                 }
             }
         } finally {
             account.waiters.remove(me);
+            Waiter next = firstOrNull(account.waiters);
+            if (next != null) {
+                LockSupport.unpark(next.thread);
+            }
             long waitedNanos = System.nanoTime() - since;
             if (waitedNanos > 1_000_000) {
                 account.waited.increment(waitedNanos / 1e9);
             }
         }
         account.calls.increment();
+    }
+
+    private static Waiter firstOrNull(ConcurrentSkipListSet<Waiter> waiters) {
+        try {
+            return waiters.first();
+        } catch (java.util.NoSuchElementException gone) {
+            return null; // the last waiter left meanwhile
+        }
     }
 
     /**
