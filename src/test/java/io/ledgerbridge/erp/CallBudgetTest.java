@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * paces its calls so that no second holds more than 4 (the stub records when each call arrived) and none is refused
  * with 429; once the day's 10 are spent, the next entries wait, visibly (the budget says so, the gauge is 1) and
  * without a dead letter, and are posted when a new day's budget is there. Calls waiting for a spent budget go in
- * priority order.
+ * priority order; calls waiting together take their tokens together, never more than the day has left.
  */
 @QuarkusTest
 @TestProfile(CallBudgetTest.TightXeroBudget.class)
@@ -46,7 +46,8 @@ class CallBudgetTest {
                     "ledgerbridge.erp.budgets.xero.window", "1s",
                     "ledgerbridge.erp.budgets.xero.burst", "1",
                     "ledgerbridge.erp.budgets.xero.per-day", "10",
-                    "ledgerbridge.erp.budgets.xero.concurrent", "5");
+                    "ledgerbridge.erp.budgets.xero.concurrent", "5",
+                    "ledgerbridge.erp.budgets.business-central.per-day", "20");
         }
     }
 
@@ -149,6 +150,51 @@ class CallBudgetTest {
         assertThat(order).containsExactly(10, 30, 130);
     }
 
+    @Test
+    void callsWaitingTogetherTakeTheirTokensTogetherWithinTheDayLimit() throws Exception {
+        // a Business Central company (burst 1,000, 20 calls a day here) whose day is spent: twelve calls wait
+        String account = "together-" + UUID.randomUUID();
+        String key = "business-central:" + account;
+        budgetRow(key, 1000, 20);
+        java.util.concurrent.atomic.AtomicInteger through = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> callers = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            Thread caller = new Thread(() -> {
+                var exchange = new org.apache.camel.support.DefaultExchange(camel);
+                exchange.getMessage().setHeader(ErpCall.ERP_ACCOUNT, account);
+                try {
+                    budgets.acquire(exchange, "business-central");
+                    through.incrementAndGet();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            caller.start();
+            callers.add(caller);
+        }
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> budgets.views().containsKey(key)
+                    && budgets.views().get(key).waiting() == 12);
+            // five calls left today: five go, the other seven keep waiting
+            dayUsed(key, 15);
+            await().atMost(Duration.ofSeconds(10)).until(() -> through.get() == 5);
+            await().during(Duration.ofMillis(2_500)).atMost(Duration.ofSeconds(4)).until(() -> through.get() == 5);
+            assertThat(budgets.views().get(key).dayUsed()).isEqualTo(20);
+            // a new day: the seven go, each counted once
+            dayUsed(key, 0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> through.get() == 12);
+            assertThat(budgets.views().get(key).dayUsed()).isEqualTo(7);
+        } finally {
+            callers.forEach(Thread::interrupt);
+        }
+    }
+
+    private void dayUsed(String key, int calls) {
+        QuarkusTransaction.requiringNew().run(() -> store.createNativeQuery(
+                "update erp_call_budget set day_used = ?2 where account_key = ?1").setParameter(1, key)
+                .setParameter(2, calls).executeUpdate());
+    }
+
     @Inject
     io.ledgerbridge.erp.budget.CallBudgets budgets;
 
@@ -156,10 +202,15 @@ class CallBudgetTest {
     org.apache.camel.CamelContext camel;
 
     private void spendTheDay(String key) {
+        budgetRow(key, 0, 10);
+    }
+
+    /** The account's bucket row as of now: {@code tokens} in it, {@code dayUsed} calls made today. */
+    private void budgetRow(String key, int tokens, int dayUsed) {
         QuarkusTransaction.requiringNew().run(() -> store.createNativeQuery("insert into erp_call_budget (account_key, "
-                + "tokens, refilled_at, budget_day, day_used, updated_at) values (?1, 0, current_timestamp, ?2, 10, "
+                + "tokens, refilled_at, budget_day, day_used, updated_at) values (?1, ?3, current_timestamp, ?2, ?4, "
                 + "current_timestamp)").setParameter(1, key).setParameter(2, java.time.LocalDate.now(java.time.ZoneOffset.UTC))
-                .executeUpdate());
+                .setParameter(3, tokens).setParameter(4, dayUsed).executeUpdate());
     }
 
     /** The most calls that arrived within any one second. */

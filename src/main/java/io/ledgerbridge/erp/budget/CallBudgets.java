@@ -31,6 +31,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.jboss.logging.Logger;
@@ -42,7 +43,8 @@ import org.jboss.logging.Logger;
  * Each account has a token bucket in table {@code erp_call_budget}: it holds at most {@code burst} calls and refills
  * at {@code (calls - burst) / window}, so that no rolling window of the vendor's length holds more than
  * {@code calls} (the most any window can see is the burst plus one window's refill). A call takes a token by a
- * compare-and-set of the row; none left: it waits for the next one. A day limit is counted per UTC day; spent, calls
+ * compare-and-set of the row, and takes one for each call of the instance waiting behind it as far as the bucket
+ * has them (one compare-and-set for a busy instance's calls, not one each); none left: it waits for the next one. A day limit is counted per UTC day; spent, calls
  * wait for the next day, visible as {@code ledgerbridge.erp.budget.day.exhausted} and in
  * {@code GET /admin/erp/budgets}, and nothing is dead-lettered for it. The vendor's remaining-limit headers (Xero's
  * {@code X-MinLimit-Remaining}, {@code X-DayLimit-Remaining}) correct the budget when other clients of the account
@@ -66,6 +68,8 @@ public class CallBudgets {
 
     private static final Logger LOG = Logger.getLogger(CallBudgets.class);
     private static final long SLICE_MILLIS = 1_000;
+    /** The most tokens one compare-and-set takes for the calls waiting together. */
+    private static final int MAX_TAKEN = 16;
 
     private final Map<String, CallBudget> limits;
     private final EntityManager store;
@@ -85,13 +89,30 @@ public class CallBudgets {
             BigDecimal tokens, LocalDate day, int dayUsed, int waiting, long waitedMillis, boolean dayExhausted) {
     }
 
-    /** One waiting call: lower priority first, then first come; {@code thread} is woken when its turn comes. */
-    private record Waiter(int priority, long seq, Thread thread) implements Comparable<Waiter> {
+    /**
+     * One waiting call: lower priority first, then first come. {@code thread} is woken when its turn comes or when
+     * the call before it took a token for it too ({@code granted}).
+     */
+    private static final class Waiter implements Comparable<Waiter> {
+        final int priority;
+        final long seq;
+        final Thread thread = Thread.currentThread();
+        volatile boolean granted;
+
+        Waiter(int priority, long seq) {
+            this.priority = priority;
+            this.seq = seq;
+        }
+
         @Override
         public int compareTo(Waiter other) {
             return priority != other.priority ? Integer.compare(priority, other.priority)
                     : Long.compare(seq, other.seq);
         }
+    }
+
+    /** What one compare-and-set of the bucket gave: {@code tokens} taken, else the milliseconds until the next. */
+    private record Grant(int tokens, long waitMillis) {
     }
 
     /** One account's local side: its waiting calls, its calls in flight, its figures. */
@@ -100,6 +121,8 @@ public class CallBudgets {
         final String system;
         final CallBudget limit;
         final ConcurrentSkipListSet<Waiter> waiters = new ConcurrentSkipListSet<>();
+        /** Held by the call taking tokens for the waiting ones: one at a time per instance, none taken twice. */
+        final ReentrantLock taking = new ReentrantLock();
         final AtomicLong sequence = new AtomicLong();
         final Semaphore inFlight;
         final Counter waited;
@@ -150,28 +173,39 @@ public class CallBudgets {
             return;
         }
         int priority = exchange.getMessage().getHeader(ErpCall.CALL_PRIORITY, 50, Integer.class);
-        Waiter me = new Waiter(priority, account.sequence.incrementAndGet(), Thread.currentThread());
+        Waiter me = new Waiter(priority, account.sequence.incrementAndGet());
         account.waiters.add(me);
         long since = System.nanoTime();
         try {
-            while (true) {
-                if (account.waiters.first().equals(me)) {
-                    long wait = take(account);
-                    if (wait == 0) {
+            while (!me.granted) {
+                long park = TimeUnit.MILLISECONDS.toNanos(SLICE_MILLIS);
+                // the first call without a token takes one for each call waiting, as far as the bucket has them
+                if (head(account.waiters) == me && account.taking.tryLock()) {
+                    try {
+                        if (!me.granted) {
+                            Grant grant = take(account, waiting(account.waiters));
+                            if (grant.tokens() > 0) {
+                                hand(account.waiters, me, grant.tokens());
+                            } else {
+                                park = TimeUnit.MILLISECONDS.toNanos(Math.min(grant.waitMillis(), SLICE_MILLIS));
+                            }
+                        }
+                    } finally {
+                        account.taking.unlock();
+                    }
+                    if (me.granted) {
                         break;
                     }
-                    Thread.sleep(Math.min(wait, SLICE_MILLIS));
-                } else {
-                    // a call before this one takes the next token: it wakes this one when it is done
-                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(SLICE_MILLIS));
-                    if (Thread.interrupted()) {
-                        throw new InterruptedException("interrupted while waiting for the ERP call budget");
-                    }
+                }
+                // the head waits for the bucket to refill; the others for the head: it wakes them when done
+                LockSupport.parkNanos(this, park);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("interrupted while waiting for the ERP call budget");
                 }
             }
         } finally {
             account.waiters.remove(me);
-            Waiter next = firstOrNull(account.waiters);
+            Waiter next = head(account.waiters);
             if (next != null) {
                 LockSupport.unpark(next.thread);
             }
@@ -183,33 +217,63 @@ public class CallBudgets {
         account.calls.increment();
     }
 
-    private static Waiter firstOrNull(ConcurrentSkipListSet<Waiter> waiters) {
-        try {
-            return waiters.first();
-        } catch (java.util.NoSuchElementException gone) {
-            return null; // the last waiter left meanwhile
+    /** The first waiting call without a token (null: none). */
+    private static Waiter head(ConcurrentSkipListSet<Waiter> waiters) {
+        for (Waiter waiter : waiters) {
+            if (!waiter.granted) {
+                return waiter;
+            }
+        }
+        return null;
+    }
+
+    /** The calls waiting without a token, at most {@link #MAX_TAKEN}. */
+    private static int waiting(ConcurrentSkipListSet<Waiter> waiters) {
+        int count = 0;
+        for (Waiter waiter : waiters) {
+            if (!waiter.granted && ++count == MAX_TAKEN) {
+                break;
+            }
+        }
+        return Math.max(1, count);
+    }
+
+    /** {@code me} has one of the tokens taken; the others go to the next calls waiting, in their order. */
+    private static void hand(ConcurrentSkipListSet<Waiter> waiters, Waiter me, int tokens) {
+        me.granted = true;
+        int left = tokens - 1;
+        for (Waiter waiter : waiters) {
+            if (left == 0) {
+                break;
+            }
+            if (!waiter.granted) {
+                waiter.granted = true;
+                left--;
+                LockSupport.unpark(waiter.thread);
+            }
         }
     }
 
     /**
-     * Takes a token of the account's shared bucket, or answers how many milliseconds until the next one (until the
-     * next UTC day when the day limit is spent).
+     * Takes up to {@code wanted} tokens of the account's shared bucket (at least one), or answers how many
+     * milliseconds until the next one (until the next UTC day when the day limit is spent).
      * <p>
      * The bucket's row is read and written back with a compare-and-set in two plain statements of their own (outside
      * any transaction of the caller): it is written only if no instance changed it since it was read, else read
-     * again. One call costs two short statements, not a transaction holding the row's lock.
+     * again. One call costs two short statements, not a transaction holding the row's lock; calls waiting together
+     * share them.
      */
-    private long take(Account account) {
+    private Grant take(Account account, int wanted) {
         ensureRow(account);
         return QuarkusTransaction.suspendingExisting().call(() -> {
             try (Connection connection = dataSource.getConnection()) {
                 while (true) {
                     Bucket read = Bucket.read(connection, account.key);
                     Bucket next = read.copy();
-                    long wait = take(account, next);
+                    Grant grant = take(account, next, wanted);
                     if (next.writeOver(read, connection, account.key)) {
                         account.dayUsedSeen = next.dayUsed;
-                        return wait;
+                        return grant;
                     }
                     // another call (this instance's or another's) changed the bucket since: read it again
                 }
@@ -217,8 +281,8 @@ public class CallBudgets {
         });
     }
 
-    /** The token bucket arithmetic on one read of the row: changes {@code bucket}, answers the wait (0: taken). */
-    private long take(Account account, Bucket bucket) {
+    /** The token bucket arithmetic on one read of the row: changes {@code bucket}, answers what it gave. */
+    private Grant take(Account account, Bucket bucket, int wanted) {
         CallBudget limit = account.limit;
         Instant now = StoreTime.now();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
@@ -237,17 +301,21 @@ public class CallBudgets {
                         account.key, limit.perDay(), today.plusDays(1));
             }
             account.dayExhausted = true;
-            return Math.max(1, Duration.between(now, today.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC))
-                    .toMillis());
+            return new Grant(0, Math.max(1, Duration.between(now, today.plusDays(1).atStartOfDay()
+                    .toInstant(ZoneOffset.UTC)).toMillis()));
         }
         account.dayExhausted = false;
         if (tokens >= 1) {
-            bucket.tokens = decimal(tokens - 1);
-            bucket.dayUsed++;
-            return 0L;
+            int taken = Math.min(wanted, (int) Math.floor(tokens));
+            if (limit.perDay() > 0) {
+                taken = Math.min(taken, limit.perDay() - bucket.dayUsed);
+            }
+            bucket.tokens = decimal(tokens - taken);
+            bucket.dayUsed += taken;
+            return new Grant(taken, 0L);
         }
         bucket.tokens = decimal(tokens);
-        return Math.max(1, (long) Math.ceil((1 - tokens) / perMilli));
+        return new Grant(0, Math.max(1, (long) Math.ceil((1 - tokens) / perMilli)));
     }
 
     /** One account's row of {@code erp_call_budget} as read, and as it is to be written. */
