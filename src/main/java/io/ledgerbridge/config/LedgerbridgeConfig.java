@@ -638,6 +638,15 @@ public interface LedgerbridgeConfig {
         int concurrentGroups();
 
         /**
+         * While a kind of grouped store work comes in a crowd (its last transaction took more than one write), how
+         * long the next transaction waits for more writes to join it before it commits (like PostgreSQL's
+         * commit_delay); a write that comes alone is not held. Larger groups cost the service and the database less
+         * per write; each write may wait this long three times on its way (pricing, claim, completion). 0: never.
+         */
+        @WithDefault("5ms")
+        Duration groupLinger();
+
+        /**
          * Reference data (projects, assignments, contract terms, rate card versions, FX rates, cross-references) each
          * instance keeps in memory between postings, at most this many entries; kept while the store's reference
          * generation is the one they were read at (any write to those tables counts it up, on every instance's next

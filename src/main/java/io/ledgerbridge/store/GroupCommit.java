@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,10 @@ import java.util.function.Consumer;
  * caller that finds fewer than {@code maxConcurrent} commits running commits everything waiting, its own write
  * included; the others wait for the commit that takes theirs. If a group's transaction fails, each write of it is
  * committed again on its own, so a bad write fails only its own caller.
+ *
+ * <p>While writes come in a crowd (the last group took more than one), a caller about to commit first waits up to
+ * {@code linger} for more to join its group, as PostgreSQL's {@code commit_delay} does for the WAL flush: a busy flow
+ * then commits a few large groups instead of many small ones. A write that comes alone is not held.
  *
  * <p>The semantics for a caller are those of its own transaction; what changes is how many transactions, statements
  * and round trips a busy flow costs the store.
@@ -43,6 +48,10 @@ public final class GroupCommit<T> {
     private final Counter retried;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition groupDone = lock.newCondition();
+    private final Condition groupFull = lock.newCondition();
+    private final long lingerNanos;
+    /** Whether the last group took more than one write: then the next waits {@link #lingerNanos} for more. */
+    private boolean crowded;
     private final ArrayDeque<Pending<T>> waiting = new ArrayDeque<>();
     /** Groups being committed now; at most {@link #maxConcurrent}. */
     private int committing;
@@ -57,9 +66,19 @@ public final class GroupCommit<T> {
      *        {@code ledgerbridge.store.group.retried} (groups committed again one by one) are kept
      */
     public GroupCommit(String name, int maxGroup, int maxConcurrent, Consumer<List<T>> work, MeterRegistry registry) {
-        if (maxGroup < 1 || maxConcurrent < 1) {
-            throw new IllegalArgumentException("maxGroup and maxConcurrent must be at least 1");
+        this(name, maxGroup, maxConcurrent, Duration.ZERO, work, registry);
+    }
+
+    /**
+     * A group commit whose groups, while writes come in a crowd, wait up to {@code linger} for more writes to join
+     * them (see the class comment); the other parameters as above.
+     */
+    public GroupCommit(String name, int maxGroup, int maxConcurrent, Duration linger, Consumer<List<T>> work,
+            MeterRegistry registry) {
+        if (maxGroup < 1 || maxConcurrent < 1 || linger.isNegative()) {
+            throw new IllegalArgumentException("maxGroup and maxConcurrent must be at least 1, linger not negative");
         }
+        this.lingerNanos = linger.toNanos();
         this.maxGroup = maxGroup;
         this.maxConcurrent = maxConcurrent;
         this.work = work;
@@ -76,6 +95,9 @@ public final class GroupCommit<T> {
         lock.lock();
         try {
             waiting.add(mine);
+            if (waiting.size() >= maxGroup) {
+                groupFull.signal();
+            }
             while (!mine.done) {
                 if (committing >= maxConcurrent || waiting.isEmpty()) {
                     // all commits are taken, or ours is in one of them (nothing waits): wait for a commit to end;
@@ -84,10 +106,14 @@ public final class GroupCommit<T> {
                     continue;
                 }
                 committing++;
+                if (crowded && lingerNanos > 0) {
+                    linger();
+                }
                 List<Pending<T>> group = new ArrayList<>(Math.min(maxGroup, waiting.size()));
                 while (group.size() < maxGroup && !waiting.isEmpty()) {
                     group.add(waiting.poll());
                 }
+                crowded = group.size() > 1;
                 lock.unlock();
                 try {
                     commitGroup(group);
@@ -102,6 +128,19 @@ public final class GroupCommit<T> {
         }
         if (mine.failure != null) {
             throw mine.failure;
+        }
+    }
+
+    /** Holding the lock: waits up to the linger, or until a full group waits. */
+    private void linger() {
+        long left = lingerNanos;
+        while (left > 0 && waiting.size() < maxGroup) {
+            try {
+                left = groupFull.awaitNanos(left);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

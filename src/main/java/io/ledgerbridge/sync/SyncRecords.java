@@ -58,7 +58,8 @@ public class SyncRecords {
     SyncRecords(LedgerbridgeConfig config, Instances instances, MeterRegistry registry) {
         this.config = config;
         this.instances = instances;
-        this.claims = new GroupCommit<>("claims", MAX_GROUP, config.store().concurrentGroups(), this::decideAll, registry);
+        this.claims = new GroupCommit<>("claims", MAX_GROUP, config.store().concurrentGroups(),
+                config.store().groupLinger(), this::decideAll, registry);
     }
 
     /**

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Writes handed in while a commit runs are committed together in the next transaction; each caller returns once its
  * own write is committed and visible, and a write that fails the group's transaction fails only its own caller.
+ * While writes come in a crowd, a group waits (lingers) for more; a write that comes alone is not held.
  */
 @QuarkusTest
 class GroupCommitTest {
@@ -191,6 +192,63 @@ class GroupCommitTest {
         // a caller whose write is in another's commit waits for it: it never opens a transaction of its own for nothing
         assertThat(sizes.count()).as("transactions").isLessThanOrEqualTo(600);
         assertThat(sizes.max()).as("largest group").isGreaterThan(1);
+    }
+
+    @Test
+    void whileWritesComeInACrowdAGroupWaitsForMoreAndALoneWriteIsNotHeld() throws Exception {
+        // a linger far longer than the test: only a full group (3) ends it
+        List<Integer> groups = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch begun = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean();
+        GroupCommit<Probe> commits = new GroupCommit<>("probes", 3, 1, Duration.ofMinutes(5), group -> {
+            groups.add(group.size());
+            if (hold.getAndSet(false)) {
+                begun.countDown();
+                awaitLatch(release);
+            }
+            for (Probe probe : group) {
+                store.createNativeQuery("insert into group_commit_probe (id, caller) values (?1, ?2)")
+                        .setParameter(1, probe.id()).setParameter(2, probe.caller()).executeUpdate();
+            }
+        }, metrics);
+        long firstId = IDS.getAndAdd(100);
+        Map<Long, Boolean> visibleOnReturn = new ConcurrentHashMap<>();
+
+        // alone: committed at once
+        callers.submit(() -> commitAndLook(commits, new Probe(firstId, "alone"), visibleOnReturn))
+                .get(30, TimeUnit.SECONDS);
+        // a crowd: two writes wait while a group is held in its transaction, and are committed together
+        hold.set(true);
+        Future<?> held = callers.submit(() -> commitAndLook(commits, new Probe(firstId + 1, "held"), visibleOnReturn));
+        awaitLatch(begun);
+        List<Future<?>> crowd = new ArrayList<>();
+        for (int i = 2; i <= 3; i++) {
+            long id = firstId + i;
+            crowd.add(callers.submit(() -> commitAndLook(commits, new Probe(id, "crowd"), visibleOnReturn)));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> commits.waiting() == 2);
+        release.countDown();
+        held.get(30, TimeUnit.SECONDS);
+        for (Future<?> future : crowd) {
+            future.get(30, TimeUnit.SECONDS);
+        }
+        // after a crowd the next write waits for more: the two after it join its group, which commits when full
+        Future<?> lingering = callers.submit(() -> commitAndLook(commits, new Probe(firstId + 4, "next"),
+                visibleOnReturn));
+        await().atMost(Duration.ofSeconds(20)).until(() -> commits.waiting() == 1);
+        assertThat(lingering).isNotDone();
+        List<Future<?>> joining = new ArrayList<>();
+        for (int i = 5; i <= 6; i++) {
+            long id = firstId + i;
+            joining.add(callers.submit(() -> commitAndLook(commits, new Probe(id, "joining"), visibleOnReturn)));
+        }
+        lingering.get(30, TimeUnit.SECONDS);
+        for (Future<?> future : joining) {
+            future.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(groups).containsExactly(1, 1, 2, 3);
+        assertThat(visibleOnReturn).hasSize(7).doesNotContainValue(false);
     }
 
     void commitAndLook(GroupCommit<Probe> commits, Probe probe, Map<Long, Boolean> visibleOnReturn) {
