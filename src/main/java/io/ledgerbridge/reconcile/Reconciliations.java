@@ -321,7 +321,6 @@ public class Reconciliations {
         Long projectId = exchange.getProperty(PROJECT, Long.class);
         List<JsonNode> entries = new ArrayList<>();
         page.path("entries").forEach(entries::add);
-        int kept = entries.size();
         try (Connection connection = dataSource.getConnection()) {
             Map<String, Long> ours = postedAs(connection, entries.stream().map(entry -> entry.path("id").asText())
                     .toArray(String[]::new));
@@ -344,9 +343,8 @@ public class Reconciliations {
             }
         }
         advance(exchange, "the ERP", page.path("page").asInt(1), page.path("more").asBoolean(false));
-        int count = kept;
         QuarkusTransaction.requiringNew().run(() -> ReconRun.update("erpEntries = erpEntries + ?1 where id = ?2",
-                count, runId));
+                entries.size(), runId));
     }
 
     /** The sync records that posted the ERP's entries, by the ERP's id (absent: nobody posted it), in one query. */

@@ -165,12 +165,7 @@ class ReconciliationBench {
     }
 
     private Exchange page(long runId, long projectId, String body) {
-        Exchange exchange = new DefaultExchange(camel);
-        exchange.getMessage().setHeader(Reconciliations.RUN, runId);
-        exchange.setProperty(Reconciliations.PROJECT, projectId);
-        exchange.setProperty(Reconciliations.PAGE, 1);
-        exchange.getMessage().setBody(body);
-        return exchange;
+        return ReconciliationPagesTest.page(camel, runId, projectId, body);
     }
 
     private int sql(String statement, Object... params) throws Exception {

@@ -93,6 +93,11 @@ class ReconciliationPagesTest {
     }
 
     private Exchange page(long runId, long projectId, String body) {
+        return page(camel, runId, projectId, body);
+    }
+
+    /** A page of a run's project as the reconciliation route hands it to {@link Reconciliations}. */
+    static Exchange page(CamelContext camel, long runId, long projectId, String body) {
         Exchange exchange = new DefaultExchange(camel);
         exchange.getMessage().setHeader(Reconciliations.RUN, runId);
         exchange.setProperty(Reconciliations.PROJECT, projectId);
