@@ -108,12 +108,19 @@ public final class GroupCommit<T> {
                 committing++;
                 if (crowded && lingerNanos > 0) {
                     linger();
+                    if (waiting.isEmpty()) {
+                        // another commit took the writes (ours too) while this one lingered: nothing to commit
+                        committing--;
+                        groupDone.signalAll();
+                        continue;
+                    }
                 }
                 List<Pending<T>> group = new ArrayList<>(Math.min(maxGroup, waiting.size()));
                 while (group.size() < maxGroup && !waiting.isEmpty()) {
                     group.add(waiting.poll());
                 }
                 crowded = group.size() > 1;
+                groupFull.signalAll(); // another commit lingering for these writes looks again
                 lock.unlock();
                 try {
                     commitGroup(group);
@@ -131,10 +138,10 @@ public final class GroupCommit<T> {
         }
     }
 
-    /** Holding the lock: waits up to the linger, or until a full group waits. */
+    /** Holding the lock: waits up to the linger, until a full group waits, or until another commit took them. */
     private void linger() {
         long left = lingerNanos;
-        while (left > 0 && waiting.size() < maxGroup) {
+        while (left > 0 && !waiting.isEmpty() && waiting.size() < maxGroup) {
             try {
                 left = groupFull.awaitNanos(left);
             } catch (InterruptedException interrupted) {

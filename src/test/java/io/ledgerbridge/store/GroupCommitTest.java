@@ -251,6 +251,62 @@ class GroupCommitTest {
         assertThat(visibleOnReturn).hasSize(7).doesNotContainValue(false);
     }
 
+    @Test
+    void withRoomForTwoCommitsALingeringCommitWhoseWritesAnotherTookEndsAtOnceAndEmpty() throws Exception {
+        // two commits at a time, a linger far longer than the test: only a full group (3) ends it
+        List<Integer> groups = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.BlockingQueue<CountDownLatch> holds = new java.util.concurrent.LinkedBlockingQueue<>();
+        CountDownLatch begun = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        GroupCommit<Probe> commits = new GroupCommit<>("probes", 3, 2, Duration.ofMinutes(5), group -> {
+            groups.add(group.size());
+            if (holds.poll() != null) {
+                begun.countDown();
+                awaitLatch(release);
+            }
+            for (Probe probe : group) {
+                store.createNativeQuery("insert into group_commit_probe (id, caller) values (?1, ?2)")
+                        .setParameter(1, probe.id()).setParameter(2, probe.caller()).executeUpdate();
+            }
+        }, metrics);
+        long firstId = IDS.getAndAdd(100);
+        Map<Long, Boolean> visibleOnReturn = new ConcurrentHashMap<>();
+        // a crowd: both commits held in their transactions, two writes wait and are then committed together
+        holds.add(release);
+        holds.add(release);
+        List<Future<?>> first = new ArrayList<>();
+        for (int i = 0; i <= 1; i++) {
+            long id = firstId + i;
+            first.add(callers.submit(() -> commitAndLook(commits, new Probe(id, "held"), visibleOnReturn)));
+        }
+        awaitLatch(begun);
+        for (int i = 2; i <= 3; i++) {
+            long id = firstId + i;
+            first.add(callers.submit(() -> commitAndLook(commits, new Probe(id, "crowd"), visibleOnReturn)));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> commits.waiting() == 2);
+        release.countDown();
+        for (Future<?> future : first) {
+            future.get(30, TimeUnit.SECONDS);
+        }
+        // two commits linger, each with one write; the third write fills a group: one commits all three, the other
+        // stops lingering (its write is committed) without a transaction of its own
+        List<Future<?>> next = new ArrayList<>();
+        for (int i = 4; i <= 6; i++) {
+            long id = firstId + i;
+            next.add(callers.submit(() -> commitAndLook(commits, new Probe(id, "next"), visibleOnReturn)));
+            int waiting = i - 3;
+            if (i < 6) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> commits.waiting() == waiting);
+            }
+        }
+        for (Future<?> future : next) {
+            future.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(groups).containsExactly(1, 1, 2, 3);
+        assertThat(visibleOnReturn).hasSize(7).doesNotContainValue(false);
+    }
+
     void commitAndLook(GroupCommit<Probe> commits, Probe probe, Map<Long, Boolean> visibleOnReturn) {
         commits.commit(probe);
         visibleOnReturn.put(probe.id(), rows(probe.id(), probe.id()) == 1);
