@@ -69,10 +69,7 @@ class GroupCommitTest {
                 begun.countDown();
                 awaitLatch(release);
             }
-            for (Probe probe : group) {
-                store.createNativeQuery("insert into group_commit_probe (id, caller) values (?1, ?2)")
-                        .setParameter(1, probe.id()).setParameter(2, probe.caller()).executeUpdate();
-            }
+            insert(group);
         }, metrics);
     }
 
@@ -165,12 +162,7 @@ class GroupCommitTest {
 
     @Test
     void manyCallersWithRoomForTwoCommitsEachWriteOnceAndNoTransactionIsEmpty() throws Exception {
-        GroupCommit<Probe> commits = new GroupCommit<>("probes", 100, 2, group -> {
-            for (Probe probe : group) {
-                store.createNativeQuery("insert into group_commit_probe (id, caller) values (?1, ?2)")
-                        .setParameter(1, probe.id()).setParameter(2, probe.caller()).executeUpdate();
-            }
-        }, metrics);
+        GroupCommit<Probe> commits = new GroupCommit<>("probes", 100, 2, this::insert, metrics);
         long firstId = IDS.getAndAdd(1_000);
         Map<Long, Boolean> visibleOnReturn = new ConcurrentHashMap<>();
         List<Future<?>> done = new ArrayList<>();
@@ -207,10 +199,7 @@ class GroupCommitTest {
                 begun.countDown();
                 awaitLatch(release);
             }
-            for (Probe probe : group) {
-                store.createNativeQuery("insert into group_commit_probe (id, caller) values (?1, ?2)")
-                        .setParameter(1, probe.id()).setParameter(2, probe.caller()).executeUpdate();
-            }
+            insert(group);
         }, metrics);
         long firstId = IDS.getAndAdd(100);
         Map<Long, Boolean> visibleOnReturn = new ConcurrentHashMap<>();
@@ -264,10 +253,7 @@ class GroupCommitTest {
                 begun.countDown();
                 awaitLatch(release);
             }
-            for (Probe probe : group) {
-                store.createNativeQuery("insert into group_commit_probe (id, caller) values (?1, ?2)")
-                        .setParameter(1, probe.id()).setParameter(2, probe.caller()).executeUpdate();
-            }
+            insert(group);
         }, metrics);
         long firstId = IDS.getAndAdd(100);
         Map<Long, Boolean> visibleOnReturn = new ConcurrentHashMap<>();
@@ -305,6 +291,14 @@ class GroupCommitTest {
         }
         assertThat(groups).containsExactly(1, 1, 2, 3);
         assertThat(visibleOnReturn).hasSize(7).doesNotContainValue(false);
+    }
+
+    /** Inserts the group's probe rows (inside the group commit's transaction). */
+    void insert(List<Probe> group) {
+        for (Probe probe : group) {
+            store.createNativeQuery("insert into group_commit_probe (id, caller) values (?1, ?2)")
+                    .setParameter(1, probe.id()).setParameter(2, probe.caller()).executeUpdate();
+        }
     }
 
     void commitAndLook(GroupCommit<Probe> commits, Probe probe, Map<Long, Boolean> visibleOnReturn) {
