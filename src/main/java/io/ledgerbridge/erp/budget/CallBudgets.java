@@ -44,8 +44,8 @@ import org.jboss.logging.Logger;
  * at {@code (calls - burst) / window}, so that no rolling window of the vendor's length holds more than
  * {@code calls} (the most any window can see is the burst plus one window's refill). A call takes a token by a
  * compare-and-set of the row, and takes one for each call of the instance waiting behind it as far as the bucket
- * has them (one compare-and-set for a busy instance's calls, not one each); none left: it waits for the next one. A day limit is counted per UTC day; spent, calls
- * wait for the next day, visible as {@code ledgerbridge.erp.budget.day.exhausted} and in
+ * has them (one compare-and-set for a busy instance's calls, not one each); none left: it waits for the next one. A
+ * day limit is counted per UTC day; spent, calls wait for the next day, visible as {@code ledgerbridge.erp.budget.day.exhausted} and in
  * {@code GET /admin/erp/budgets}, and nothing is dead-lettered for it. The vendor's remaining-limit headers (Xero's
  * {@code X-MinLimit-Remaining}, {@code X-DayLimit-Remaining}) correct the budget when other clients of the account
  * spend it too.
@@ -195,6 +195,11 @@ public class CallBudgets {
                     }
                     if (me.granted) {
                         break;
+                    }
+                    // none to take: a call that came first meanwhile (a higher priority) may have found the lock taken
+                    Waiter head = head(account.waiters);
+                    if (head != null && head != me) {
+                        LockSupport.unpark(head.thread);
                     }
                 }
                 // the head waits for the bucket to refill; the others for the head: it wakes them when done
