@@ -647,6 +647,14 @@ public interface LedgerbridgeConfig {
         Duration groupLinger();
 
         /**
+         * How often each instance looks for store tables whose planner statistics lag behind their rows (a tenth of
+         * them, at least 1,000, changed since the last analysis) and analyzes them (PostgreSQL): a store that fills
+         * fast is otherwise planned on the statistics of its empty tables until autovacuum comes round.
+         */
+        @WithDefault("10s")
+        Duration statisticsInterval();
+
+        /**
          * Reference data (projects, assignments, contract terms, rate card versions, FX rates, cross-references) each
          * instance keeps in memory between postings, at most this many entries; kept while the store's reference
          * generation is the one they were read at (any write to those tables counts it up, on every instance's next

@@ -19,6 +19,7 @@ import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.problem.ProblemException;
 import io.ledgerbridge.project.ProjectRecord;
 import io.ledgerbridge.store.BackgroundWorker;
+import io.ledgerbridge.store.StoreStatistics;
 import io.ledgerbridge.store.StoreTime;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
@@ -82,11 +83,14 @@ public class Reconciliations {
     private final LegalEntities entities;
     private final Sources sources;
     private final RevenuePositions revenue;
+    private final StoreStatistics statistics;
     private final ExecutorService runner = BackgroundWorker.named("ledgerbridge-reconciliation");
 
     Reconciliations(DataSource dataSource, ObjectMapper json, ProducerTemplate producer, LedgerbridgeConfig config,
-            Ownership ownership, Regions regions, LegalEntities entities, Sources sources, RevenuePositions revenue) {
+            Ownership ownership, Regions regions, LegalEntities entities, Sources sources, RevenuePositions revenue,
+            StoreStatistics statistics) {
         this.sources = sources;
+        this.statistics = statistics;
         this.revenue = revenue;
         this.dataSource = dataSource;
         this.regions = regions;
@@ -578,15 +582,7 @@ public class Reconciliations {
      */
     void prepareStore() {
         try (Connection connection = dataSource.getConnection()) {
-            if (!postgres(connection)) {
-                return;
-            }
-            List<String> stale = staleStatistics(connection, "sync_record", "dead_letter");
-            try (var statement = connection.createStatement()) {
-                for (String table : stale) {
-                    statement.execute("analyze " + table);
-                }
-            }
+            statistics.analyzeStale(connection, true, "sync_record", "dead_letter");
         } catch (SQLException failed) {
             throw new IllegalStateException("the store's statistics could not be read: " + failed.getMessage(), failed);
         }
@@ -594,21 +590,6 @@ public class Reconciliations {
 
     private static boolean postgres(Connection connection) throws SQLException {
         return connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
-    }
-
-    private static List<String> staleStatistics(Connection connection, String... tables) throws SQLException {
-        List<String> stale = new ArrayList<>();
-        try (var query = connection.prepareStatement("select relname from pg_stat_user_tables where schemaname = "
-                + "current_schema() and relname = any (?) and (coalesce(last_analyze, last_autoanalyze) is null "
-                + "or n_mod_since_analyze > greatest(1000, n_live_tup / 10))")) {
-            query.setArray(1, connection.createArrayOf("varchar", tables));
-            try (var rows = query.executeQuery()) {
-                while (rows.next()) {
-                    stale.add(rows.getString(1));
-                }
-            }
-        }
-        return stale;
     }
 
     /** Runs one finding statement and notes its rows and time for the run's log line. */
