@@ -8,6 +8,7 @@ import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.problem.ProblemException;
 import io.ledgerbridge.store.Instances;
+import io.ledgerbridge.store.StoreSql;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -85,7 +86,7 @@ public class DeadLetters {
         Instant now = StoreTime.now();
         // claim the dead letter and open its replay in one transaction
         Claimed claimed = QuarkusTransaction.requiringNew().call(() -> {
-            if (DeadLetter.update("status = ?1, updatedAt = ?2 where id = ?3 and status = ?4",
+            if (StoreSql.update("update dead_letter set status = ?, updated_at = ? where id = ? and status = ?",
                     DeadLetter.Status.REPLAYING, now, id, DeadLetter.Status.OPEN) == 0) {
                 return null;
             }
@@ -131,8 +132,8 @@ public class DeadLetters {
         if (result.isFailed() || result.getMessage().getHeader(FlowHeaders.DEAD_LETTER_ID) != null) {
             String why = result.getException() != null ? result.getException().getMessage()
                     : get(id).errorClass + ": " + get(id).errorMessage;
-            QuarkusTransaction.requiringNew().run(() -> DeadLetter.update(
-                    "status = ?1 where id = ?2 and status = ?3", DeadLetter.Status.OPEN, id, DeadLetter.Status.REPLAYING));
+            QuarkusTransaction.requiringNew().run(() -> StoreSql.update("update dead_letter set status = ? "
+                    + "where id = ? and status = ?", DeadLetter.Status.OPEN, id, DeadLetter.Status.REPLAYING));
             return finish(replay, Outcome.FAILED, "failed again: " + why);
         }
         String action = result.getMessage().getHeader(FlowHeaders.SYNC_ACTION, String.class);
@@ -141,7 +142,8 @@ public class DeadLetters {
                 ? "nothing sent: " + result.getMessage().getHeader(FlowHeaders.SKIP_REASON, String.class)
                 : "posted as " + result.getMessage().getHeader(FlowHeaders.TARGET_ID, String.class);
         return QuarkusTransaction.requiringNew().call(() -> {
-            DeadLetter.update("status = ?1, updatedAt = ?2 where id = ?3", DeadLetter.Status.REPLAYED, StoreTime.now(), id);
+            StoreSql.update("update dead_letter set status = ?, updated_at = ? where id = ?",
+                    DeadLetter.Status.REPLAYED, StoreTime.now(), id);
             return finish(replay, outcome, detail);
         });
     }
@@ -220,8 +222,8 @@ public class DeadLetters {
     private static DeadLetterReplay finish(DeadLetterReplay replay, Outcome outcome, String detail) {
         Instant finished = StoreTime.now();
         String shortDetail = detail != null && detail.length() > 4000 ? detail.substring(0, 3999) + "…" : detail;
-        QuarkusTransaction.joiningExisting().run(() -> DeadLetterReplay.update(
-                "outcome = ?1, detail = ?2, finishedAt = ?3 where id = ?4", outcome, shortDetail, finished, replay.id));
+        QuarkusTransaction.joiningExisting().run(() -> StoreSql.update("update dead_letter_replay set outcome = ?, "
+                + "detail = ?, finished_at = ? where id = ?", outcome, shortDetail, finished, replay.id));
         replay.outcome = outcome;
         replay.detail = shortDetail;
         replay.finishedAt = finished;

@@ -1,5 +1,6 @@
 package io.ledgerbridge.replay;
 
+import io.ledgerbridge.store.StoreSql;
 import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.store.BackgroundWorker;
 import io.ledgerbridge.store.Instances;
@@ -341,9 +342,9 @@ public class ReplayJobs {
             }
             String finalOutcome = outcome;
             String finalDetail = detail;
-            QuarkusTransaction.requiringNew().run(() -> ReplayJobItem.update(
-                    "outcome = ?1, detail = ?2, finishedAt = ?3 where id = ?4", finalOutcome, finalDetail,
-                    StoreTime.now(), item.itemId()));
+            QuarkusTransaction.requiringNew().run(() -> StoreSql.update("update replay_job_item set outcome = ?, "
+                    + "detail = ?, finished_at = ? where id = ?", finalOutcome, finalDetail, StoreTime.now(),
+                    item.itemId()));
         }
         return true;
     }

@@ -40,12 +40,14 @@ class DeadLetterReplayBench {
 
     /**
      * The service as it runs by default, not as the test profile tunes it for inspection: KPI gauges recomputed every
-     * minute (not every second), traces not recorded (the tests keep every span in memory).
+     * minute (not every second), traces not recorded (the tests keep every span in memory), the store's statistics
+     * looked at every 10 s (not every second).
      */
     public static class ProductionIntervals implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("ledgerbridge.kpis.refresh-interval", "60s", "quarkus.otel.sdk.disabled", "true");
+            return Map.of("ledgerbridge.kpis.refresh-interval", "60s", "quarkus.otel.sdk.disabled", "true",
+                    "ledgerbridge.store.statistics-interval", "10s");
         }
     }
 
