@@ -154,7 +154,8 @@ public class ErpGateway {
     public void capability(Exchange exchange, String capability) throws Exception {
         ErpLedger erp = entities.ledger(exchange.getMessage().getHeader(ErpCall.LEGAL_ENTITY, String.class));
         String route = erp.system() + "-" + capability;
-        if (camel.getRoute(route) == null) {
+        // the route's status, not getRoute: that copies the list of all routes (about 140) on every call
+        if (camel.getRouteController().getRouteStatus(route) == null) {
             throw new FlowFailure(ErrorClass.INTERNAL, "the ERP system " + erp.system() + " cannot " + capability
                     + ": no route " + route + " (routes/system-" + erp.system() + ".camel.yaml)");
         }
@@ -175,7 +176,7 @@ public class ErpGateway {
 
     /** Whether the ERP of the legal entity (null: the default ERP) has a route for the capability. */
     public boolean can(String entity, String capability) {
-        return camel.getRoute(entities.ledger(entity).system() + "-" + capability) != null;
+        return camel.getRouteController().getRouteStatus(entities.ledger(entity).system() + "-" + capability) != null;
     }
 
     private void call(Ledger ledger, Exchange exchange, String route) throws Exception {
