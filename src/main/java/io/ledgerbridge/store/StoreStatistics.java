@@ -1,5 +1,7 @@
 package io.ledgerbridge.store;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -32,9 +34,11 @@ public class StoreStatistics {
             + "or n_mod_since_analyze > greatest(1000, n_live_tup / 10))";
 
     private final DataSource dataSource;
+    private final MeterRegistry registry;
 
-    StoreStatistics(DataSource dataSource) {
+    StoreStatistics(DataSource dataSource, MeterRegistry registry) {
         this.dataSource = dataSource;
+        this.registry = registry;
     }
 
     @Scheduled(identity = "store-statistics", every = "{ledgerbridge.store.statistics-interval}", delayed = "5s",
@@ -74,6 +78,9 @@ public class StoreStatistics {
         try (var statement = connection.createStatement()) {
             for (String table : stale) {
                 statement.execute((wait ? "analyze " : "analyze (skip_locked) ") + quoted(table));
+                Counter.builder("ledgerbridge.store.analyzed").tag("table", table)
+                        .description("analyses of a store table whose planner statistics lagged behind its rows")
+                        .register(registry).increment();
             }
         }
         return stale;

@@ -3,6 +3,8 @@ package io.ledgerbridge.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -39,6 +41,9 @@ class StoreStatisticsTest {
     @Inject
     Scheduler scheduler;
 
+    @Inject
+    MeterRegistry registry;
+
     @AfterEach
     void removeRows() throws SQLException {
         try (Connection connection = dataSource.getConnection();
@@ -74,13 +79,21 @@ class StoreStatisticsTest {
             insertSyncRecords(1_500);
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                     .until(() -> modifiedSinceAnalyze("sync_record") >= 1_500);
+            double counted = analyzed("sync_record");
             assertThat(statistics.analyzeStale(connection, true, "sync_record", "dead_letter"))
                     .as("1,500 rows changed in a table of fewer than 15,000").contains("sync_record");
+            assertThat(analyzed("sync_record")).as("ledgerbridge_store_analyzed_total{table=sync_record}")
+                    .isEqualTo(counted + 1);
             assertThat(lastAnalyze("sync_record")).isNotNull();
             assertThat(statistics.analyzeStale(connection, true, "sync_record")).isEmpty();
         } finally {
             scheduler.resume("store-statistics");
         }
+    }
+
+    private double analyzed(String table) {
+        Counter counter = registry.find("ledgerbridge.store.analyzed").tag("table", table).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private void insertSyncRecords(int count) throws SQLException {
