@@ -19,6 +19,7 @@ import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.problem.ProblemException;
 import io.ledgerbridge.project.ProjectRecord;
 import io.ledgerbridge.store.BackgroundWorker;
+import io.ledgerbridge.store.StoreSql;
 import io.ledgerbridge.store.StoreStatistics;
 import io.ledgerbridge.store.StoreTime;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -564,7 +565,7 @@ public class Reconciliations {
      * while a run reads them) is left to it rather than waited for: its statistics are of this run's rows.
      */
     private static List<String> analyzeSnapshots(Connection connection) throws SQLException {
-        boolean postgres = postgres(connection);
+        boolean postgres = StoreSql.postgres(connection);
         List<String> tables = List.of("recon_source_entry", "recon_erp_entry", "recon_erp_line");
         try (var statement = connection.createStatement()) {
             for (String table : tables) {
@@ -586,10 +587,6 @@ public class Reconciliations {
         } catch (SQLException failed) {
             throw new IllegalStateException("the store's statistics could not be read: " + failed.getMessage(), failed);
         }
-    }
-
-    private static boolean postgres(Connection connection) throws SQLException {
-        return connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
     }
 
     /** Runs one finding statement and notes its rows and time for the run's log line. */

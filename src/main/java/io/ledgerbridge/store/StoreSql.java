@@ -1,17 +1,19 @@
 package io.ledgerbridge.store;
 
 import io.quarkus.hibernate.orm.panache.Panache;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.hibernate.Session;
 
 /**
- * Updates of the store written as SQL, for paths that run once per record (a replay's claim and end): Hibernate
- * translates an HQL update ({@code Entity.update("status = ?1 where id = ?2", ...)}) into SQL again at every
- * execution — about a seventh of a bulk replay lane's CPU went to it — while JDBC sends the statement as written.
- * Runs in the caller's transaction, beside Hibernate: the caller reads what it changed with a new query, not from an
- * entity it had loaded before.
+ * SQL beside Hibernate: which database the store is, and updates written as SQL for paths that run once per record
+ * (a replay's claim and end). Hibernate translates an HQL update ({@code Entity.update("status = ?1 where id = ?2",
+ * ...)}) into SQL again at every execution — about a seventh of a bulk replay lane's CPU went to it — while JDBC
+ * sends the statement as written. An update runs in the caller's transaction, beside Hibernate: the caller reads
+ * what it changed with a new query, not from an entity it had loaded before.
  */
 public final class StoreSql {
 
@@ -32,5 +34,10 @@ public final class StoreSql {
                 return statement.executeUpdate();
             }
         });
+    }
+
+    /** Whether the store behind the connection is PostgreSQL (else the embedded H2). */
+    public static boolean postgres(Connection connection) throws SQLException {
+        return connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
     }
 }

@@ -61,7 +61,7 @@ public class StoreStatistics {
      * such a table to it. Nothing on another database than PostgreSQL (H2 plans on its live row counts).
      */
     public List<String> analyzeStale(Connection connection, boolean wait, String... tables) throws SQLException {
-        if (!connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres")) {
+        if (!StoreSql.postgres(connection)) {
             return List.of();
         }
         List<String> stale = new ArrayList<>();
