@@ -7,8 +7,10 @@ import io.ledgerbridge.testing.PostgresResource;
 import io.ledgerbridge.testing.ServiceProcess;
 import io.ledgerbridge.testing.TimeEntryFixtures;
 import io.ledgerbridge.testing.VendorStubs;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -165,11 +167,13 @@ class FlowBench {
         try (ServiceProcess service = ServiceProcess.start(profiled, environment, config, work.resolve("service.log"))) {
             profileFrom = java.time.Instant.now();
             long cpuAtReady = cpuNanos(service.pid());
+            long jitAtReady = jitCpuNanos(service.pid());
             long harnessAtReady = cpuNanos(ProcessHandle.current().pid());
             long[] machineAtReady = machineTicks();
             long readyAt = System.nanoTime();
             awaitCalls(ENTRIES, Duration.ofMinutes(30));
             long cpuAtEnd = cpuNanos(service.pid());
+            long jitAtEnd = jitCpuNanos(service.pid());
             long harnessAtEnd = cpuNanos(ProcessHandle.current().pid());
             long[] machineAtEnd = machineTicks();
             double machineBusy = 2.0 * (machineAtEnd[0] - machineAtReady[0])
@@ -181,6 +185,7 @@ class FlowBench {
             double harnessCores = (harnessAtEnd - harnessAtReady) / 1e9 / readyToLastSeconds;
             // CPU per entry by process: what the machine's 2 cores can post at most with this code and this stub
             double serviceMs = (cpuAtEnd - cpuAtReady) / 1e6 / ENTRIES;
+            double jitMs = (jitAtEnd - jitAtReady) / 1e6 / ENTRIES;
             double stubMs = (harnessAtEnd - harnessAtReady) / 1e6 / ENTRIES;
             double machineMs = machineBusy * readyToLastSeconds * 1000 / ENTRIES;
             long peakRssBurst = peakRssKb(service.pid());
@@ -231,6 +236,7 @@ class FlowBench {
                       service CPU while posting                      %.2f cores of 2
                       harness CPU (Xero stub with contract check)    %.2f cores; whole machine busy %.2f cores
                       CPU per entry: service %.2f ms, Xero stub %.2f ms, PostgreSQL + Kafka + the rest %.2f ms
+                        (of the service's: its JIT compiling %.2f ms)
                         -> 2 cores post at most %.0f entries/s; the stub alone needs %.1f cores for 10,000/s
                       store work per transaction (group commit, mean) %s
                       service peak RSS (VmHWM)                       %d MB            (target <= 300)
@@ -243,7 +249,7 @@ class FlowBench {
                     """, String.join(" ", jvm), arenas.isBlank() ? "" : ", MALLOC_ARENA_MAX=" + arenas, ENTRIES, PARTITIONS, ENTRIES, produceSeconds,
                     service.timeToReady().toMillis() / 1000.0, throughput, readyToLastSeconds,
                     totalCalls / (double) (ENTRIES + steady), cores, harnessCores, machineBusy, serviceMs, stubMs, machineMs - serviceMs - stubMs,
-                    2000 / machineMs, stubMs * 10, groups, peakRss / 1024, RATE, STEADY_SECONDS,
+                    jitMs, 2000 / machineMs, stubMs * 10, groups, peakRss / 1024, RATE, STEADY_SECONDS,
                     percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99),
                     latencies[latencies.length - 1] / 1000.0, posted, ENTRIES + steady, duplicates, deadLetters,
                     ENTRIES, baseline.throughput, baselineMs, serviceMs / baselineMs, throughput / baseline.throughput);
@@ -252,6 +258,7 @@ class FlowBench {
             figures.put("baseline.throughput", Math.round(baseline.throughput));
             figures.put("service.cpu.ms", serviceMs);
             figures.put("stub.cpu.ms", stubMs);
+            figures.put("service.jit.ms", jitMs);
             figures.put("baseline.cpu.ms", baselineMs);
             figures.put("peak.rss.mb", peakRss / 1024);
             figures.put("steady.rate", RATE);
@@ -429,6 +436,28 @@ class FlowBench {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+    }
+
+    /**
+     * utime + stime of a process's JIT compiler threads (C1, C2: "C1 CompilerThre…" in /proc/PID/task/TID/comm), the
+     * live ones; what of a process's CPU went to compiling its code rather than running it.
+     */
+    static long jitCpuNanos(long pid) throws IOException {
+        long nanos = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    if (Files.readString(task.resolve("comm")).matches("C\\d CompilerThre.*\\s*")) {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        nanos += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+                    }
+                } catch (NoSuchFileException ended) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return nanos;
     }
 
     /** The machine's busy and total CPU ticks, from the first line of /proc/stat. */
