@@ -6,7 +6,10 @@ import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 
-/** Writes the audit trail of admin actions, in its own transaction so a refused or failed action is audited too. */
+/**
+ * Writes the audit trail of admin actions, in its own transaction so a refused or failed action is audited too, or in
+ * the transaction that writes what the action did.
+ */
 @ApplicationScoped
 public class Audit {
 
@@ -23,6 +26,19 @@ public class Audit {
 
     /** Audits an action of a named actor (a background job acts for the operator who started it). */
     public void record(String actor, String action, String target, String detail, String outcome) {
+        AuditEntry entry = entry(actor, action, target, detail, outcome);
+        QuarkusTransaction.requiringNew().run(entry::persist);
+    }
+
+    /**
+     * Audits an action in the caller's transaction, which writes what the action did: the entry commits with it (an
+     * action that failed half-way is audited by the caller's own {@link #record} afterwards).
+     */
+    public void recordInTransaction(String actor, String action, String target, String detail, String outcome) {
+        entry(actor, action, target, detail, outcome).persist();
+    }
+
+    private static AuditEntry entry(String actor, String action, String target, String detail, String outcome) {
         AuditEntry entry = new AuditEntry();
         entry.actor = actor;
         entry.action = action;
@@ -30,7 +46,7 @@ public class Audit {
         entry.detail = detail == null || detail.length() <= 4000 ? detail : detail.substring(0, 3999) + "…";
         entry.outcome = outcome;
         entry.at = StoreTime.now();
-        QuarkusTransaction.requiringNew().run(entry::persist);
+        return entry;
     }
 
     /** The name of the caller. */

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
@@ -82,6 +83,16 @@ public class DeadLetters {
 
     /** {@link #replay(long, String)} on behalf of a named actor (a bulk job, auto-resolution). */
     public DeadLetterReplay replay(long id, String editedPayload, String actor) {
+        return replay(id, editedPayload, actor, (outcome, detail) -> {
+        });
+    }
+
+    /**
+     * {@link #replay(long, String, String)} with what the caller records of the outcome ({@code alongside}: a bulk
+     * job's item) written in the transaction that ends the replay, with its audit entry: the dead letter's status,
+     * the replay's outcome, the audit trail and the caller's record of it commit together or not at all.
+     */
+    public DeadLetterReplay replay(long id, String editedPayload, String actor, BiConsumer<Outcome, String> alongside) {
         String target = "dead-letter/" + id;
         Instant now = StoreTime.now();
         // claim the dead letter and open its replay in one transaction
@@ -121,19 +132,28 @@ public class DeadLetters {
             exchange.getMessage().setHeader(FlowHeaders.CORRELATION_ID, letter.correlationId);
             exchange.getMessage().setBody(payload);
         });
-        DeadLetterReplay finished = conclude(letter, replay, result);
-        audit.record(actor, "replay", target, (editedPayload != null ? "edited payload; " : "") + finished.detail,
-                finished.outcome.name());
-        return finished;
+        String audited = editedPayload != null ? "edited payload; " : "";
+        return QuarkusTransaction.requiringNew().call(() -> {
+            DeadLetterReplay finished = conclude(letter, replay, result);
+            audit.recordInTransaction(actor, "replay", target, audited + finished.detail, finished.outcome.name());
+            alongside.accept(finished.outcome, finished.detail);
+            return finished;
+        });
     }
 
+    /** Ends the replay as its flow's exchange ended, in the caller's transaction. */
     private DeadLetterReplay conclude(DeadLetter letter, DeadLetterReplay replay, Exchange result) {
         Long id = letter.id;
         if (result.isFailed() || result.getMessage().getHeader(FlowHeaders.DEAD_LETTER_ID) != null) {
-            String why = result.getException() != null ? result.getException().getMessage()
-                    : get(id).errorClass + ": " + get(id).errorMessage;
-            QuarkusTransaction.requiringNew().run(() -> StoreSql.update("update dead_letter set status = ? "
-                    + "where id = ? and status = ?", DeadLetter.Status.OPEN, id, DeadLetter.Status.REPLAYING));
+            String why;
+            if (result.getException() != null) {
+                why = result.getException().getMessage();
+            } else {
+                DeadLetter current = DeadLetter.findById(id);
+                why = current.errorClass + ": " + current.errorMessage;
+            }
+            StoreSql.update("update dead_letter set status = ? where id = ? and status = ?", DeadLetter.Status.OPEN,
+                    id, DeadLetter.Status.REPLAYING);
             return finish(replay, Outcome.FAILED, "failed again: " + why);
         }
         String action = result.getMessage().getHeader(FlowHeaders.SYNC_ACTION, String.class);
@@ -141,11 +161,9 @@ public class DeadLetters {
         String detail = outcome == Outcome.ALREADY_POSTED
                 ? "nothing sent: " + result.getMessage().getHeader(FlowHeaders.SKIP_REASON, String.class)
                 : "posted as " + result.getMessage().getHeader(FlowHeaders.TARGET_ID, String.class);
-        return QuarkusTransaction.requiringNew().call(() -> {
-            StoreSql.update("update dead_letter set status = ?, updated_at = ? where id = ?",
-                    DeadLetter.Status.REPLAYED, StoreTime.now(), id);
-            return finish(replay, outcome, detail);
-        });
+        StoreSql.update("update dead_letter set status = ?, updated_at = ? where id = ?", DeadLetter.Status.REPLAYED,
+                StoreTime.now(), id);
+        return finish(replay, outcome, detail);
     }
 
     /**

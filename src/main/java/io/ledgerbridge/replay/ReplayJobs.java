@@ -7,7 +7,6 @@ import io.ledgerbridge.store.Instances;
 import io.ledgerbridge.audit.Audit;
 import io.ledgerbridge.config.LedgerbridgeConfig;
 import io.ledgerbridge.deadletter.DeadLetterFilter;
-import io.ledgerbridge.deadletter.DeadLetterReplay;
 import io.ledgerbridge.deadletter.DeadLetters;
 import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.problem.ProblemException;
@@ -330,23 +329,21 @@ public class ReplayJobs {
             if (!pacer.await()) {
                 return false;
             }
-            String outcome;
-            String detail;
             try {
-                DeadLetterReplay replay = deadLetters.replay(item.deadLetterId(), null, actor);
-                outcome = replay.outcome.name();
-                detail = replay.detail;
+                // the item's outcome commits with the replay's
+                deadLetters.replay(item.deadLetterId(), null, actor, (outcome, detail) -> end(item, outcome.name(),
+                        detail));
             } catch (ProblemException refused) {
-                outcome = ReplayJobItem.REFUSED;
-                detail = refused.problem().detail();
+                QuarkusTransaction.requiringNew().run(() -> end(item, ReplayJobItem.REFUSED,
+                        refused.problem().detail()));
             }
-            String finalOutcome = outcome;
-            String finalDetail = detail;
-            QuarkusTransaction.requiringNew().run(() -> StoreSql.update("update replay_job_item set outcome = ?, "
-                    + "detail = ?, finished_at = ? where id = ?", finalOutcome, finalDetail, StoreTime.now(),
-                    item.itemId()));
         }
         return true;
+    }
+
+    private static void end(Pending item, String outcome, String detail) {
+        StoreSql.update("update replay_job_item set outcome = ?, detail = ?, finished_at = ? where id = ?", outcome,
+                detail, StoreTime.now(), item.itemId());
     }
 
     /** The job's rate over all its lanes: each replay takes the next free slot (0: no limit). */

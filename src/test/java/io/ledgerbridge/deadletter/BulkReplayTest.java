@@ -7,7 +7,9 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.is;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.ledgerbridge.audit.AuditEntry;
 import io.ledgerbridge.flow.ErrorClass;
+import io.ledgerbridge.replay.ReplayJobItem;
 import io.ledgerbridge.testing.Admin;
 import io.ledgerbridge.testing.KafkaTopics;
 import io.ledgerbridge.testing.TimeEntryFixtures;
@@ -71,6 +73,13 @@ class BulkReplayTest {
         Map<String, Integer> outcomes = Admin.as(Admin.VIEWER).get("/admin/replay-jobs/" + jobId)
                 .then().statusCode(200).extract().path("outcomes");
         assertThat(outcomes.get("POSTED")).isEqualTo(COUNT);
+        // each item's outcome was written with its replay's and the replay's audit entry
+        QuarkusTransaction.requiringNew().run(() -> {
+            assertThat(ReplayJobItem.count("jobId = ?1 and outcome = 'POSTED' and detail like 'posted as %'",
+                    (long) jobId)).isEqualTo(COUNT);
+            assertThat(AuditEntry.count("action = 'replay' and actor = ?1 and outcome = 'POSTED' and detail like "
+                    + "'posted as %'", "replay-job/" + jobId + " for " + Admin.OPERATOR)).isEqualTo(COUNT);
+        });
 
         List<LoggedRequest> posts = VendorStubs.server().findAll(postRequestedFor(urlPathEqualTo(timePath(project))));
         Map<String, Long> perKey = posts.stream()

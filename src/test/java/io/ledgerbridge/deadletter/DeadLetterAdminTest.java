@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.everyItem;
@@ -24,6 +25,7 @@ import io.ledgerbridge.testing.VendorStubs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +46,9 @@ class DeadLetterAdminTest {
 
     static final String V1 = "2026-11-20T10:15:00Z";
     static final String TOPIC = "ledgerbridge.time-entries.approved";
+
+    @Inject
+    DeadLetters deadLetters;
 
     @BeforeEach
     void healthyErp() {
@@ -226,6 +231,37 @@ class DeadLetterAdminTest {
                 .body("errorClass", is("VALIDATION"));
         Admin.as(Admin.OPERATOR).contentType("application/json").body("{broken")
                 .post("/admin/dead-letters/" + id + "/replay").then().statusCode(400);
+    }
+
+    @Test
+    void aReplayEndsInOneTransactionWithItsAuditEntryAndWhatItsCallerRecords() {
+        Project project = TimeEntryFixtures.knownProject();
+        DeadLetter letter = project.outageDeadLetter(TimeEntryFixtures.nextId(), "1", V1, DeadLetter.Status.OPEN);
+        QuarkusTransaction.requiringNew().run(letter::persist);
+        String target = "dead-letter/" + letter.id;
+
+        // what the caller records with the outcome (a bulk job's item) fails: nothing of the replay's end is written
+        assertThatThrownBy(() -> deadLetters.replay(letter.id, null, "a test", (outcome, detail) -> {
+            throw new IllegalStateException("the caller's record failed");
+        })).hasMessageContaining("the caller's record failed");
+        QuarkusTransaction.requiringNew().run(() -> {
+            assertThat(DeadLetter.<DeadLetter>findById(letter.id).status).isEqualTo(DeadLetter.Status.REPLAYING);
+            assertThat(DeadLetterReplay.of(letter.id)).extracting(replay -> replay.outcome)
+                    .containsExactly(DeadLetterReplay.Outcome.RUNNING);
+            assertThat(AuditEntry.count("action = 'replay' and target = ?1", target)).isZero();
+        });
+
+        // opened again (as a takeover does), the next replay ends with its audit entry and the caller's record
+        QuarkusTransaction.requiringNew().run(() -> DeadLetter.update("status = ?1 where id = ?2",
+                DeadLetter.Status.OPEN, letter.id));
+        List<String> recorded = new ArrayList<>();
+        deadLetters.replay(letter.id, null, "a test", (outcome, detail) -> recorded.add(outcome + ": " + detail));
+        assertThat(recorded).singleElement().asString().startsWith("ALREADY_POSTED: nothing sent");
+        QuarkusTransaction.requiringNew().run(() -> {
+            assertThat(DeadLetter.<DeadLetter>findById(letter.id).status).isEqualTo(DeadLetter.Status.REPLAYED);
+            assertThat(AuditEntry.count("action = 'replay' and target = ?1 and actor = 'a test' and outcome = "
+                    + "'ALREADY_POSTED'", target)).isEqualTo(1);
+        });
     }
 
     @Test
