@@ -16,7 +16,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -136,8 +135,9 @@ class DeadLetterReplayBench {
         Instant to = StoreTime.now().plusMillis(1);
 
         long stubCpu = stubCpuNanos();
-        long jvmCpu = jvmCpuNanos();
-        long jitCpu = FlowBench.jitCpuNanos(ProcessHandle.current().pid());
+        long self = ProcessHandle.current().pid();
+        long jvmCpu = FlowBench.cpuNanos(self);
+        long jitCpu = FlowBench.jitCpuNanos(self);
         Instant started = Instant.now();
         var requested = Admin.as(Admin.OPERATOR).contentType("application/json")
                 .body(Map.of("filter", Map.of("flow", "approved-time-to-erp", "errorClass", "TARGET_UNAVAILABLE",
@@ -153,12 +153,8 @@ class DeadLetterReplayBench {
                 Admin.as(Admin.VIEWER).get("/admin/replay-jobs/" + jobId).then().extract().jsonPath().getString("status")));
         Instant finished = QuarkusTransaction.requiringNew()
                 .call(() -> ReplayJob.<ReplayJob>findById(jobId).finishedAt);
-        return new Job(jobId, Duration.between(started, finished).toNanos() / 1e9, jvmCpuNanos() - jvmCpu,
-                stubCpuNanos() - stubCpu, FlowBench.jitCpuNanos(ProcessHandle.current().pid()) - jitCpu);
-    }
-
-    private static long jvmCpuNanos() {
-        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return new Job(jobId, Duration.between(started, finished).toNanos() / 1e9, FlowBench.cpuNanos(self) - jvmCpu,
+                stubCpuNanos() - stubCpu, FlowBench.jitCpuNanos(self) - jitCpu);
     }
 
     /** CPU time of WireMock's Jetty threads (qtp...), the stub's; threads that ended in between are not counted. */

@@ -431,9 +431,14 @@ class FlowBench {
         return out.toString().trim();
     }
 
-    /** utime + stime of a process, from /proc/PID/stat (clock ticks of 10 ms). */
-    static long cpuNanos(long pid) throws Exception {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.US_ASCII);
+    /** utime + stime of a process, from /proc/PID/stat. */
+    static long cpuNanos(long pid) throws IOException {
+        return statCpuNanos(Path.of("/proc/" + pid + "/stat"));
+    }
+
+    /** utime + stime of a /proc stat file of a process or thread (clock ticks of 10 ms). */
+    private static long statCpuNanos(Path file) throws IOException {
+        String stat = Files.readString(file, StandardCharsets.US_ASCII);
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
     }
@@ -448,9 +453,7 @@ class FlowBench {
             for (Path task : tasks.toList()) {
                 try {
                     if (Files.readString(task.resolve("comm")).matches("C\\d CompilerThre.*\\s*")) {
-                        String stat = Files.readString(task.resolve("stat"));
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        nanos += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+                        nanos += statCpuNanos(task.resolve("stat"));
                     }
                 } catch (NoSuchFileException ended) {
                     // the thread ended meanwhile
