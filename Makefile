@@ -41,6 +41,7 @@ validate-routes:
 ## FlowBench: the approved-time flow of the packaged cluster build (its own process, JFR on) on PostgreSQL, Kafka and
 ## the Xero stub: 100,000 entries waiting, then a steady 1,000/s (FLOW_ENTRIES, FLOW_RATE to change), a plain
 ## kafka-clients + JDBC baseline, the service's top frames, then the build started again: time to ready, idle RSS.
+## OutboxFlowBench: the same backlog with the file outbox as the ERP (no HTTP call, no stub): the service's own CPU.
 ## ReconciliationBench: a period of 1,000,000 entries on PostgreSQL. DeadLetterReplayBench: a bulk replay of 10,000
 ## dead letters. CallBudgetBench: a month-end of 5,000 entries for one Xero organisation against a stub enforcing
 ## Xero's call limits (the minute shrunk to a second), and month-end billing in batches. MappingBench: the flow's
@@ -48,7 +49,7 @@ validate-routes:
 ## instances of the cluster build sharing this machine (FlowChaos's scale-out run, on its own servers).
 FLOW_ENTRIES ?= 100000
 FLOW_RATE ?= 1000
-BENCHES = FlowBench ReconciliationBench DeadLetterReplayBench CallBudgetBench MappingBench
+BENCHES = FlowBench OutboxFlowBench ReconciliationBench DeadLetterReplayBench CallBudgetBench MappingBench
 bench: cluster-build
 	@rm -rf target/bench; failed=""; \
 	for b in $(BENCHES); do \

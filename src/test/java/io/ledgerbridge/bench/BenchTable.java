@@ -33,6 +33,7 @@ public final class BenchTable {
 
     private String render() throws IOException {
         Properties flow = read("flow");
+        Properties outbox = read("flow-outbox");
         Properties replay = read("replay");
         Properties reconciliation = read("reconciliation");
         Properties budget = read("call-budget");
@@ -53,6 +54,10 @@ public final class BenchTable {
         row("service CPU per approved entry", number(flow, "service.cpu.ms", "%.2f ms")
                 + also(flow, "service.jit.ms", " (of it the JIT compiling %.2f ms)"), "<= 0.5 ms",
                 met(flow, "service.cpu.ms", v -> v <= 0.5));
+        row("the same, the ERP a file outbox (no HTTP call, no stub; OutboxFlowBench)",
+                number(outbox, "service.cpu.ms", "%.2f ms") + also(outbox, "service.jit.ms",
+                        " (of it the JIT compiling %.2f ms)") + also(outbox, "throughput", "; %.0f entries/s"),
+                "<= 0.5 ms", met(outbox, "service.cpu.ms", v -> v <= 0.5));
         double ratio = value(flow, "service.cpu.ms") / value(flow, "baseline.cpu.ms");
         row("baseline CPU per record (kafka-clients -> JDBC batches), and the service's multiple of it",
                 Double.isNaN(ratio) ? "not measured" : String.format(Locale.ROOT, "%.3f ms; service %.1f x",

@@ -107,26 +107,7 @@ class FlowBench {
         long firstId = project * 1_000L;
 
         // the entries wait on the topic (and a copy for the baseline) before the service starts
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                Map.<String, Object>of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(TOPIC, PARTITIONS, (short) 1),
-                    new org.apache.kafka.clients.admin.NewTopic("bench.baseline", PARTITIONS, (short) 1))).all()
-                    .get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException exists) {
-            assertThat(exists).hasCauseInstanceOf(org.apache.kafka.common.errors.TopicExistsException.class);
-            // a broker kept from earlier runs: the topics get at least PARTITIONS partitions
-            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                    Map.<String, Object>of("bootstrap.servers", bootstrap))) {
-                for (String topic : List.of(TOPIC, "bench.baseline")) {
-                    int now = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
-                            .partitions().size();
-                    if (now < PARTITIONS) {
-                        admin.createPartitions(Map.of(topic, org.apache.kafka.clients.admin.NewPartitions
-                                .increaseTo(PARTITIONS))).all().get(30, TimeUnit.SECONDS);
-                    }
-                }
-            }
-        }
+        createTopics(bootstrap, List.of(TOPIC, "bench.baseline"));
         long produceStart = System.nanoTime();
         try (KafkaProducer<String, String> producer = producer(bootstrap)) {
             for (int i = 0; i < ENTRIES; i++) {
@@ -276,17 +257,7 @@ class FlowBench {
         }
 
         // the service's own hot spots while it posted (the JFR file is written when the service stops)
-        if (Files.exists(recording)) {
-            List<JfrTopFrames.Frame> top = JfrTopFrames.top(recording, profileFrom, profileTo, 10);
-            StringBuilder frames = new StringBuilder("service JFR, top 10 frames while posting (share of execution "
-                    + "samples, method on top of the stack)\n");
-            for (int i = 0; i < top.size(); i++) {
-                frames.append("  ").append(top.get(i)).append('\n');
-                figures.put("jfr.top." + (i + 1), top.get(i).toString().trim());
-            }
-            System.out.println(frames);
-            report += frames;
-        }
+        report += topFrames(recording, profileFrom, profileTo, figures);
 
         // start-up and idle memory: the same build started again on the migrated store, nothing waiting; then once
         // more, with the class data archive the first of the two wrote when it stopped
@@ -298,6 +269,23 @@ class FlowBench {
         Files.createDirectories(Path.of("target/bench"));
         Files.writeString(Path.of("target/bench/flow.txt"), report);
         BenchFigures.write("flow", figures);
+    }
+
+    /** The top 10 frames of the service's JFR recording between two instants (none when it recorded nothing). */
+    static String topFrames(Path recording, java.time.Instant from, java.time.Instant to, Map<String, Object> figures)
+            throws IOException {
+        if (!Files.exists(recording)) {
+            return "";
+        }
+        List<JfrTopFrames.Frame> top = JfrTopFrames.top(recording, from, to, 10);
+        StringBuilder frames = new StringBuilder("service JFR, top 10 frames while posting (share of execution "
+                + "samples, method on top of the stack)\n");
+        for (int i = 0; i < top.size(); i++) {
+            frames.append("  ").append(top.get(i)).append('\n');
+            figures.put("jfr.top." + (i + 1), top.get(i).toString().trim());
+        }
+        System.out.println(frames);
+        return frames.toString();
     }
 
     /** Starts the build with nothing waiting: its time to ready and its RSS after {@link #IDLE_SECONDS}. */
@@ -368,6 +356,28 @@ class FlowBench {
                 }
             }
             return new Baseline(rows, (rows - 1) / ((last - first) / 1e9));
+        }
+    }
+
+    /** Creates the topics with {@link #PARTITIONS} partitions (a broker kept from earlier runs: at least as many). */
+    static void createTopics(String bootstrap, List<String> topics) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(topics.stream().map(topic -> new org.apache.kafka.clients.admin.NewTopic(topic,
+                    PARTITIONS, (short) 1)).toList()).all().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException exists) {
+            assertThat(exists).hasCauseInstanceOf(org.apache.kafka.common.errors.TopicExistsException.class);
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                    Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+                for (String topic : topics) {
+                    int now = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                            .partitions().size();
+                    if (now < PARTITIONS) {
+                        admin.createPartitions(Map.of(topic, org.apache.kafka.clients.admin.NewPartitions
+                                .increaseTo(PARTITIONS))).all().get(30, TimeUnit.SECONDS);
+                    }
+                }
+            }
         }
     }
 
