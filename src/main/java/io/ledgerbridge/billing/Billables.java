@@ -21,6 +21,7 @@ import io.ledgerbridge.project.AssignmentRecord;
 import io.ledgerbridge.project.ProjectRecord;
 import io.ledgerbridge.store.GroupCommit;
 import io.ledgerbridge.store.ReferenceCache;
+import io.ledgerbridge.store.StoreSql;
 import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.sync.SyncRecords;
 import io.ledgerbridge.warehouse.Extracts;
@@ -377,6 +378,9 @@ public class Billables {
             sourceIds.computeIfAbsent(new SourceKey(completion.kind(), completion.system(), null),
                     k -> new ArrayList<>()).add(completion.sourceId());
         }
+        // the items of the sources that have any (a new entry has none: a plain select says so)
+        sourceIds.replaceAll((system, ids) -> List.copyOf(StoreSql.present("billable_item", "source_id",
+                "kind = ? and source_system = ?", new Object[] {system.kind(), system.system()}, ids)));
         sourceIds.forEach((system, ids) -> BillableItem.ofSources(system.kind(), system.system(), ids)
                 .forEach(item -> existing.get(new SourceKey(item.kind, item.sourceSystem, item.sourceId)).add(item)));
         List<SyncRecords.Posted> posted = new ArrayList<>(group.size());

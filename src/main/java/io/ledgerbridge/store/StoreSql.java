@@ -3,9 +3,13 @@ package io.ledgerbridge.store;
 import io.quarkus.hibernate.orm.panache.Panache;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import org.hibernate.Session;
 
 /**
@@ -32,6 +36,34 @@ public final class StoreSql {
                             : params[i] instanceof Instant at ? at.atOffset(ZoneOffset.UTC) : params[i]);
                 }
                 return statement.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Which of {@code values} of {@code column} {@code table} has rows for, among the rows {@code where} selects (its
+     * {@code ?} bound to {@code leading}, an enum by its name). The group commits' lookups of a group's records
+     * (claims' versions, completions' billable items) find nothing for almost every new entry: one select of the
+     * column answers that for about a third of what Hibernate's query of the entities costs (JFR of OutboxFlowBench),
+     * and the entities are then read only for the values that have rows.
+     */
+    public static Set<String> present(String table, String column, String where, Object[] leading,
+            Collection<String> values) {
+        String sql = "select distinct " + column + " from " + table + " where " + where + " and " + column
+                + " = any (?)";
+        return Panache.getEntityManager().unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (int i = 0; i < leading.length; i++) {
+                    statement.setObject(i + 1, leading[i] instanceof Enum<?> value ? value.name() : leading[i]);
+                }
+                statement.setArray(leading.length + 1, connection.createArrayOf("varchar", values.toArray()));
+                Set<String> found = new HashSet<>();
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        found.add(rows.getString(1));
+                    }
+                }
+                return found;
             }
         });
     }

@@ -5,6 +5,7 @@ import io.ledgerbridge.flow.FlowHeaders;
 import io.ledgerbridge.flow.SourceVersions;
 import io.ledgerbridge.store.GroupCommit;
 import io.ledgerbridge.store.Instances;
+import io.ledgerbridge.store.StoreSql;
 import io.ledgerbridge.store.StoreTime;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -175,6 +176,9 @@ public class SyncRecords {
             sourceIds.computeIfAbsent(new SourceKey(source.flow(), source.system(), null), k -> new ArrayList<>())
                     .add(source.sourceId());
         }
+        // the versions of the records that have any (a new entry's has none: a plain select says so)
+        sourceIds.replaceAll((system, ids) -> List.copyOf(StoreSql.present("sync_record", "source_id",
+                "flow = ? and source_system = ?", new Object[] {system.flow(), system.system()}, ids)));
         sourceIds.forEach((system, ids) -> SyncRecord.versionsOf(system.flow(), system.system(), ids).forEach(
                 record -> versions.get(new SourceKey(record.flow, record.sourceSystem, record.sourceId)).add(record)));
         Set<SourceKey> decided = new HashSet<>();
