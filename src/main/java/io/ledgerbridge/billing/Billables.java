@@ -25,6 +25,7 @@ import io.ledgerbridge.store.StoreSql;
 import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.sync.SyncRecords;
 import io.ledgerbridge.warehouse.Extracts;
+import io.ledgerbridge.warehouse.FactEvent;
 import io.ledgerbridge.warehouse.Facts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -385,14 +386,23 @@ public class Billables {
                 .forEach(item -> existing.get(new SourceKey(item.kind, item.sourceSystem, item.sourceId)).add(item)));
         List<SyncRecords.Posted> posted = new ArrayList<>(group.size());
         List<BillableItem> kept = new ArrayList<>(group.size());
+        List<BillableItem> created = new ArrayList<>(group.size());
         for (Completion completion : group) {
             BillableItem item = keep(completion, existing.get(new SourceKey(completion.kind(), completion.system(),
-                    completion.sourceId())));
+                    completion.sourceId())), created);
             if (item != null) {
                 kept.add(item);
             }
             posted.add(completion.posted());
         }
+        // the group's new items in one JDBC batch (an item of a source completed twice in the group: its last state)
+        StoreSql.insertAll("billable_item", "kind, source_system, source_id, source_version, project_id, "
+                + "psa_user_id, role, work_date, quantity, unit_price, rate_card, rate_version, source_currency, "
+                + "source_amount, fx_rate, amount, currency, description, status, created_at, updated_at", created,
+                i -> new Object[] {i.kind, i.sourceSystem, i.sourceId, i.sourceVersion, i.projectId, i.psaUserId,
+                        i.role, i.workDate, i.quantity, i.unitPrice, i.rateCard, i.rateVersion, i.sourceCurrency,
+                        i.sourceAmount, i.fxRate, i.amount, i.currency, i.description, i.status, i.createdAt,
+                        i.updatedAt});
         syncRecords.markPosted(posted);
         // the warehouse feed: each entry as kept, in this transaction, with its project as pricing read it (or newer)
         Set<Long> projectIds = kept.stream().map(i -> i.projectId).collect(Collectors.toSet());
@@ -402,17 +412,20 @@ public class Billables {
                     ProjectRecord.<ProjectRecord>list("id in ?1", missing).forEach(p -> found.put(p.id, p));
                     return found;
                 });
+        List<FactEvent> recorded = new ArrayList<>(kept.size());
         for (BillableItem item : kept) {
-            facts.record(item.kind == BillableItem.Kind.TIME ? "time-entry" : "expense",
-                    item.sourceSystem + ":" + item.sourceId, Extracts.item(item, projects.get(item.projectId)));
+            recorded.add(facts.event(item.kind == BillableItem.Kind.TIME ? "time-entry" : "expense",
+                    item.sourceSystem + ":" + item.sourceId, Extracts.item(item, projects.get(item.projectId))));
         }
+        facts.recordAll(recorded);
     }
 
     /**
-     * Keeps one completion's billable item; {@code existing} holds its source's items and is kept up to date. Answers
-     * the item kept (null when nothing is open for the source any more).
+     * Keeps one completion's billable item; {@code existing} holds its source's items and is kept up to date, a new
+     * item goes to {@code created} (to be inserted with the group's). Answers the item kept (null when nothing is
+     * open for the source any more).
      */
-    private BillableItem keep(Completion completion, List<BillableItem> existing) {
+    private BillableItem keep(Completion completion, List<BillableItem> existing, List<BillableItem> created) {
         JsonNode record = completion.record();
         JsonNode billing = record.path("billing");
         boolean time = completion.time();
@@ -437,7 +450,9 @@ public class Billables {
         Instant now = StoreTime.now();
         if (openQuantity.signum() == 0 && openAmount.signum() == 0) {
             if (item != null) {
-                item.delete();
+                if (!created.remove(item)) {
+                    item.delete();
+                }
                 existing.remove(item);
             }
             return null;
@@ -449,6 +464,7 @@ public class Billables {
             item.sourceId = completion.sourceId();
             item.createdAt = now;
             existing.add(item);
+            created.add(item);
         }
         item.status = status;
         item.sourceVersion = record.path("version").asText();
@@ -468,7 +484,6 @@ public class Billables {
         item.currency = billing.path("currency").asText();
         item.description = record.path("notes").asText(null);
         item.updatedAt = now;
-        item.persist();
         return item;
     }
 

@@ -9,8 +9,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.hibernate.Session;
+import org.hibernate.engine.spi.SharedSessionContractImplementor;
+import org.hibernate.generator.BeforeExecutionGenerator;
+import org.hibernate.generator.EventType;
+import org.hibernate.persister.entity.EntityPersister;
 
 /**
  * SQL beside Hibernate: which database the store is, and updates written as SQL for paths that run once per record
@@ -31,13 +37,78 @@ public final class StoreSql {
     public static int update(String sql, Object... params) {
         return Panache.getEntityManager().unwrap(Session.class).doReturningWork(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                for (int i = 0; i < params.length; i++) {
-                    statement.setObject(i + 1, params[i] instanceof Enum<?> value ? value.name()
-                            : params[i] instanceof Instant at ? at.atOffset(ZoneOffset.UTC) : params[i]);
-                }
+                bind(statement, 1, params);
                 return statement.executeUpdate();
             }
         });
+    }
+
+    /**
+     * Inserts new entities of one kind as one JDBC batch in the caller's transaction: {@code columns} of
+     * {@code table} after its {@code id}, and for each entity its values for them in that order. An entity without an
+     * id first gets one ({@link #withId}). The entities stay outside the persistence context: the caller reads them
+     * again by a query, not from the session. The group commits insert a row or three per posted entry; Hibernate's
+     * persist and flush bound each entity to its statement through its insert coordinator, about four times the
+     * driver's own work for the same batch (JFR of OutboxFlowBench).
+     */
+    public static <E> void insertAll(String table, String columns, List<E> entities, Function<E, Object[]> values) {
+        if (entities.isEmpty()) {
+            return;
+        }
+        int width = columns.split(",").length;
+        String sql = "insert into " + table + " (id, " + columns + ") values (?" + ", ?".repeat(width) + ")";
+        Session session = Panache.getEntityManager().unwrap(Session.class);
+        SharedSessionContractImplementor source = session.unwrap(SharedSessionContractImplementor.class);
+        session.doWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(sql)) {
+                for (E entity : entities) {
+                    EntityPersister persister = persister(source, entity);
+                    Object id = persister.getIdentifier(entity, source);
+                    if (id == null) {
+                        id = assign(source, persister, entity);
+                    }
+                    Object[] row = values.apply(entity);
+                    if (row.length != width) {
+                        throw new IllegalArgumentException(table + ": " + row.length + " values for " + width
+                                + " columns");
+                    }
+                    insert.setObject(1, id);
+                    bind(insert, 2, row);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        });
+    }
+
+    /**
+     * Gives a new entity its id from its own generator (its sequence through Hibernate's pooled optimizer, so the ids
+     * never meet those Hibernate hands out), for {@link #insertAll} to insert it later in the same transaction.
+     */
+    public static <E> E withId(E entity) {
+        SharedSessionContractImplementor source = Panache.getEntityManager()
+                .unwrap(SharedSessionContractImplementor.class);
+        assign(source, persister(source, entity), entity);
+        return entity;
+    }
+
+    private static EntityPersister persister(SharedSessionContractImplementor source, Object entity) {
+        return source.getFactory().getMappingMetamodel().getEntityDescriptor(entity.getClass());
+    }
+
+    private static Object assign(SharedSessionContractImplementor source, EntityPersister persister, Object entity) {
+        Object id = ((BeforeExecutionGenerator) persister.getGenerator()).generate(source, entity, null,
+                EventType.INSERT);
+        persister.setIdentifier(entity, id, source);
+        return id;
+    }
+
+    /** Binds {@code params} from parameter {@code first} on: an enum by its name, an instant as UTC. */
+    private static void bind(PreparedStatement statement, int first, Object[] params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            statement.setObject(first + i, params[i] instanceof Enum<?> value ? value.name()
+                    : params[i] instanceof Instant at ? at.atOffset(ZoneOffset.UTC) : params[i]);
+        }
     }
 
     /**

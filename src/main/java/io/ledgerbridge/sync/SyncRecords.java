@@ -182,12 +182,14 @@ public class SyncRecords {
         sourceIds.forEach((system, ids) -> SyncRecord.versionsOf(system.flow(), system.system(), ids).forEach(
                 record -> versions.get(new SourceKey(record.flow, record.sourceSystem, record.sourceId)).add(record)));
         Set<SourceKey> decided = new HashSet<>();
+        List<SyncRecord> created = new ArrayList<>(group.size());
         for (ClaimRequest request : group) {
             Source source = request.source;
             SourceKey key = new SourceKey(source.flow(), source.system(), source.sourceId());
             List<SyncRecord> known = versions.get(key);
             if (!decided.add(key)) {
                 // a second claim of the same record in this group: its versions as the first claim left them
+                insert(created);
                 SyncRecord.getEntityManager().flush();
                 SyncRecord.getEntityManager().clear();
                 known = SyncRecord.versionsOf(source.flow(), source.system(), source.sourceId());
@@ -195,16 +197,29 @@ public class SyncRecords {
             request.claim = null;
             request.held = null;
             try {
-                request.claim = decide(request, known);
+                request.claim = decide(request, known, created);
             } catch (ClaimHeld held) {
                 request.held = held;
             }
         }
         // the group's new sync records in one JDBC batch; a version another worker inserted first fails it here
+        insert(created);
         SyncRecord.getEntityManager().flush();
     }
 
-    private Claim decide(ClaimRequest request, List<SyncRecord> versions) {
+    /** Inserts the new sync records decided so far (one JDBC batch) and forgets them. */
+    private static void insert(List<SyncRecord> created) {
+        StoreSql.insertAll("sync_record", "flow, entity_type, source_system, source_id, source_version, "
+                + "business_key, target_system, payload_hash, status, attempts, correlation_id, claimed_until, "
+                + "claimed_by, created_at, updated_at", created, r -> new Object[] {r.flow, r.entityType,
+                        r.sourceSystem, r.sourceId, r.sourceVersion, r.businessKey, r.targetSystem, r.payloadHash,
+                        r.status, r.attempts, r.correlationId, r.claimedUntil, r.claimedBy, r.createdAt,
+                        r.updatedAt});
+        created.clear();
+    }
+
+    /** Decides one claim on its record's versions; a new sync record goes to {@code created}, to be inserted. */
+    private Claim decide(ClaimRequest request, List<SyncRecord> versions, List<SyncRecord> created) {
         Source source = request.source;
         String flow = source.flow();
         String system = source.system();
@@ -266,7 +281,7 @@ public class SyncRecords {
         record.claimedBy = instances.id();
         record.createdAt = now;
         record.updatedAt = now;
-        record.persist();
+        created.add(StoreSql.withId(record));
         markInFlight(request, record.id);
         return begin(record.id, lastPosted);
     }

@@ -3,6 +3,7 @@ package io.ledgerbridge.warehouse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ledgerbridge.store.StoreSql;
 import io.ledgerbridge.store.StoreTime;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,6 +46,20 @@ public class Facts {
 
     /** Records a fact in the caller's transaction, to be published after it commits. */
     public void record(String fact, String subject, Map<String, String> row) {
+        event(fact, subject, row).persist();
+    }
+
+    /**
+     * Records facts in the caller's transaction as one JDBC batch (each made by {@link #event}), to be published after
+     * it commits: the completions of a group commit record one per posted entry.
+     */
+    public void recordAll(List<FactEvent> events) {
+        StoreSql.insertAll("fact_event", "fact, subject, data, created_at", events,
+                e -> new Object[] {e.fact, e.subject, e.data, e.createdAt});
+    }
+
+    /** A new fact of {@code row} about {@code subject}, not yet recorded. */
+    public FactEvent event(String fact, String subject, Map<String, String> row) {
         FactEvent event = new FactEvent();
         event.fact = fact;
         event.subject = subject.length() <= 200 ? subject : subject.substring(0, 200);
@@ -54,7 +69,7 @@ public class Facts {
             throw new UncheckedIOException(e);
         }
         event.createdAt = StoreTime.now();
-        event.persist();
+        return event;
     }
 
     /**
