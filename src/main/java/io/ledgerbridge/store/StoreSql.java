@@ -6,7 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -41,6 +43,37 @@ public final class StoreSql {
                 return statement.executeUpdate();
             }
         });
+    }
+
+    /** Reads one row of a {@link #select}'s result. */
+    @FunctionalInterface
+    public interface RowReader<T> {
+        T read(ResultSet row) throws SQLException;
+    }
+
+    /**
+     * Runs the query {@code sql} in the caller's transaction with the parameters for its {@code ?} in order (bound as
+     * {@link #update} binds them; a collection as an array, for {@code = any (?)}), each row read by {@code reader}.
+     */
+    public static <T> List<T> select(String sql, RowReader<T> reader, Object... params) {
+        return Panache.getEntityManager().unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                bind(statement, 1, params);
+                List<T> rows = new ArrayList<>();
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        rows.add(reader.read(result));
+                    }
+                }
+                return rows;
+            }
+        });
+    }
+
+    /** An instant read from a {@code timestamp with time zone} column (null as null). */
+    public static Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime at = row.getObject(column, OffsetDateTime.class);
+        return at == null ? null : at.toInstant();
     }
 
     /**
@@ -103,9 +136,18 @@ public final class StoreSql {
         return id;
     }
 
-    /** Binds {@code params} from parameter {@code first} on: an enum by its name, an instant as UTC. */
+    /**
+     * Binds {@code params} from parameter {@code first} on: an enum by its name, an instant as UTC, a collection of
+     * longs or strings as an array.
+     */
     private static void bind(PreparedStatement statement, int first, Object[] params) throws SQLException {
         for (int i = 0; i < params.length; i++) {
+            if (params[i] instanceof Collection<?> values) {
+                boolean longs = values.stream().allMatch(Long.class::isInstance);
+                statement.setArray(first + i, statement.getConnection().createArrayOf(longs ? "bigint" : "varchar",
+                        values.toArray()));
+                continue;
+            }
             statement.setObject(first + i, params[i] instanceof Enum<?> value ? value.name()
                     : params[i] instanceof Instant at ? at.atOffset(ZoneOffset.UTC) : params[i]);
         }

@@ -94,6 +94,25 @@ class StoreSqlTest {
     }
 
     @Test
+    void selectsAndUpdatesTakeAListOfIdsOrKeysAsOneArray() {
+        Instant at = Instant.parse("2026-11-30T17:45:12.123456Z");
+        List<SyncRecord> rows = List.of(record("a", at), record("b", at), record("c", at));
+        QuarkusTransaction.requiringNew().run(() -> StoreSql.insertAll("sync_record", COLUMNS, rows, VALUES));
+
+        int failed = QuarkusTransaction.requiringNew().call(() -> StoreSql.update(
+                "update sync_record set status = ? where id = any (?)", SyncRecord.Status.FAILED,
+                List.of(rows.get(0).id, rows.get(2).id)));
+        List<String> read = QuarkusTransaction.requiringNew().call(() -> StoreSql.select(
+                "select source_id, status, created_at from sync_record where flow = ? and source_id = any (?) "
+                        + "order by source_id",
+                row -> row.getString("source_id") + " " + row.getString("status") + " "
+                        + StoreSql.instant(row, "created_at"), FLOW, List.of("a", "b", "c", "d")));
+
+        assertThat(failed).isEqualTo(2);
+        assertThat(read).containsExactly("a FAILED " + at, "b IN_PROGRESS " + at, "c FAILED " + at);
+    }
+
+    @Test
     void valuesThatDoNotFitTheColumnsAreRefused() {
         assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> StoreSql.insertAll("sync_record",
                 COLUMNS, List.of(record("short", Instant.now())), r -> new Object[] {r.flow})))
