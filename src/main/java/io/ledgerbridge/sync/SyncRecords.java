@@ -382,10 +382,21 @@ public class SyncRecords {
     }
 
     static String sha256(String text) {
+        MessageDigest sha256;
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((text == null ? "" : text).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
+            // a copy of one looked up once: looking the algorithm up was three quarters of hashing a payload
+            sha256 = (MessageDigest) SHA256.clone();
+        } catch (CloneNotSupportedException notCloneable) {
+            sha256 = newSha256();
+        }
+        return HexFormat.of().formatHex(sha256.digest((text == null ? "" : text).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static final MessageDigest SHA256 = newSha256();
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException impossible) {
             throw new IllegalStateException(impossible);
         }

@@ -7,6 +7,10 @@ import io.ledgerbridge.flow.ErrorClass;
 import io.ledgerbridge.flow.FlowFailure;
 import io.ledgerbridge.flow.SourceVersions;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -46,6 +50,28 @@ class IdempotencyKeyTest {
                 .isEqualTo(SyncRecords.idempotencyKey("harvest", "42", "2026-11-20T05:15-04:00"));
         assertThat(SourceVersions.normalize("2026-11-20T10:15:00+01:00")).isEqualTo("2026-11-20T09:15:00Z");
         assertThat(SourceVersions.normalize("2026-11-20T09:15:00.500Z")).isEqualTo("2026-11-20T09:15:00.500Z");
+    }
+
+    @Test
+    void versionsReadAgainNameTheSameInstantsHoweverManyCameBetween() {
+        // more versions than the parser keeps (their slots taken by others), each read twice, in two orders
+        List<String> versions = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            versions.add(Instant.ofEpochSecond(1_790_000_000L + i * 61L, i % 7 * 125_000_000L)
+                    .atOffset(ZoneOffset.ofHours(i % 3 - 1)).toString());
+            versions.add("rev-" + i);
+        }
+        for (int round = 0; round < 2; round++) {
+            for (String version : versions) {
+                Instant expected = version.startsWith("rev-") ? null
+                        : OffsetDateTime.parse(version).toInstant();
+                assertThat(SourceVersions.instantOf(version)).as(version).isEqualTo(expected);
+                if (expected != null) {
+                    assertThat(SourceVersions.instantOf(SourceVersions.normalize(version))).isEqualTo(expected);
+                }
+            }
+            Collections.reverse(versions);
+        }
     }
 
     @Test
