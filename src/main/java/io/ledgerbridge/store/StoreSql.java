@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -92,10 +93,10 @@ public final class StoreSql {
         String sql = "insert into " + table + " (id, " + columns + ") values (?" + ", ?".repeat(width) + ")";
         Session session = Panache.getEntityManager().unwrap(Session.class);
         SharedSessionContractImplementor source = session.unwrap(SharedSessionContractImplementor.class);
+        EntityPersister persister = persister(source, entities.get(0));
         session.doWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement(sql)) {
                 for (E entity : entities) {
-                    EntityPersister persister = persister(source, entity);
                     Object id = persister.getIdentifier(entity, source);
                     if (id == null) {
                         id = assign(source, persister, entity);
@@ -138,12 +139,12 @@ public final class StoreSql {
 
     /**
      * Binds {@code params} from parameter {@code first} on: an enum by its name, an instant as UTC, a collection of
-     * longs or strings as an array.
+     * longs or strings as an array (an empty one as an array of text).
      */
     private static void bind(PreparedStatement statement, int first, Object[] params) throws SQLException {
         for (int i = 0; i < params.length; i++) {
             if (params[i] instanceof Collection<?> values) {
-                boolean longs = values.stream().allMatch(Long.class::isInstance);
+                boolean longs = !values.isEmpty() && values.stream().allMatch(Long.class::isInstance);
                 statement.setArray(first + i, statement.getConnection().createArrayOf(longs ? "bigint" : "varchar",
                         values.toArray()));
                 continue;
@@ -162,23 +163,10 @@ public final class StoreSql {
      */
     public static Set<String> present(String table, String column, String where, Object[] leading,
             Collection<String> values) {
-        String sql = "select distinct " + column + " from " + table + " where " + where + " and " + column
-                + " = any (?)";
-        return Panache.getEntityManager().unwrap(Session.class).doReturningWork(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                for (int i = 0; i < leading.length; i++) {
-                    statement.setObject(i + 1, leading[i] instanceof Enum<?> value ? value.name() : leading[i]);
-                }
-                statement.setArray(leading.length + 1, connection.createArrayOf("varchar", values.toArray()));
-                Set<String> found = new HashSet<>();
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        found.add(rows.getString(1));
-                    }
-                }
-                return found;
-            }
-        });
+        Object[] params = Arrays.copyOf(leading, leading.length + 1);
+        params[leading.length] = values;
+        return new HashSet<>(select("select distinct " + column + " from " + table + " where " + where + " and "
+                + column + " = any (?)", row -> row.getString(1), params));
     }
 
     /** Whether the store behind the connection is PostgreSQL (else the embedded H2). */
