@@ -26,6 +26,8 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
@@ -51,9 +53,10 @@ import org.jboss.logging.Logger;
 /**
  * Three-way reconciliation of approved time: the route {@code reconciliation} reads what the time source approved (e.g.
  * Harvest) and what the ERP holds (its time, by the ERP capability read-time) into snapshot tables of the run, page by
- * page in JDBC batches; then {@link #match} compares them with what ledgerbridge transferred ({@code sync_record}) and
- * what waits ({@code dead_letter}) in set-based SQL, one statement per kind of finding. For a closed period it also
- * proves each project's revenue position ({@link RevenuePositions}).
+ * page in JDBC batches, each page matched as it arrives against what ledgerbridge transferred ({@code sync_record}),
+ * what waits ({@code dead_letter}) and the other snapshot's entries read so far; then {@link #match} finds what only
+ * both whole snapshots show, in set-based SQL, one statement per kind of finding. For a closed period it also proves
+ * each project's revenue position ({@link RevenuePositions}).
  */
 @ApplicationScoped
 @Named("reconciliations")
@@ -203,7 +206,9 @@ public class Reconciliations {
      * Keeps the page's approved entries (the canonical page of psa-read-time) in the run's source snapshot, each with
      * the sync record that posted its version, and finds at once what needs no ERP entry to be found: the page's
      * approved versions not transferred, for which a dead letter waits (MISSING_IN_TARGET, replay it) or nothing is
-     * pending and the approval is older than the stale limit (STALE). The ERP side is paired in {@link #match}.
+     * pending and the approval is older than the stale limit (STALE). A posted entry whose ERP entry a page of the run
+     * has already brought (the ERP's time of another project read first) is paired with it here; the others are
+     * paired by the ERP's page ({@link #erpPage}).
      */
     public void sourcePage(Exchange exchange) throws SQLException {
         JsonNode page = read(exchange.getMessage().getBody(String.class));
@@ -215,16 +220,24 @@ public class Reconciliations {
         try (Connection connection = dataSource.getConnection()) {
             Map<String, Posted> posted = postedVersions(connection, entries.stream()
                     .map(entry -> entry.path("id").asText()).toArray(String[]::new));
+            Map<String, List<Integer>> inErp = erpMinutes(connection, runId, posted.values().stream()
+                    .map(Posted::targetId).filter(java.util.Objects::nonNull).distinct().toArray(String[]::new));
             List<String> notTransferred = new ArrayList<>();
+            List<Pair> differing = new ArrayList<>();
             try (PreparedStatement insert = connection.prepareStatement("insert into recon_source_entry (run_id, "
                     + "project_id, source_id, source_version, psa_user_id, work_date, hours, approved_at, "
-                    + "sync_record_id, target_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "sync_record_id, target_id, paired) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (JsonNode entry : entries) {
                     String sourceId = entry.path("id").asText();
                     String version = entry.path("version").asText();
                     Posted as = posted.get(sourceId + '\n' + version);
+                    List<Integer> minutes = as == null || as.targetId() == null ? null : inErp.get(as.targetId());
                     if (as == null) {
                         notTransferred.add(sourceId);
+                    } else if (minutes != null) {
+                        Posting source = new Posting(projectId, null, sourceId, as.targetId(),
+                                entry.path("hours").decimalValue(), as.syncRecordId());
+                        minutes.forEach(held -> differing.add(new Pair(source, held)));
                     }
                     insert.setLong(1, runId);
                     insert.setLong(2, projectId);
@@ -236,6 +249,7 @@ public class Reconciliations {
                     insert.setTimestamp(8, Timestamp.from(OffsetDateTime.parse(version).toInstant()));
                     insert.setObject(9, as == null ? null : as.syncRecordId(), Types.BIGINT);
                     insert.setString(10, as == null ? null : as.targetId());
+                    insert.setBoolean(11, minutes != null);
                     insert.addBatch();
                 }
                 insert.executeBatch();
@@ -243,6 +257,7 @@ public class Reconciliations {
             if (!notTransferred.isEmpty()) {
                 found = notTransferredFindings(connection, runId, projectId, notTransferred);
             }
+            found += amountFindings(connection, runId, differing);
         }
         advance(exchange, "the PSA", page.path("page").asInt(1), page.path("more").asBoolean(false));
         int count = entries.size();
@@ -318,7 +333,9 @@ public class Reconciliations {
 
     /**
      * Keeps the page's ERP time entries (the canonical page of read-time) in the run's ERP snapshot (one JDBC batch),
-     * each with the sync record that posted it (none: time ledgerbridge did not post).
+     * each with the sync record that posted it (none: time ledgerbridge did not post), and pairs them with the source
+     * entries posted as them that the run has read: those are marked paired, and where the ERP holds other minutes
+     * than the source approved (beyond the tolerance) that is an AMOUNT_DIFFERS finding at once.
      */
     public void erpPage(Exchange exchange) throws SQLException {
         JsonNode page = read(exchange.getMessage().getBody(String.class));
@@ -326,6 +343,7 @@ public class Reconciliations {
         Long projectId = exchange.getProperty(PROJECT, Long.class);
         List<JsonNode> entries = new ArrayList<>();
         page.path("entries").forEach(entries::add);
+        int found;
         try (Connection connection = dataSource.getConnection()) {
             Map<String, Long> ours = postedAs(connection, entries.stream().map(entry -> entry.path("id").asText())
                     .toArray(String[]::new));
@@ -346,10 +364,130 @@ public class Reconciliations {
                 }
                 insert.executeBatch();
             }
+            found = pairWithSources(connection, runId, entries);
         }
         advance(exchange, "the ERP", page.path("page").asInt(1), page.path("more").asBoolean(false));
-        QuarkusTransaction.requiringNew().run(() -> ReconRun.update("erpEntries = erpEntries + ?1 where id = ?2",
-                entries.size(), runId));
+        int findings = found;
+        QuarkusTransaction.requiringNew().run(() -> ReconRun.update("erpEntries = erpEntries + ?1, "
+                + "findings = findings + ?2 where id = ?3", entries.size(), findings, runId));
+    }
+
+    /** A posted source entry of the run's snapshot: its project (and currency), ids, approved hours, sync record. */
+    private record Posting(long projectId, String currency, String sourceId, String targetId, BigDecimal hours,
+            long syncRecordId) {
+        /** The approved minutes, rounded as the ERP keeps whole minutes (half away from zero). */
+        long minutes() {
+            return hours.multiply(SIXTY).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        }
+    }
+
+    private static final BigDecimal SIXTY = BigDecimal.valueOf(60);
+
+    /** A posted source entry and the minutes the ERP holds under the id it was posted as. */
+    private record Pair(Posting source, int held) {
+    }
+
+    /**
+     * Pairs an ERP page's entries with the posted source entries of the run posted as them (one query), marks those
+     * paired and adds the AMOUNT_DIFFERS findings; answers how many.
+     */
+    private int pairWithSources(Connection connection, Long runId, List<JsonNode> entries) throws SQLException {
+        Map<String, List<Integer>> held = new HashMap<>();
+        entries.forEach(entry -> held.computeIfAbsent(entry.path("id").asText(), id -> new ArrayList<>())
+                .add(entry.path("minutes").asInt()));
+        List<Pair> pairs = new ArrayList<>();
+        List<String> paired = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("select s.project_id, p.currency, s.source_id, "
+                + "s.target_id, s.hours, s.sync_record_id, s.paired from recon_source_entry s join project p on "
+                + "p.id = s.project_id where s.run_id = ? and s.target_id = any (?) and s.sync_record_id is not "
+                + "null")) {
+            query.setLong(1, runId);
+            query.setArray(2, connection.createArrayOf("varchar", held.keySet().toArray()));
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    Posting source = new Posting(rows.getLong(1), rows.getString(2), rows.getString(3),
+                            rows.getString(4), rows.getBigDecimal(5), rows.getLong(6));
+                    held.get(source.targetId()).forEach(minutes -> pairs.add(new Pair(source, minutes)));
+                    if (!rows.getBoolean(7)) {
+                        paired.add(source.targetId());
+                    }
+                }
+            }
+        }
+        if (!paired.isEmpty()) {
+            try (PreparedStatement mark = connection.prepareStatement("update recon_source_entry set paired = true "
+                    + "where run_id = ? and target_id = any (?) and sync_record_id is not null and not paired")) {
+                mark.setLong(1, runId);
+                mark.setArray(2, connection.createArrayOf("varchar", paired.toArray()));
+                mark.executeUpdate();
+            }
+        }
+        return amountFindings(connection, runId, pairs);
+    }
+
+    /** The minutes of the run's ERP entries already read, by ERP id (one query; none: not read, or none given). */
+    private static Map<String, List<Integer>> erpMinutes(Connection connection, Long runId, String[] erpIds)
+            throws SQLException {
+        Map<String, List<Integer>> minutes = new HashMap<>();
+        if (erpIds.length == 0) {
+            return minutes;
+        }
+        try (PreparedStatement query = connection.prepareStatement("select erp_entry_id, minutes from "
+                + "recon_erp_entry where run_id = ? and erp_entry_id = any (?)")) {
+            query.setLong(1, runId);
+            query.setArray(2, connection.createArrayOf("varchar", erpIds));
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    minutes.computeIfAbsent(rows.getString(1), id -> new ArrayList<>()).add(rows.getInt(2));
+                }
+            }
+        }
+        return minutes;
+    }
+
+    /**
+     * AMOUNT_DIFFERS for each pair whose ERP minutes differ from the approved ones by more than the tolerance (one
+     * JDBC batch); answers how many. A pair without its project's currency (a source page's) reads it.
+     */
+    private int amountFindings(Connection connection, Long runId, List<Pair> pairs) throws SQLException {
+        int tolerance = config.reconciliation().toleranceMinutes();
+        List<Pair> differing = pairs.stream()
+                .filter(pair -> Math.abs(pair.held() - pair.source().minutes()) > tolerance).toList();
+        if (differing.isEmpty()) {
+            return 0;
+        }
+        Map<Long, String> currencies = new HashMap<>();
+        try (PreparedStatement insert = connection.prepareStatement(FINDING
+                + "values (?, 'AMOUNT_DIFFERS', ?, ?, ?, ?, ?, ?, ?, ?, null, false)")) {
+            for (Pair pair : differing) {
+                Posting source = pair.source();
+                String approved = String.valueOf(source.minutes());
+                insert.setLong(1, runId);
+                insert.setLong(2, source.projectId());
+                insert.setString(3, source.currency() != null ? source.currency()
+                        : currencies.computeIfAbsent(source.projectId(), id -> currency(connection, id)));
+                insert.setString(4, source.sourceId());
+                insert.setString(5, source.targetId());
+                insert.setString(6, approved);
+                insert.setString(7, String.valueOf(pair.held()));
+                insert.setString(8, "the ERP holds " + pair.held() + " min, the source approved " + approved + " min");
+                insert.setLong(9, source.syncRecordId());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        return differing.size();
+    }
+
+    private static String currency(Connection connection, long projectId) {
+        try (PreparedStatement query = connection.prepareStatement("select currency from project where id = ?")) {
+            query.setLong(1, projectId);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        } catch (SQLException failed) {
+            throw new IllegalStateException("the currency of project " + projectId + " could not be read", failed);
+        }
     }
 
     /** The sync records that posted the ERP's entries, by the ERP's id (absent: nobody posted it), in one query. */
@@ -454,13 +592,14 @@ public class Reconciliations {
     }
 
     /**
-     * Pairs the two snapshots (their pages were matched against the store as they arrived, see {@link #sourcePage}
-     * and {@link #erpPage}), one SQL statement per kind of finding, compares the invoices, then the revenue position
-     * of each project whose legal entity closed the period ({@link RevenuePositions}), and completes the run.
+     * Finds what only the whole of both snapshots shows (their pages were matched against the store and paired with
+     * each other as they arrived, see {@link #sourcePage} and {@link #erpPage}): the posted entries no ERP page
+     * brought, the ERP's entries nobody posted; one SQL statement per kind of finding. Then compares the invoices and
+     * the revenue position of each project whose legal entity closed the period ({@link RevenuePositions}), and
+     * completes the run.
      */
     public void match(Exchange exchange) throws SQLException {
         Long runId = exchange.getMessage().getHeader(RUN, Long.class);
-        int tolerance = config.reconciliation().toleranceMinutes();
         long matchStart = System.nanoTime();
         List<String> steps = new ArrayList<>();
         try (Connection connection = dataSource.getConnection()) {
@@ -468,19 +607,12 @@ public class Reconciliations {
             List<String> analyzed = analyzeSnapshots(connection);
             steps.add("analyze " + String.join(" ", analyzed) + " " + (System.nanoTime() - analyzeStart) / 1_000_000
                     + " ms");
-            // transferred, and the ERP does not hold it (any more) or holds other minutes than the source approved:
-            // one pass over the transferred entries and their ERP counterparts
-            String missing = "e.erp_entry_id is null";
-            timed(steps, "missing-in-erp/amount-differs", connection, FINDING + "select s.run_id, case when "
-                    + missing + " then 'MISSING_IN_TARGET' else 'AMOUNT_DIFFERS' end, s.project_id, p.currency, "
-                    + "s.source_id, s.target_id, case when " + missing + " then s.target_id else cast(round(s.hours * "
-                    + "60) as varchar(20)) end, case when " + missing + " then null else cast(e.minutes as varchar(20)) "
-                    + "end, case when " + missing + " then 'transferred as ' || s.target_id || ' but the ERP does not "
-                    + "hold it' else 'the ERP holds ' || cast(e.minutes as varchar(20)) || ' min, the source approved ' "
-                    + "|| cast(round(s.hours * 60) as varchar(20)) || ' min' end, s.sync_record_id, null, false from "
-                    + "recon_source_entry s join project p on p.id = s.project_id left join recon_erp_entry e on "
-                    + "e.run_id = s.run_id and e.erp_entry_id = s.target_id where s.run_id = ? and s.sync_record_id is "
-                    + "not null and (" + missing + " or abs(e.minutes - round(s.hours * 60)) > ?)", runId, tolerance);
+            // transferred, and no page of the ERP brought it (pairs were made and compared as the pages arrived)
+            timed(steps, "missing-in-erp", connection, FINDING + "select s.run_id, 'MISSING_IN_TARGET', s.project_id, "
+                    + "p.currency, s.source_id, s.target_id, s.target_id, null, 'transferred as ' || s.target_id "
+                    + "|| ' but the ERP does not hold it', s.sync_record_id, null, false from recon_source_entry s "
+                    + "join project p on p.id = s.project_id where s.run_id = ? and s.sync_record_id is not null and "
+                    + "not s.paired", runId);
             // ERP time not ours: the twin of one of ours (same person, task, day and minutes), or nobody's
             String twin = "exists (select 1 from recon_erp_entry o where o.run_id = e.run_id and o.project_id = "
                     + "e.project_id and o.erp_entry_id <> e.erp_entry_id and o.sync_record_id is not null and "

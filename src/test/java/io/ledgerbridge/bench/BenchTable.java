@@ -81,7 +81,7 @@ public final class BenchTable {
         row("reconciliation, the match" + also(reconciliation, "entries", " (%,.0f entries)"),
                 seconds(reconciliation, "match.seconds") + (Double.isNaN(value(reconciliation, "source.load.seconds"))
                         ? "" : String.format(Locale.ROOT, " after the last page (the pages, each matched against "
-                                + "the store as it arrived: %.1f s + %.1f s)", value(reconciliation,
+                                + "the store and paired as it arrived: %.1f s + %.1f s)", value(reconciliation,
                                         "source.load.seconds"), value(reconciliation, "erp.load.seconds"))),
                 "<= 3 s, streamed", met(reconciliation, "match.seconds", v -> v <= 3));
         row("ERP calls per posted entry, 429s met (flow bench; month-end within Xero's limits)",

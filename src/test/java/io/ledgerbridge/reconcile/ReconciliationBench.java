@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
  * Benchmark (make bench, not part of make test): one project's period with 1,000,000 approved time entries, each
  * transferred (1,000,000 sync records) and held by the ERP, with 4,000 deliberate gaps. Times the two phases of a
  * run on real PostgreSQL: the pages (the same page handlers the route calls, fed canonical pages as psa-read-time
- * and read-time answer them: 2,000 and 500 entries, Harvest's and Xero's page sizes; each page is kept and matched
- * against the store as it arrives) and the set-based match after the last page, which pairs the two snapshots. The
- * findings must be exactly the 4,000 gaps.
+ * and read-time answer them: 2,000 and 500 entries, Harvest's and Xero's page sizes; each page is kept, matched
+ * against the store and paired with the other snapshot as it arrives) and the set-based match after the last page,
+ * which finds what only the whole snapshots show. The findings must be exactly the 4,000 gaps.
  * Figures are printed and written to target/bench/reconciliation.txt.
  */
 @QuarkusTest

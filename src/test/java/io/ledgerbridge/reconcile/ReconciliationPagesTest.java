@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A run matches each page against the store as it arrives: what a source page alone shows (an approved version never
- * transferred) is a finding before the ERP is read, and the match at the end pairs the snapshots with the sync records
- * the pages found. The page steps are called as the route calls them (ReconciliationTest runs the whole route, with
- * the page's other finding: a version not transferred for which a dead letter waits).
+ * transferred) is a finding before the ERP is read, an ERP page is paired with the source entries posted as its
+ * entries (other minutes: a finding at once), in whichever order the two arrive, and the match at the end finds the
+ * posted entries no ERP page brought. The page steps are called as the route calls them (ReconciliationTest runs the
+ * whole route, with the page's other finding: a version not transferred for which a dead letter waits).
  */
 @QuarkusTest
 class ReconciliationPagesTest {
@@ -43,11 +44,7 @@ class ReconciliationPagesTest {
                 .extract().jsonPath().getLong("[0].id");
         long posted = TimeEntryFixtures.nextId();
         long stale = TimeEntryFixtures.nextId();
-        long syncRecordId = insert("insert into sync_record (flow, entity_type, source_system, source_id, source_version, "
-                + "business_key, target_system, target_id, operation, payload_hash, status, attempts, created_at, "
-                + "updated_at, posted_at) values ('approved-time-to-erp', 'TIME_ENTRY', 'harvest', ?, ?, ?, 'erp', ?, "
-                + "'CREATE', 'pages', 'POSTED', 1, now(), now(), now())", String.valueOf(posted), VERSION,
-                "harvest:time-entry:" + posted, "erp-" + posted);
+        long syncRecordId = postedAsErpEntry(posted);
         ReconRun run = reconciliations.record("2026-11", List.of(projectId), "test");
         reconciliations.prepareStore();
 
@@ -70,6 +67,15 @@ class ReconciliationPagesTest {
         assertThat(query("select erp_entry_id, sync_record_id from recon_erp_entry where run_id = ? order by "
                 + "erp_entry_id", run.id)).containsExactly("erp-" + posted + " " + syncRecordId, "theirs-" + posted
                 + " null");
+        // paired with the source entry posted as it as the page arrived: 95 min held, 1.5 h = 90 min approved
+        assertThat(findings(run.id)).containsExactlyInAnyOrder("STALE " + stale, "AMOUNT_DIFFERS " + posted);
+        assertThat(query("select expected, actual, detail from recon_finding where run_id = ? and finding_type = "
+                + "'AMOUNT_DIFFERS'", run.id))
+                .containsExactly("90 95 the ERP holds 95 min, the source approved 90 min");
+        assertThat(query("select source_id, paired from recon_source_entry where run_id = ? order by source_id",
+                run.id)).containsExactlyInAnyOrder(posted + " true", stale + " false");
+        assertThat(QuarkusTransaction.requiringNew().call(() -> ReconRun.<ReconRun>findById(run.id).findings))
+                .isEqualTo(2);
 
         Exchange match = new DefaultExchange(camel);
         match.getMessage().setHeader(Reconciliations.RUN, run.id);
@@ -80,11 +86,66 @@ class ReconciliationPagesTest {
         ReconRun done = QuarkusTransaction.requiringNew().call(() -> ReconRun.<ReconRun>findById(run.id));
         assertThat(done.status).isEqualTo(ReconRun.Status.COMPLETED);
         assertThat(done.findings).isEqualTo(3);
+        deleteSyncRecords(syncRecordId);
+    }
+
+    @Test
+    void anErpPageReadBeforeTheSourcesIsPairedWhenTheSourcePageArrives() throws Exception {
+        TimeEntryFixtures.Project fixture = TimeEntryFixtures.knownProject();
+        long projectId = Admin.as(Admin.VIEWER).queryParam("psaId", fixture.projectId()).get("/admin/projects").then()
+                .extract().jsonPath().getLong("[0].id");
+        long differs = TimeEntryFixtures.nextId();
+        long same = TimeEntryFixtures.nextId();
+        long gone = TimeEntryFixtures.nextId();
+        long[] syncRecords = {postedAsErpEntry(differs), postedAsErpEntry(same), postedAsErpEntry(gone)};
+        ReconRun run = reconciliations.record("2026-11", List.of(projectId), "test");
+        reconciliations.prepareStore();
+
+        // the ERP's time first (e.g. another project's pages moved it there): no source entry to pair with yet
+        reconciliations.erpPage(page(run.id, projectId, "{\"entries\": [" + erpEntry(differs, 100) + ", "
+                + erpEntry(same, 90) + "], \"page\": 1, \"more\": false}"));
+        assertThat(findings(run.id)).isEmpty();
+
+        reconciliations.sourcePage(page(run.id, projectId, "{\"entries\": [" + entry(differs, VERSION) + ", "
+                + entry(same, VERSION) + ", " + entry(gone, VERSION) + "], \"page\": 1, \"more\": false}"));
+        assertThat(findings(run.id)).containsExactly("AMOUNT_DIFFERS " + differs);
+        assertThat(query("select expected, actual, currency from recon_finding where run_id = ?", run.id))
+                .containsExactly("90 100 " + query("select currency from project where id = ?", projectId).get(0));
+        assertThat(query("select source_id, paired from recon_source_entry where run_id = ?", run.id))
+                .containsExactlyInAnyOrder(differs + " true", same + " true", gone + " false");
+
+        Exchange match = new DefaultExchange(camel);
+        match.getMessage().setHeader(Reconciliations.RUN, run.id);
+        reconciliations.match(match);
+
+        // the posted entry no ERP page brought is missing there; the one the ERP holds as approved is no finding
+        assertThat(findings(run.id)).containsExactlyInAnyOrder("AMOUNT_DIFFERS " + differs,
+                "MISSING_IN_TARGET " + gone);
+        deleteSyncRecords(syncRecords);
+    }
+
+    /** A posted sync record of the source entry, as the ERP's entry erp-{id}; answers its id. */
+    private long postedAsErpEntry(long sourceId) throws Exception {
+        return insert("insert into sync_record (flow, entity_type, source_system, source_id, source_version, "
+                + "business_key, target_system, target_id, operation, payload_hash, status, attempts, created_at, "
+                + "updated_at, posted_at) values ('approved-time-to-erp', 'TIME_ENTRY', 'harvest', ?, ?, ?, 'erp', ?, "
+                + "'CREATE', 'pages', 'POSTED', 1, now(), now(), now())", String.valueOf(sourceId), VERSION,
+                "harvest:time-entry:" + sourceId, "erp-" + sourceId);
+    }
+
+    private void deleteSyncRecords(long... ids) throws Exception {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement delete = connection.prepareStatement("delete from sync_record where id = ?")) {
-            delete.setLong(1, syncRecordId);
-            delete.executeUpdate();
+            for (long id : ids) {
+                delete.setLong(1, id);
+                delete.executeUpdate();
+            }
         }
+    }
+
+    private static String erpEntry(long sourceId, int minutes) {
+        return "{\"id\": \"erp-" + sourceId + "\", \"userId\": \"u\", \"taskId\": \"t\", \"workDate\": "
+                + "\"2026-11-12\", \"minutes\": " + minutes + "}";
     }
 
     private static String entry(long id, String version) {
