@@ -1,5 +1,6 @@
 package io.ledgerbridge.intake;
 
+import io.ledgerbridge.store.StoreSql;
 import io.ledgerbridge.store.StoreTime;
 import io.ledgerbridge.config.LedgerbridgeConfig;
 import io.ledgerbridge.flow.FlowHeaders;
@@ -80,17 +81,17 @@ public class Inbox {
     public List<Long> claimBatch(String flow) {
         Instant now = StoreTime.now();
         Instant leaseEnd = now.plus(config.inbox().lease());
+        // plain SQL: Hibernate translates an HQL query with a projection, and an HQL update, at every execution, and
+        // an idle flow asks every idle-poll interval
         return QuarkusTransaction.requiringNew().call(() -> {
-            List<Long> candidates = InboxMessage
-                    .find("flow = ?1 and status = ?2 and (claimedUntil is null or claimedUntil < ?3) order by id",
-                            flow, InboxMessage.PENDING, now)
-                    .page(0, config.inbox().batchSize()).project(IdOnly.class).list().stream()
-                    .map(IdOnly::id).toList();
+            List<Long> candidates = StoreSql.select("select id from inbox_message where flow = ? and status = ? and "
+                    + "(claimed_until is null or claimed_until < ?) order by id fetch first "
+                    + config.inbox().batchSize() + " rows only", row -> row.getLong(1), flow, InboxMessage.PENDING,
+                    now);
             List<Long> claimed = new ArrayList<>(candidates.size());
             for (Long id : candidates) {
-                int updated = InboxMessage.update(
-                        "claimedUntil = ?1, attempts = attempts + 1 where id = ?2 and status = ?3 "
-                                + "and (claimedUntil is null or claimedUntil < ?4)",
+                int updated = StoreSql.update("update inbox_message set claimed_until = ?, attempts = attempts + 1 "
+                        + "where id = ? and status = ? and (claimed_until is null or claimed_until < ?)",
                         leaseEnd, id, InboxMessage.PENDING, now);
                 if (updated == 1) {
                     claimed.add(id);
@@ -138,8 +139,4 @@ public class Inbox {
                 "status = ?1, processedAt = ?2, claimedUntil = null where id = ?3", InboxMessage.DONE, now, id));
     }
 
-
-    /** Projection of an inbox row to its id. */
-    public record IdOnly(Long id) {
-    }
 }
