@@ -43,6 +43,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
@@ -221,7 +222,7 @@ public class Reconciliations {
             Map<String, Posted> posted = postedVersions(connection, entries.stream()
                     .map(entry -> entry.path("id").asText()).toArray(String[]::new));
             Map<String, List<Integer>> inErp = erpMinutes(connection, runId, posted.values().stream()
-                    .map(Posted::targetId).filter(java.util.Objects::nonNull).distinct().toArray(String[]::new));
+                    .map(Posted::targetId).filter(Objects::nonNull).distinct().toArray(String[]::new));
             List<String> notTransferred = new ArrayList<>();
             List<Pair> differing = new ArrayList<>();
             try (PreparedStatement insert = connection.prepareStatement("insert into recon_source_entry (run_id, "
@@ -235,7 +236,7 @@ public class Reconciliations {
                     if (as == null) {
                         notTransferred.add(sourceId);
                     } else if (minutes != null) {
-                        Posting source = new Posting(projectId, null, sourceId, as.targetId(),
+                        Posting source = new Posting(projectId, sourceId, as.targetId(),
                                 entry.path("hours").decimalValue(), as.syncRecordId());
                         minutes.forEach(held -> differing.add(new Pair(source, held)));
                     }
@@ -372,9 +373,8 @@ public class Reconciliations {
                 + "findings = findings + ?2 where id = ?3", entries.size(), findings, runId));
     }
 
-    /** A posted source entry of the run's snapshot: its project (and currency), ids, approved hours, sync record. */
-    private record Posting(long projectId, String currency, String sourceId, String targetId, BigDecimal hours,
-            long syncRecordId) {
+    /** A posted source entry of the run's snapshot: its project, ids, approved hours, sync record. */
+    private record Posting(long projectId, String sourceId, String targetId, BigDecimal hours, long syncRecordId) {
         /** The approved minutes, rounded as the ERP keeps whole minutes (half away from zero). */
         long minutes() {
             return hours.multiply(SIXTY).setScale(0, RoundingMode.HALF_UP).longValueExact();
@@ -397,18 +397,17 @@ public class Reconciliations {
                 .add(entry.path("minutes").asInt()));
         List<Pair> pairs = new ArrayList<>();
         List<String> paired = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement("select s.project_id, p.currency, s.source_id, "
-                + "s.target_id, s.hours, s.sync_record_id, s.paired from recon_source_entry s join project p on "
-                + "p.id = s.project_id where s.run_id = ? and s.target_id = any (?) and s.sync_record_id is not "
-                + "null")) {
+        try (PreparedStatement query = connection.prepareStatement("select project_id, source_id, target_id, hours, "
+                + "sync_record_id, paired from recon_source_entry where run_id = ? and target_id = any (?) and "
+                + "sync_record_id is not null")) {
             query.setLong(1, runId);
             query.setArray(2, connection.createArrayOf("varchar", held.keySet().toArray()));
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     Posting source = new Posting(rows.getLong(1), rows.getString(2), rows.getString(3),
-                            rows.getString(4), rows.getBigDecimal(5), rows.getLong(6));
+                            rows.getBigDecimal(4), rows.getLong(5));
                     held.get(source.targetId()).forEach(minutes -> pairs.add(new Pair(source, minutes)));
-                    if (!rows.getBoolean(7)) {
+                    if (!rows.getBoolean(6)) {
                         paired.add(source.targetId());
                     }
                 }
@@ -447,7 +446,7 @@ public class Reconciliations {
 
     /**
      * AMOUNT_DIFFERS for each pair whose ERP minutes differ from the approved ones by more than the tolerance (one
-     * JDBC batch); answers how many. A pair without its project's currency (a source page's) reads it.
+     * JDBC batch, each with its project's currency); answers how many.
      */
     private int amountFindings(Connection connection, Long runId, List<Pair> pairs) throws SQLException {
         int tolerance = config.reconciliation().toleranceMinutes();
@@ -464,8 +463,7 @@ public class Reconciliations {
                 String approved = String.valueOf(source.minutes());
                 insert.setLong(1, runId);
                 insert.setLong(2, source.projectId());
-                insert.setString(3, source.currency() != null ? source.currency()
-                        : currencies.computeIfAbsent(source.projectId(), id -> currency(connection, id)));
+                insert.setString(3, currencies.computeIfAbsent(source.projectId(), id -> currency(connection, id)));
                 insert.setString(4, source.sourceId());
                 insert.setString(5, source.targetId());
                 insert.setString(6, approved);

@@ -39,9 +39,7 @@ class ReconciliationPagesTest {
 
     @Test
     void aSourcePageIsMatchedAgainstTheStoreBeforeTheErpIsRead() throws Exception {
-        TimeEntryFixtures.Project fixture = TimeEntryFixtures.knownProject();
-        long projectId = Admin.as(Admin.VIEWER).queryParam("psaId", fixture.projectId()).get("/admin/projects").then()
-                .extract().jsonPath().getLong("[0].id");
+        long projectId = knownProjectId();
         long posted = TimeEntryFixtures.nextId();
         long stale = TimeEntryFixtures.nextId();
         long syncRecordId = postedAsErpEntry(posted);
@@ -91,9 +89,7 @@ class ReconciliationPagesTest {
 
     @Test
     void anErpPageReadBeforeTheSourcesIsPairedWhenTheSourcePageArrives() throws Exception {
-        TimeEntryFixtures.Project fixture = TimeEntryFixtures.knownProject();
-        long projectId = Admin.as(Admin.VIEWER).queryParam("psaId", fixture.projectId()).get("/admin/projects").then()
-                .extract().jsonPath().getLong("[0].id");
+        long projectId = knownProjectId();
         long differs = TimeEntryFixtures.nextId();
         long same = TimeEntryFixtures.nextId();
         long gone = TimeEntryFixtures.nextId();
@@ -122,6 +118,13 @@ class ReconciliationPagesTest {
         assertThat(findings(run.id)).containsExactlyInAnyOrder("AMOUNT_DIFFERS " + differs,
                 "MISSING_IN_TARGET " + gone);
         deleteSyncRecords(syncRecords);
+    }
+
+    /** The store's id of the fixtures' known project (known in both PSA and ERP). */
+    private static long knownProjectId() {
+        TimeEntryFixtures.Project fixture = TimeEntryFixtures.knownProject();
+        return Admin.as(Admin.VIEWER).queryParam("psaId", fixture.projectId()).get("/admin/projects").then()
+                .extract().jsonPath().getLong("[0].id");
     }
 
     /** A posted sync record of the source entry, as the ERP's entry erp-{id}; answers its id. */
