@@ -157,6 +157,9 @@ public interface LedgerbridgeConfig {
 
     Reconciliation reconciliation();
 
+    /** How long the store keeps what has served its purpose (see io.ledgerbridge.store.Retention). */
+    Retention retention();
+
     Kpis kpis();
 
     Ownership ownership();
@@ -221,6 +224,34 @@ public interface LedgerbridgeConfig {
          */
         @WithDefault("200")
         int maxPages();
+    }
+
+    interface Retention {
+        /**
+         * When the store removes what is past its retention (cron, seconds first; off: never), once per firing however
+         * many instances run; after the scheduled reconciliation, when the store is quiet.
+         */
+        @WithDefault("0 45 3 * * ?")
+        String cron();
+
+        /** How long a processed inbox message (an accepted delivery, its payload) is kept after it was processed. */
+        @WithDefault("30d")
+        Duration processedInbox();
+
+        /** How long a fact published to the warehouse feed is kept after it was published. */
+        @WithDefault("30d")
+        Duration publishedFacts();
+
+        /**
+         * How long a finished reconciliation run keeps the two snapshots it read (up to a million rows each); the run,
+         * its counts and its findings are kept.
+         */
+        @WithDefault("60d")
+        Duration reconciliationSnapshots();
+
+        /** Rows removed per transaction, so that a store with a long backlog of old rows is never locked for long. */
+        @WithDefault("10000")
+        int batchSize();
     }
 
     interface Crm {

@@ -42,4 +42,7 @@ public class ReconRun extends PanacheEntityBase {
     public Instant startedAt;
     @Column(name = "finished_at")
     public Instant finishedAt;
+    /** When the store's retention removed the two snapshots the run read (null: they are kept). */
+    @Column(name = "snapshots_removed_at")
+    public Instant snapshotsRemovedAt;
 }

@@ -24,7 +24,10 @@ class EmbeddedProfileIT {
         Map<String, String> config = Map.of(
                 "quarkus.datasource.jdbc.url", "jdbc:h2:file:" + work.resolve("db/ledgerbridge") + ";WRITE_DELAY=0",
                 "ledgerbridge.erp.outbox.dir", outbox.toString(),
-                "ledgerbridge.seed.reference-data", Path.of("mappings/seed/reference-data.example.json").toAbsolutePath().toString());
+                "ledgerbridge.seed.reference-data", Path.of("mappings/seed/reference-data.example.json").toAbsolutePath().toString(),
+                // the store's retention every second, processed inbox messages kept for none
+                "ledgerbridge.retention.cron", "* * * * * ?",
+                "ledgerbridge.retention.processed-inbox", "0s");
 
         try (ServiceProcess service = ServiceProcess.start(config, work.resolve("service.log"))) {
             given().baseUri(service.baseUrl()).contentType("application/json")
@@ -60,6 +63,21 @@ class EmbeddedProfileIT {
                         journal.path("kind").asText().equals("ACCRUAL") ? "-180.00" : "180.00");
             }
             assertThat(closed.path("close").path("journals").size()).isEqualTo(2);
+
+            // the delivery was processed: the store's retention removes it from the inbox at its next firing
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(work.resolve("service.log"))
+                    .contains("retention removed 1 processed inbox messages"));
+        }
+        // the embedded store (H2), read once the service stopped: the inbox is empty, the entry's lineage is kept
+        try (var store = java.sql.DriverManager.getConnection("jdbc:h2:file:" + work.resolve("db/ledgerbridge"),
+                "ledgerbridge", "");
+                var statement = store.createStatement();
+                var inbox = statement.executeQuery("select count(*) from inbox_message")) {
+            assertThat(inbox.next() && inbox.getLong(1) == 0).as("the inbox is empty").isTrue();
+            try (var posted = statement.executeQuery(
+                    "select count(*) from sync_record where source_id = '636709355' and status = 'POSTED'")) {
+                assertThat(posted.next() && posted.getLong(1) == 1).as("the posted entry's sync record").isTrue();
+            }
         }
     }
 

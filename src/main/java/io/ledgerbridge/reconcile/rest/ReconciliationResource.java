@@ -120,6 +120,7 @@ public class ReconciliationResource {
         view.put("error", shown.apply(run.error));
         view.put("startedAt", run.startedAt);
         view.put("finishedAt", run.finishedAt);
+        view.put("snapshotsRemovedAt", run.snapshotsRemovedAt);
         if (findings == null) {
             return view;
         }
