@@ -243,10 +243,10 @@ public interface LedgerbridgeConfig {
         Duration publishedFacts();
 
         /**
-         * How long a finished reconciliation run keeps the two snapshots it read (up to a million rows each); the run,
-         * its counts and its findings are kept.
+         * How long a finished reconciliation run keeps the two snapshots it read (up to a million rows each, and the
+         * schedule runs two a day); the run, its counts and its findings are kept.
          */
-        @WithDefault("60d")
+        @WithDefault("7d")
         Duration reconciliationSnapshots();
 
         /** Rows removed per transaction, so that a store with a long backlog of old rows is never locked for long. */

@@ -18,7 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The store's retention (defaults: processed inbox messages and published facts 30 days, reconciliation snapshots 60;
+ * The store's retention (defaults: processed inbox messages and published facts 30 days, reconciliation snapshots 7;
  * the test profile removes 2 rows per transaction): what is past its retention goes, in several transactions where
  * there are more rows than a batch; what is younger, still pending, unpublished or of a run still running stays; a
  * run keeps its counts and findings and says when its snapshots went.
@@ -43,9 +43,9 @@ class RetentionTest {
             oldFacts.add(fact(ago(now, 31)));
         }
         Long recentFact = fact(ago(now, 1));
-        Long expiredRun = run(ReconRun.Status.COMPLETED, ago(now, 62), ago(now, 61));
-        Long recentRun = run(ReconRun.Status.COMPLETED, ago(now, 11), ago(now, 10));
-        Long failedRun = run(ReconRun.Status.FAILED, ago(now, 70), ago(now, 70));
+        Long expiredRun = run(ReconRun.Status.COMPLETED, ago(now, 9), ago(now, 8));
+        Long recentRun = run(ReconRun.Status.COMPLETED, ago(now, 7), ago(now, 6));
+        Long failedRun = run(ReconRun.Status.FAILED, ago(now, 20), ago(now, 20));
         Long runningRun = run(ReconRun.Status.RUNNING, ago(now, 90), null);
 
         Retention.Removed removed = retention.removeExpired(now);
