@@ -30,6 +30,9 @@ public class ReconRun extends PanacheEntityBase {
     public Status status;
     @Column(name = "requested_by")
     public String requestedBy;
+    /** The instance running it (null for runs recorded before V36). */
+    @Column(name = "run_by")
+    public String runBy;
     @Column(name = "source_entries")
     public int sourceEntries;
     @Column(name = "erp_entries")

@@ -19,6 +19,7 @@ import io.ledgerbridge.problem.Problem;
 import io.ledgerbridge.problem.ProblemException;
 import io.ledgerbridge.project.ProjectRecord;
 import io.ledgerbridge.store.BackgroundWorker;
+import io.ledgerbridge.store.Instances;
 import io.ledgerbridge.store.StoreSql;
 import io.ledgerbridge.store.StoreStatistics;
 import io.ledgerbridge.store.StoreTime;
@@ -89,11 +90,13 @@ public class Reconciliations {
     private final Sources sources;
     private final RevenuePositions revenue;
     private final StoreStatistics statistics;
+    private final Instances instances;
     private final ExecutorService runner = BackgroundWorker.named("ledgerbridge-reconciliation");
 
     Reconciliations(DataSource dataSource, ObjectMapper json, ProducerTemplate producer, LedgerbridgeConfig config,
             Ownership ownership, Regions regions, LegalEntities entities, Sources sources, RevenuePositions revenue,
-            StoreStatistics statistics) {
+            StoreStatistics statistics, Instances instances) {
+        this.instances = instances;
         this.sources = sources;
         this.statistics = statistics;
         this.revenue = revenue;
@@ -118,7 +121,10 @@ public class Reconciliations {
         return run;
     }
 
-    /** Records a run (status RUNNING) in its own transaction, without starting it. */
+    /**
+     * Records a run (status RUNNING, run by this instance: should the instance stop before the run ends,
+     * {@link AbandonedRuns} fails it) in its own transaction, without starting it.
+     */
     ReconRun record(String period, List<Long> projects, String actor) {
         YearMonth.parse(period);
         return QuarkusTransaction.requiringNew().call(() -> {
@@ -128,6 +134,7 @@ public class Reconciliations {
                     : String.join(",", projects.stream().map(String::valueOf).toList());
             created.status = ReconRun.Status.RUNNING;
             created.requestedBy = actor;
+            created.runBy = instances.id();
             created.startedAt = StoreTime.now();
             created.persist();
             return created;

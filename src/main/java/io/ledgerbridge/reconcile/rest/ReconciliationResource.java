@@ -113,6 +113,7 @@ public class ReconciliationResource {
         view.put("projects", run.projectFilter);
         view.put("status", run.status);
         view.put("requestedBy", run.requestedBy);
+        view.put("runBy", run.runBy);
         view.put("sourceEntries", run.sourceEntries);
         view.put("erpEntries", run.erpEntries);
         view.put("erpInvoiceLines", run.erpInvoiceLines);
