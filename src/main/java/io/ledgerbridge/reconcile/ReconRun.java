@@ -10,6 +10,7 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.List;
 
 /** One reconciliation of a period: approved in the source vs transferred by ledgerbridge vs held by the ERP. */
 @Entity
@@ -17,6 +18,10 @@ import java.time.Instant;
 public class ReconRun extends PanacheEntityBase {
 
     public enum Status { RUNNING, COMPLETED, FAILED }
+
+    /** The tables of a run's snapshots (its run_id their key): analyzed before the match, removed by the retention. */
+    public static final List<String> SNAPSHOT_TABLES = List.of("recon_source_entry", "recon_erp_entry",
+            "recon_erp_line");
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

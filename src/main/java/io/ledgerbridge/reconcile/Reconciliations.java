@@ -703,13 +703,12 @@ public class Reconciliations {
      */
     private static List<String> analyzeSnapshots(Connection connection) throws SQLException {
         boolean postgres = StoreSql.postgres(connection);
-        List<String> tables = List.of("recon_source_entry", "recon_erp_entry", "recon_erp_line");
         try (var statement = connection.createStatement()) {
-            for (String table : tables) {
+            for (String table : ReconRun.SNAPSHOT_TABLES) {
                 statement.execute(postgres ? "analyze (skip_locked) " + table : "analyze table " + table);
             }
         }
-        return tables;
+        return ReconRun.SNAPSHOT_TABLES;
     }
 
     /**

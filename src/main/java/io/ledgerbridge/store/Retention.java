@@ -1,6 +1,7 @@
 package io.ledgerbridge.store;
 
 import io.ledgerbridge.config.LedgerbridgeConfig;
+import io.ledgerbridge.reconcile.ReconRun;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -99,7 +100,7 @@ public class Retention {
 
     private static long removeSnapshots(Long run, Instant now) {
         long rows = 0;
-        for (String table : List.of("recon_source_entry", "recon_erp_entry", "recon_erp_line")) {
+        for (String table : ReconRun.SNAPSHOT_TABLES) {
             rows += StoreSql.update("delete from " + table + " where run_id = ?", run);
         }
         StoreSql.update("update recon_run set snapshots_removed_at = ? where id = ?", now, run);

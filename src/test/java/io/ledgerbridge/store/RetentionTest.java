@@ -152,7 +152,7 @@ class RetentionTest {
     private static long snapshotRows(Long run) {
         return QuarkusTransaction.requiringNew().call(() -> {
             long rows = 0;
-            for (String table : List.of("recon_source_entry", "recon_erp_entry", "recon_erp_line")) {
+            for (String table : ReconRun.SNAPSHOT_TABLES) {
                 rows += StoreSql.select("select count(*) from " + table + " where run_id = ?", row -> row.getLong(1),
                         run).get(0);
             }
